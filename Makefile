@@ -1,0 +1,42 @@
+# Passerelle: two commands on a fresh machine with Python 3.11.
+#   make run   — install, migrate, load the demo data and serve on http://127.0.0.1:8000/
+#   make test  — the whole test suite (browser tests in their own pytest run, after the rest)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Passerelle is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/daphne --bind $(HOST) --port $(PORT) config.asgi:application
+
+test: $(BIN)/.installed
+	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m browser -p no:cacheprovider
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py makemessages --no-obsolete -l fr_CA -l en_CA -l es_419 --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages --no-obsolete -d djangojs -l fr_CA -l en_CA -l es_419 --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv

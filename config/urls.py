@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from organisations import views as organisation_views
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("directory/", organisation_views.directory, name="directory"),
+    path("directory/<slug:slug>/", organisation_views.organisation_detail, name="organisation-detail"),
+    path("profile/", organisation_views.profile, name="profile"),
+    path("language/", organisation_views.language_switch, name="language-switch"),
+    path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("organisations.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", organisation_views.healthz, name="healthz"),
+]
+
+handler404 = "organisations.views.page_not_found"
+handler500 = "organisations.views.server_error"

@@ -1,0 +1,94 @@
+"""Live events: the only module that talks to the channel layer.
+
+``publish_on_commit`` bumps the key's version inside the caller's transaction and sends the delta
+after the transaction commits, so nothing is ever pushed for a change that was rolled back. A send
+that fails (Redis down) is logged and never fails the write: clients catch up through the version
+in the next heartbeat or snapshot.
+"""
+
+import json
+import logging
+import re
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+
+from notifications.models import StreamVersion
+
+logger = logging.getLogger(__name__)
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def normalise_key(key) -> str:
+    """Stream keys are short ASCII strings so that they can be part of a channel group name."""
+    key = str(key)
+    if not KEY_PATTERN.match(key):
+        raise ValueError(f"Invalid stream key: {key!r}")
+    return key
+
+
+def stream_group(stream: str, key) -> str:
+    """The channel-layer group of everyone subscribed to ``stream``/``key``."""
+    return f"stream.{stream}.{normalise_key(key)}"
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group of all open sockets of one user."""
+    return f"user.{user_id}"
+
+
+def current_version(stream: str, key) -> int:
+    """The version a snapshot of ``stream``/``key`` taken now corresponds to."""
+    version = (
+        StreamVersion.objects.filter(stream=stream, key=normalise_key(key)).values_list("version", flat=True).first()
+    )
+    return version or 0
+
+
+def bump_version(stream: str, key: str) -> int:
+    """Add one to the key's version and return it. The row stays locked until the caller's
+    transaction ends, so concurrent publishers on one key commit in version order."""
+    StreamVersion.objects.bulk_create([StreamVersion(stream=stream, key=key, version=0)], ignore_conflicts=True)
+    StreamVersion.objects.filter(stream=stream, key=key).update(version=F("version") + 1)
+    return StreamVersion.objects.filter(stream=stream, key=key).values_list("version", flat=True).get()
+
+
+def encode(message: dict) -> str:
+    """Serialise a message once, for every socket that receives it."""
+    return json.dumps(message, cls=DjangoJSONEncoder, separators=(",", ":"))
+
+
+def publish_on_commit(stream: str, key, data) -> int:
+    """Publish ``data`` as the next delta of ``stream``/``key`` once the transaction commits.
+
+    Call it inside the service's transaction; ``data`` is built with the REST serializer of the
+    object. Returns the new version.
+    """
+    key = normalise_key(key)
+    version = bump_version(stream, key)
+    text = encode(
+        {"type": "delta", "stream": stream, "key": key, "version": version, "prev_version": version - 1, "data": data}
+    )
+    event = {"type": "stream.delta", "stream": stream, "key": key, "version": version, "text": text}
+    transaction.on_commit(partial(send_to_group, stream_group(stream, key), event))
+    return version
+
+
+def publish_access_changed_on_commit(user_ids) -> None:
+    """Tell the open sockets of these users, after commit, to check their subscriptions again
+    (a membership, partnership or consent ended). Heartbeats re-check too, should this be lost."""
+    for user_id in set(user_ids):
+        transaction.on_commit(partial(send_to_group, user_group(user_id), {"type": "access.changed"}))
+
+
+def send_to_group(group: str, event: dict) -> None:
+    """Send now. Never raises: the write this follows has already committed."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except Exception:
+        logger.exception("Live event to %s could not be sent; clients will resynchronise.", group)

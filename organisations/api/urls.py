@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from organisations.api import views
+
+router = DefaultRouter()
+router.register("organisations", views.OrganisationViewSet)
+router.register("memberships", views.MembershipViewSet)
+router.register("partnerships", views.PartnershipViewSet)
+router.register("services", views.ServiceViewSet)
+router.register("locations", views.LocationViewSet)
+router.register("audit-entries", views.AuditEntryViewSet, basename="audit-entry")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("directory/hsds/", views.HSDSDirectoryView.as_view(), name="api-directory-hsds"),
+    *router.urls,
+]

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationsConfig(AppConfig):
+    name = "organisations"
+    verbose_name = _("Organisations")
+
+    def ready(self):
+        from notifications import streams
+        from organisations import models
+        from organisations.permissions import AnyOf, NetworkMember, ObjectPermission, Own, register_policy
+        from organisations.streams import MembershipStream
+
+        # Importing the services module registers its periodic jobs.
+        from organisations import services  # noqa: F401
+
+        directory_editor = ObjectPermission("change_organisation", "organisation")
+        register_policy(
+            models.Organisation, view=NetworkMember(), change=ObjectPermission("change_organisation")
+        )
+        register_policy(models.Service, view=NetworkMember(), add=directory_editor, change=directory_editor)
+        register_policy(models.Location, view=NetworkMember(), add=directory_editor, change=directory_editor)
+        member_manager = ObjectPermission("manage_members", "organisation")
+        register_policy(
+            models.Membership,
+            view=AnyOf((ObjectPermission("view_internal", "organisation"), Own("user"))),
+            add=member_manager,
+            change=member_manager,
+        )
+        partnership_manager = ObjectPermission("manage_partnerships", "organisation")
+        register_policy(
+            models.Partnership,
+            view=AnyOf((ObjectPermission("view_internal", "organisation"), ObjectPermission("view_internal", "partner"))),
+            add=partnership_manager,
+            change=partnership_manager,
+        )
+        # Append-only: read by the organisation's privacy officer, written only by services.
+        register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))
+        streams.register(MembershipStream())

@@ -1,0 +1,34 @@
+"""The one family of domain errors. Services raise them; one DRF exception handler and the web
+views turn them into responses. Messages are translated and safe to show to the user."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A domain rule refused the operation; ``message`` is shown to the user as it is."""
+
+    status_code = 400
+    default_code = "invalid"
+    default_message = _("The request could not be carried out.")
+
+    def __init__(self, message=None, *, code: str | None = None, extra: dict | None = None):
+        self.message = message or self.default_message
+        self.code = code or self.default_code
+        self.extra = extra or {}
+        super().__init__(str(self.message))
+
+
+class NotFoundError(ApplicationError):
+    """The object does not exist *or* the user may not act on it: the two look the same."""
+
+    status_code = 404
+    default_code = "not_found"
+    default_message = _("Not found.")
+
+
+class ConflictError(ApplicationError):
+    """The operation clashes with the current state (already done, stale version, taken)."""
+
+    status_code = 409
+    default_code = "conflict"
+    default_message = _("This was changed in the meantime. Reload and try again.")

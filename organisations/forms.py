@@ -1,0 +1,25 @@
+"""Forms of the web shell."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import NeedCategory, OrganisationKind, SPOKEN_LANGUAGES
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class DirectorySearchForm(forms.Form):
+    need_category = forms.ChoiceField(
+        label=_("Need"), required=False, choices=[("", _("All needs")), *NeedCategory.choices]
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All languages")), *SPOKEN_LANGUAGES.items()]
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Kind of organisation"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
+    )

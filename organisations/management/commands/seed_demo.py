@@ -1,0 +1,83 @@
+"""``manage.py seed_demo``: load the demo network, idempotently (a second run adds nothing)."""
+
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from organisations import services
+from organisations.demo import DEMO_PASSWORD, ORGANISATIONS, PARTNERSHIPS, USERS
+from organisations.models import Membership, Organisation, Partnership, User
+
+
+class Command(BaseCommand):
+    help = "Load the demo Québec City network, its services and one login per role (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    @transaction.atomic
+    def handle(self, *args, quiet_logins: bool, **options):
+        total = len(ORGANISATIONS) + len(USERS) + len(PARTNERSHIPS)
+        done = 0
+        created = 0
+        for spec in ORGANISATIONS:
+            created += self.ensure_organisation(spec)
+            done += 1
+            self.progress(done, total, f"organisation {spec['slug']}")
+        for email, full_name, language, slug, role, _purpose in USERS:
+            created += self.ensure_member(email, full_name, language, slug, role)
+            done += 1
+            self.progress(done, total, f"login {email}")
+        for organisation_slug, partner_slug, scope in PARTNERSHIPS:
+            created += self.ensure_partnership(organisation_slug, partner_slug, scope)
+            done += 1
+            self.progress(done, total, f"partnership {organisation_slug} → {partner_slug}")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} record(s) created)."))
+        if not quiet_logins:
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for email, _name, _language, _slug, _role, purpose in USERS:
+                self.stdout.write(f"  {email:42} {purpose}")
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        self.stdout.write(f"\r[{done:>2}/{total}] {what[:60]:60}", ending="")
+        self.stdout.flush()
+
+    def ensure_organisation(self, spec: dict) -> int:
+        if Organisation.objects.filter(slug=spec["slug"]).exists():
+            return 0
+        fields = {key: spec[key] for key in ("name", "slug", "kind", "description", "languages_served", "email",
+                                             "phone")}
+        organisation = services.organisation_create(actor=None, **fields)
+        locations = []
+        for name, address, postal_code, latitude, longitude in spec["locations"]:
+            locations.append(services.location_create(
+                actor=None, organisation=organisation, name=name, address_1=address, postal_code=postal_code,
+                latitude=Decimal(latitude) if latitude else None, longitude=Decimal(longitude) if longitude else None,
+            ))
+        for name, needs, languages, eligibility, how_to_refer in spec["services"]:
+            services.service_create(
+                actor=None, organisation=organisation, name=name, need_categories=list(needs), languages=languages,
+                eligibility=eligibility, how_to_refer=how_to_refer, locations=locations,
+                description=spec["description"], email=spec["email"],
+            )
+        return 1
+
+    def ensure_member(self, email: str, full_name: str, language: str, slug: str, role: str) -> int:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, preferred_language=language)
+        organisation = Organisation.objects.get(slug=slug)
+        if Membership.objects.filter(user=user, organisation=organisation, role=role, is_active=True).exists():
+            return 0
+        services.membership_grant(actor=None, organisation=organisation, user=user, role=role)
+        return 1
+
+    def ensure_partnership(self, organisation_slug: str, partner_slug: str, scope: str) -> int:
+        organisation = Organisation.objects.get(slug=organisation_slug)
+        partner = Organisation.objects.get(slug=partner_slug)
+        if Partnership.objects.filter(organisation=organisation, partner=partner, scope=scope, is_active=True).exists():
+            return 0
+        services.partnership_create(actor=None, organisation=organisation, partner=partner, scope=scope)
+        return 1

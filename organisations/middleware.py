@@ -1,0 +1,44 @@
+"""Request middleware of the organisations app."""
+
+from django.conf import settings
+from django.utils import translation
+
+from organisations.audit import client_ip_address, current_ip_address
+
+
+class UserLanguageMiddleware:
+    """Speak the logged-in user's preferred language unless this browser chose another one.
+
+    Runs after ``LocaleMiddleware`` and authentication. A language cookie (set by the language
+    switcher, which also stores the choice on the user) wins; otherwise the user's preference
+    wins over the browser's Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user.preferred_language
+        ):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+class AuditContextMiddleware:
+    """Make the client's IP address available to ``audit_record`` for this request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip_address.set(client_ip_address(request.META))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip_address.reset(token)

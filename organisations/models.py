@@ -1,0 +1,333 @@
+"""Organisations, their members and roles, who works with whom, the service directory and the
+audit log: the ground floor every other app builds on."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
+
+from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role, UILanguage
+from organisations.querysets import AuditQuerySet, RestrictedQuerySet
+
+language_code_validator = RegexValidator(
+    r"^[a-z]{2,3}$", _("Use a two- or three-letter language code, for example “es” or “fr”.")
+)
+
+
+class UserManager(BaseUserManager):
+    """Creates users who log in with their email address."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in to Passerelle: a hub worker, a partner agent, a city liaison.
+
+    Logs in with an email address; what the user may see comes only from active memberships,
+    never from global permissions (superusers reach the Django admin, not people's data).
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=UILanguage.choices, default=UILanguage.FRENCH
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Organisation(models.Model):
+    """The hub or one of its partner organisations; the unit that holds data and grants access."""
+
+    objects = RestrictedQuerySet.as_manager()
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    languages_served = models.JSONField(
+        _("languages served"), default=list, blank=True, help_text=_("Language codes, for example “es”, “fr”.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        permissions = [
+            ("view_internal", _("Can see the organisation's members and partnerships")),
+            ("manage_members", _("Can manage the organisation's members")),
+            ("manage_partnerships", _("Can manage the organisation's partnerships")),
+            ("view_audit", _("Can read the organisation's audit log")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    """guardian's direct foreign-key table for organisation permissions granted to role groups."""
+
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+
+
+class RoleGroup(models.Model):
+    """The Django group that stands for one role in one organisation.
+
+    Object permissions are granted to these groups; membership services add and remove users,
+    so ending a membership removes its access at once.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_groups")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+
+    class Meta:
+        verbose_name = _("role group")
+        verbose_name_plural = _("role groups")
+        constraints = [models.UniqueConstraint(fields=["organisation", "role"], name="unique_role_group")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.slug}:{self.role}"
+
+
+class Membership(models.Model):
+    """A user's role in an organisation. A user may hold several roles in several organisations."""
+
+    objects = RestrictedQuerySet.as_manager()
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    valid_until = models.DateTimeField(
+        _("valid until"), null=True, blank=True, help_text=_("The membership ends by itself at this time.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+        ]
+        indexes = [
+            models.Index(fields=["valid_until"], condition=Q(is_active=True), name="membership_expiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class Partnership(models.Model):
+    """An agreement that ``organisation`` works with ``partner`` for one scope.
+
+    With the referrals scope, ``organisation`` may refer people to ``partner``; with the housing
+    scope, ``organisation`` sees ``partner``'s bed availability and may hold its beds.
+    """
+
+    objects = RestrictedQuerySet.as_manager()
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partnerships_out", verbose_name=_("organisation")
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partnerships_in", verbose_name=_("partner")
+    )
+    scope = models.CharField(_("scope"), max_length=32, choices=PartnershipScope.choices)
+    note = models.TextField(_("note"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["organisation__name", "partner__name", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "partner", "scope"], name="unique_partnership"),
+            models.CheckConstraint(condition=~Q(organisation=models.F("partner")), name="partnership_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.partner} ({self.get_scope_display()})"
+
+
+class Location(models.Model):
+    """A place where an organisation delivers services (HSDS ``location`` with one address)."""
+
+    objects = RestrictedQuerySet.as_manager()
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    address_1 = models.CharField(_("address"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, default="Québec")
+    region = models.CharField(_("province"), max_length=50, default="QC")
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="CA")
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service an organisation offers, as listed in the directory (HSDS ``service``).
+
+    The need categories and languages are rows of their own so that the directory can be searched
+    by them on every database.
+    """
+
+    objects = RestrictedQuerySet.as_manager()
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    how_to_refer = models.TextField(_("how to refer"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    locations = models.ManyToManyField(Location, blank=True, related_name="services", verbose_name=_("locations"))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def need_categories(self) -> list[str]:
+        """The service's need category codes (uses the prefetched links)."""
+        return sorted(link.category for link in self.need_category_links.all())
+
+    @property
+    def languages(self) -> list[str]:
+        """The service's language codes (uses the prefetched links)."""
+        return sorted(link.language for link in self.language_links.all())
+
+
+class ServiceNeedCategory(models.Model):
+    """One need category a service answers."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="need_category_links")
+    category = models.CharField(_("need category"), max_length=32, choices=NeedCategory.choices)
+
+    class Meta:
+        verbose_name = _("service need category")
+        verbose_name_plural = _("service need categories")
+        constraints = [models.UniqueConstraint(fields=["service", "category"], name="unique_service_category")]
+        indexes = [models.Index(fields=["category"])]
+
+
+class ServiceLanguage(models.Model):
+    """One language a service is delivered in."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="language_links")
+    language = models.CharField(_("language"), max_length=3, validators=[language_code_validator])
+
+    class Meta:
+        verbose_name = _("service language")
+        verbose_name_plural = _("service languages")
+        constraints = [models.UniqueConstraint(fields=["service", "language"], name="unique_service_language")]
+        indexes = [models.Index(fields=["language"])]
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log: who, acting for which organisation, did or read
+    what, when and from where. Details never hold sensitive personal data.
+
+    Rows are never changed or deleted through the application (see ``AuditQuerySet``), and on
+    PostgreSQL a trigger refuses UPDATE and DELETE outright.
+    """
+
+    objects = AuditQuerySet.as_manager()
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("acting organisation"),
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are append-only.")

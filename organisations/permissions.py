@@ -1,0 +1,254 @@
+"""The access policy: the one place that answers "may this user see or change this object?".
+
+How access is given
+    Every organisation has one Django group per role (``RoleGroup``). django-guardian object
+    permissions are granted to those groups, on the organisation itself (``manage_members``,
+    ``view_internal``…) and, by later apps, on hot objects through direct foreign-key tables.
+    Users receive access only by being in a role group, and only membership services put them
+    there; ending a membership takes the user out of the group, so access ends at once.
+    Global (model-wide) permissions and superuser status give no access to data
+    (``accept_global_perms=False`` in guardian's terms).
+
+How access is checked
+    ``Model.objects.restrict(user, action)`` keeps the objects ``user`` may perform ``action`` on,
+    following the rules registered for the model here (``register_policy``). REST views, web
+    pages, websocket subscriptions, selectors and event recipients all go through it. An object
+    outside the restriction is reported as not found, never as forbidden.
+
+Why the SQL looks the way it does
+    guardian's ``get_objects_for_user`` ORs a user-permission subquery with a group-permission
+    subquery, which PostgreSQL answers with a scan of the whole table (STACK.md, trap 7). Since
+    Passerelle grants to groups only, one ``pk IN (group permissions of the user's groups)``
+    subquery over the direct foreign-key table is enough, and it uses the primary-key index.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import Q
+from guardian.shortcuts import assign_perm
+from guardian.utils import get_group_obj_perms_model
+from rest_framework import permissions as drf_permissions
+
+from organisations.choices import Role
+from organisations.errors import NotFoundError
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
+# HTTP method → action, for the API (NetBox's mapping).
+METHOD_ACTIONS = {
+    "GET": Action.VIEW,
+    "HEAD": Action.VIEW,
+    "OPTIONS": Action.VIEW,
+    "POST": Action.ADD,
+    "PUT": Action.CHANGE,
+    "PATCH": Action.CHANGE,
+    "DELETE": Action.DELETE,
+}
+
+# What each role may do in its own organisation: guardian permissions on the Organisation object,
+# granted to the role's group when the organisation is created.
+ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.ADMIN: ("view_internal", "change_organisation", "manage_members", "manage_partnerships"),
+    Role.COORDINATOR: ("view_internal", "manage_partnerships"),
+    Role.WORKER: ("view_internal",),
+    Role.LIAISON: ("view_internal",),
+    Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
+}
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+class Rule:
+    """One way of being allowed: turns a user into a filter on a model's rows."""
+
+    def q(self, user, model: type[models.Model]) -> Q:
+        raise NotImplementedError
+
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class NetworkMember(Rule):
+    """Every row, for any user with an active membership in an active organisation.
+
+    The directory (organisations, services, locations) is shared knowledge inside the network,
+    but not with people outside it.
+    """
+
+    def q(self, user, model):
+        from organisations.models import Membership
+
+        is_member = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).exists()
+        return Q() if is_member else NOTHING
+
+
+@dataclass(frozen=True)
+class ObjectPermission(Rule):
+    """Rows whose object at ``path`` (the row itself when empty) grants ``codename`` to one of
+    the user's role groups, through the object's direct foreign-key permission table."""
+
+    codename: str
+    path: str = ""
+
+    def q(self, user, model):
+        target = model
+        for part in filter(None, self.path.split("__")):
+            target = target._meta.get_field(part).related_model
+        permission_table = get_group_obj_perms_model(target)
+        if permission_table is get_group_obj_perms_model(None):
+            raise ImproperlyConfigured(f"{target.__name__} needs a direct group object permission table.")
+        granted = permission_table.objects.filter(
+            group__user=user,
+            permission__codename=self.codename,
+            permission__content_type=ContentType.objects.get_for_model(target),
+        ).values("content_object_id")
+        return Q(**{f"{self.path}__in" if self.path else "pk__in": granted})
+
+
+@dataclass(frozen=True)
+class Own(Rule):
+    """Rows that belong to the user themself through the user field ``field``."""
+
+    field: str = "user"
+
+    def q(self, user, model):
+        return Q(**{self.field: user})
+
+
+@dataclass(frozen=True)
+class AnyOf(Rule):
+    """Rows any of ``rules`` allows."""
+
+    rules: tuple[Rule, ...]
+
+    def q(self, user, model):
+        combined = NOTHING
+        for rule in self.rules:
+            combined |= rule.q(user, model)
+        return combined
+
+
+# --- The registry of policies --------------------------------------------------------------------
+
+_POLICIES: dict[type[models.Model], dict[Action, Rule]] = {}
+
+
+def register_policy(model: type[models.Model], **rules: Rule) -> None:
+    """Declare how each action on ``model`` is allowed; an action left out is allowed to nobody.
+
+    Domain apps call this from their ``AppConfig.ready`` so that this module imports none of them.
+    """
+    _POLICIES[model] = {Action(action): rule for action, rule in rules.items()}
+
+
+def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
+    """Keep only the rows of ``queryset`` that ``user`` may perform ``action`` on."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    try:
+        policy = _POLICIES[queryset.model]
+    except KeyError:
+        raise ImproperlyConfigured(f"No access policy is registered for {queryset.model.__name__}.") from None
+    rule = policy.get(Action(action))
+    if rule is None:
+        return queryset.none()
+    return queryset.filter(rule.q(user, queryset.model))
+
+
+def can(user, action: str, obj: models.Model) -> bool:
+    """Whether ``user`` may perform ``action`` on the saved object ``obj``."""
+    return restrict_queryset(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def require(user, action: str, obj: models.Model) -> None:
+    """Raise ``NotFoundError`` unless ``user`` may perform ``action`` on ``obj``.
+
+    Services call this before a change and, for creations and updates, again after saving inside
+    the transaction, so that a write can never move a row out of the user's reach (NetBox).
+    """
+    if not can(user, action, obj):
+        raise NotFoundError()
+
+
+def has_organisation_permission(user, codename: str, organisation) -> bool:
+    """Whether one of ``user``'s role groups holds ``codename`` on ``organisation``.
+
+    For checks before an object exists (may this user add members to this organisation?).
+    """
+    from organisations.models import Organisation
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    rule = ObjectPermission(codename)
+    return Organisation.objects.filter(rule.q(user, Organisation), pk=organisation.pk).exists()
+
+
+# --- Role groups ----------------------------------------------------------------------------------------
+
+
+def role_groups_ensure(organisation) -> dict[str, Group]:
+    """Create the organisation's role groups if missing and grant each its role's permissions."""
+    from organisations.models import RoleGroup
+
+    groups = {}
+    for role in Role:
+        role_group = RoleGroup.objects.filter(organisation=organisation, role=role).select_related("group").first()
+        if role_group is None:
+            group = Group.objects.create(name=f"org{organisation.pk}:{role.value}")
+            role_group = RoleGroup.objects.create(organisation=organisation, role=role, group=group)
+        for codename in ROLE_ORGANISATION_PERMISSIONS[role]:
+            assign_perm(f"organisations.{codename}", role_group.group, organisation)
+        groups[role] = role_group.group
+    return groups
+
+
+def role_group_for(organisation, role: str) -> Group:
+    """The group that stands for ``role`` in ``organisation``."""
+    return role_groups_ensure(organisation)[Role(role)]
+
+
+def users_with_organisation_permission(organisation, codename: str) -> models.QuerySet:
+    """The active users whose role groups hold ``codename`` on ``organisation``: recipients of
+    events and notifications are chosen here, never as "everyone in the organisation"."""
+    from organisations.models import OrganisationGroupObjectPermission, User
+
+    groups = OrganisationGroupObjectPermission.objects.filter(
+        content_object=organisation, permission__codename=codename
+    ).values("group_id")
+    return User.objects.filter(is_active=True, groups__in=groups).distinct()
+
+
+# --- REST framework -------------------------------------------------------------------------------------
+
+
+class RestrictedObjectPermission(drf_permissions.BasePermission):
+    """Lets only active, authenticated users through; which objects they reach is decided by the
+    viewset restricting its queryset to the request's action (``RestrictedViewSetMixin``)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active)
+
+
+def action_for_request(request, view) -> Action:
+    """The access-policy action an API request performs.
+
+    Custom viewset actions (``@action``) that change state count as ``change``.
+    """
+    action = METHOD_ACTIONS.get(request.method, Action.CHANGE)
+    if action is Action.ADD and getattr(view, "detail", False):
+        return Action.CHANGE
+    return action

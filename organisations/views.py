@@ -1,0 +1,99 @@
+"""Pages of the web shell: home, the organisation directory, the profile, the language switch,
+login and the error pages. Views read through selectors and write through services."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from organisations import selectors, services
+from organisations.choices import SPOKEN_LANGUAGES, UILanguage
+from organisations.forms import DirectorySearchForm, LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    """Login by email; the interface switches to the user's preferred language afterwards."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    memberships = selectors.user_memberships(user=request.user)
+    return render(request, "organisations/home.html", {"memberships": memberships})
+
+
+@login_required
+def directory(request):
+    """The organisation directory: services searchable by need, language and kind."""
+    form = DirectorySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    services_found = selectors.directory_services(
+        user=request.user,
+        need_category=filters.get("need_category") or None,
+        language=filters.get("language") or None,
+        organisation_kind=filters.get("organisation_kind") or None,
+    )
+    return render(
+        request,
+        "organisations/directory.html",
+        {"form": form, "services": services_found, "language_names": SPOKEN_LANGUAGES},
+    )
+
+
+@login_required
+def organisation_detail(request, slug: str):
+    organisation = selectors.organisation_list(user=request.user).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    services_offered = selectors.directory_services(user=request.user).filter(organisation=organisation)
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {"organisation": organisation, "services": services_offered, "language_names": SPOKEN_LANGUAGES},
+    )
+
+
+@login_required
+def profile(request):
+    """The user's own account and memberships (kept live through the membership stream)."""
+    return render(request, "organisations/profile.html", {"memberships": selectors.user_memberships(user=request.user)})
+
+
+@require_POST
+def language_switch(request):
+    """Switch the interface language; a logged-in user's choice is remembered on their account."""
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in UILanguage.values:
+        services.user_update_profile(user=request.user, preferred_language=language)
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        request.POST = request.POST.copy()
+        request.POST["next"] = "/"
+    return set_language(request)
+
+
+def healthz(request):
+    """Liveness and database check for the reverse proxy and docker-compose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found.")), "code": "not_found"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Something went wrong on our side. Please try again.")),
+                             "code": "server_error"}, status=500)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,64 @@
+"""Shared fixtures and the rules about real services.
+
+Tests marked ``postgres`` or ``redis`` need those servers; on the embedded default (no
+DATABASE_URL / REDIS_URL) they are skipped. CI sets PASSERELLE_REQUIRE_SERVICES=1: then a missing
+server is an error and any skipped test fails the run.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("PASSERELLE_REQUIRE_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {}
+    if not settings.DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        missing["postgres"] = "needs PostgreSQL (set DATABASE_URL)"
+    if not settings.REDIS_URL:
+        missing["redis"] = "needs Redis (set REDIS_URL)"
+    if REQUIRE_SERVICES and missing:
+        raise pytest.UsageError("PASSERELLE_REQUIRE_SERVICES=1 but: " + "; ".join(missing.values()))
+    for item in items:
+        for marker, reason in missing.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REQUIRE_SERVICES:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.stats.get("skipped"):
+        reporter.write_line("PASSERELLE_REQUIRE_SERVICES=1: skipped tests are failures here.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Hash test passwords cheaply; browser tests keep the real hasher, which their server uses."""
+    if "browser" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api():
+    """A DRF test client; ``api.force_authenticate(user)`` to act as someone."""
+    return APIClient()
+
+
+@pytest.fixture
+def network(db):
+    """Two organisations A and B with one member per role each, and a user with no membership."""
+    return factories.Network.build()
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
