@@ -8,7 +8,7 @@ from organisations import views as organisation_views
 urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("directory/", organisation_views.directory, name="directory"),
-    path("directory/<slug:slug>/", organisation_views.organisation_detail, name="organisation-detail"),
+    path("directory/<slug:slug>/", organisation_views.organisation_detail, name="directory-organisation"),
     path("profile/", organisation_views.profile, name="profile"),
     path("language/", organisation_views.language_switch, name="language-switch"),
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),

@@ -146,7 +146,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             if not await self.allowed(stream_name, key):
                 self.subscriptions.pop((stream_name, key), None)
                 await self.channel_layer.group_discard(events.stream_group(stream_name, key), self.channel_name)
-                await self.send_json({"type": "unsubscribed", "stream": stream_name, "key": key, "reason": "access_lost"})
+                await self.send_json(
+                    {"type": "unsubscribed", "stream": stream_name, "key": key, "reason": "access_lost"}
+                )
         return True
 
     async def allowed(self, stream_name: str, key: str) -> bool:

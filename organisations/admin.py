@@ -60,8 +60,11 @@ class MembershipAdmin(admin.ModelAdmin):
             services.membership_update(actor=None, membership=obj, valid_until=form.cleaned_data["valid_until"])
         else:
             created = services.membership_grant(
-                actor=None, organisation=form.cleaned_data["organisation"], user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"], valid_until=form.cleaned_data["valid_until"],
+                actor=None,
+                organisation=form.cleaned_data["organisation"],
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                valid_until=form.cleaned_data["valid_until"],
             )
             obj.pk = created.pk
 
@@ -85,8 +88,11 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         created = services.partnership_create(
-            actor=None, organisation=form.cleaned_data["organisation"], partner=form.cleaned_data["partner"],
-            scope=form.cleaned_data["scope"], note=form.cleaned_data["note"],
+            actor=None,
+            organisation=form.cleaned_data["organisation"],
+            partner=form.cleaned_data["partner"],
+            scope=form.cleaned_data["scope"],
+            note=form.cleaned_data["note"],
         )
         obj.pk = created.pk
 

@@ -8,17 +8,17 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         from notifications import streams
-        from organisations import models
+
+        # Importing the services module registers its periodic jobs.
+        from organisations import (
+            models,
+            services,  # noqa: F401
+        )
         from organisations.permissions import AnyOf, NetworkMember, ObjectPermission, Own, register_policy
         from organisations.streams import MembershipStream
 
-        # Importing the services module registers its periodic jobs.
-        from organisations import services  # noqa: F401
-
         directory_editor = ObjectPermission("change_organisation", "organisation")
-        register_policy(
-            models.Organisation, view=NetworkMember(), change=ObjectPermission("change_organisation")
-        )
+        register_policy(models.Organisation, view=NetworkMember(), change=ObjectPermission("change_organisation"))
         register_policy(models.Service, view=NetworkMember(), add=directory_editor, change=directory_editor)
         register_policy(models.Location, view=NetworkMember(), add=directory_editor, change=directory_editor)
         member_manager = ObjectPermission("manage_members", "organisation")
@@ -31,7 +31,9 @@ class OrganisationsConfig(AppConfig):
         partnership_manager = ObjectPermission("manage_partnerships", "organisation")
         register_policy(
             models.Partnership,
-            view=AnyOf((ObjectPermission("view_internal", "organisation"), ObjectPermission("view_internal", "partner"))),
+            view=AnyOf(
+                (ObjectPermission("view_internal", "organisation"), ObjectPermission("view_internal", "partner"))
+            ),
             add=partnership_manager,
             change=partnership_manager,
         )

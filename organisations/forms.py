@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from organisations.choices import NeedCategory, OrganisationKind, SPOKEN_LANGUAGES
+from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind
 
 
 class LoginForm(AuthenticationForm):

@@ -76,8 +76,6 @@ class User(AbstractUser):
 class Organisation(models.Model):
     """The hub or one of its partner organisations; the unit that holds data and grants access."""
 
-    objects = RestrictedQuerySet.as_manager()
-
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -91,6 +89,8 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -139,8 +139,6 @@ class RoleGroup(models.Model):
 class Membership(models.Model):
     """A user's role in an organisation. A user may hold several roles in several organisations."""
 
-    objects = RestrictedQuerySet.as_manager()
-
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -150,6 +148,8 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -173,8 +173,6 @@ class Partnership(models.Model):
     scope, ``organisation`` sees ``partner``'s bed availability and may hold its beds.
     """
 
-    objects = RestrictedQuerySet.as_manager()
-
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="partnerships_out", verbose_name=_("organisation")
     )
@@ -186,6 +184,8 @@ class Partnership(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partnership")
@@ -203,8 +203,6 @@ class Partnership(models.Model):
 class Location(models.Model):
     """A place where an organisation delivers services (HSDS ``location`` with one address)."""
 
-    objects = RestrictedQuerySet.as_manager()
-
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -216,6 +214,8 @@ class Location(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("location")
@@ -233,8 +233,6 @@ class Service(models.Model):
     by them on every database.
     """
 
-    objects = RestrictedQuerySet.as_manager()
-
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -245,6 +243,8 @@ class Service(models.Model):
     locations = models.ManyToManyField(Location, blank=True, related_name="services", verbose_name=_("locations"))
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service")
@@ -277,6 +277,9 @@ class ServiceNeedCategory(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "category"], name="unique_service_category")]
         indexes = [models.Index(fields=["category"])]
 
+    def __str__(self) -> str:
+        return self.get_category_display()
+
 
 class ServiceLanguage(models.Model):
     """One language a service is delivered in."""
@@ -290,6 +293,9 @@ class ServiceLanguage(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "language"], name="unique_service_language")]
         indexes = [models.Index(fields=["language"])]
 
+    def __str__(self) -> str:
+        return self.language
+
 
 class AuditEntry(models.Model):
     """One line of the append-only audit log: who, acting for which organisation, did or read
@@ -299,14 +305,16 @@ class AuditEntry(models.Model):
     PostgreSQL a trigger refuses UPDATE and DELETE outright.
     """
 
-    objects = AuditQuerySet.as_manager()
-
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("acting organisation"),
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -314,6 +322,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

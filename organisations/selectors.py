@@ -11,7 +11,11 @@ def organisation_list(*, user, action: str = Action.VIEW) -> QuerySet[Organisati
 
 
 def directory_services(
-    *, user, need_category: str | None = None, language: str | None = None, organisation_kind: str | None = None,
+    *,
+    user,
+    need_category: str | None = None,
+    language: str | None = None,
+    organisation_kind: str | None = None,
     include_inactive: bool = False,
 ) -> QuerySet[Service]:
     """Directory services ``user`` may see, searchable by need category, language and kind of

@@ -8,7 +8,7 @@ actions): it bypasses the access policy, never a user's request.
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.events import publish_access_changed_on_commit, publish_on_commit
@@ -52,8 +52,9 @@ def user_update_profile(*, user: User, full_name: str | None = None, preferred_l
     if changed:
         user.full_clean(exclude=["password"])
         user.save(update_fields=changed)
-        audit_record(actor=user, organisation=None, action="organisations.user.updated", obj=user,
-                     details={"fields": changed})
+        audit_record(
+            actor=user, organisation=None, action="organisations.user.updated", obj=user, details={"fields": changed}
+        )
     return user
 
 
@@ -79,8 +80,13 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **fie
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
-    audit_record(actor=actor, organisation=organisation, action="organisations.organisation.updated",
-                 obj=organisation, details={"fields": sorted(fields)})
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="organisations.organisation.updated",
+        obj=organisation,
+        details={"fields": sorted(fields)},
+    )
     return organisation
 
 
@@ -90,7 +96,10 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **fie
 def _publish_membership(membership: Membership) -> None:
     from organisations.api.serializers import MembershipSerializer
 
-    publish_on_commit(MEMBERSHIP_STREAM, membership.user_id, MembershipSerializer(membership).data)
+    # The member is the stream's only reader: labels in their language, like the snapshot.
+    with translation.override(membership.user.preferred_language):
+        data = MembershipSerializer(membership).data
+    publish_on_commit(MEMBERSHIP_STREAM, membership.user_id, data)
     publish_access_changed_on_commit([membership.user_id])
 
 
@@ -116,8 +125,13 @@ def membership_grant(
         membership.save(update_fields=["is_active", "ended_at", "valid_until"])
     _require(actor, Action.ADD, membership)
     user.groups.add(permissions.role_group_for(organisation, role))
-    audit_record(actor=actor, organisation=organisation, action="organisations.membership.granted", obj=membership,
-                 details={"user": user.pk, "role": role})
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="organisations.membership.granted",
+        obj=membership,
+        details={"user": user.pk, "role": role},
+    )
     _publish_membership(membership)
     return membership
 
@@ -151,8 +165,13 @@ def membership_update(*, actor: User | None, membership: Membership, valid_until
         raise ApplicationError(_("The end of a membership must be in the future."), code="invalid_valid_until")
     membership.valid_until = valid_until
     membership.save(update_fields=["valid_until"])
-    audit_record(actor=actor, organisation=membership.organisation, action="organisations.membership.updated",
-                 obj=membership, details={"fields": ["valid_until"]})
+    audit_record(
+        actor=actor,
+        organisation=membership.organisation,
+        action="organisations.membership.updated",
+        obj=membership,
+        details={"fields": ["valid_until"]},
+    )
     _publish_membership(membership)
     return membership
 
@@ -169,8 +188,13 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     membership.ended_at = timezone.now()
     membership.save(update_fields=["is_active", "ended_at"])
     membership.user.groups.remove(permissions.role_group_for(membership.organisation, membership.role))
-    audit_record(actor=actor, organisation=membership.organisation, action="organisations.membership.ended",
-                 obj=membership, details={"user": membership.user_id, "role": membership.role, "reason": reason})
+    audit_record(
+        actor=actor,
+        organisation=membership.organisation,
+        action="organisations.membership.ended",
+        obj=membership,
+        details={"user": membership.user_id, "role": membership.role, "reason": reason},
+    )
     _publish_membership(membership)
     return membership
 
@@ -217,8 +241,13 @@ def partnership_create(
         partnership.note = note
         partnership.save(update_fields=["is_active", "ended_at", "note"])
     _require(actor, Action.ADD, partnership)
-    audit_record(actor=actor, organisation=organisation, action="organisations.partnership.created",
-                 obj=partnership, details={"partner": partner.pk, "scope": scope})
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="organisations.partnership.created",
+        obj=partnership,
+        details={"partner": partner.pk, "scope": scope},
+    )
     _publish_partnership_access(partnership)
     return partnership
 
@@ -233,8 +262,13 @@ def partnership_end(*, actor: User | None, partnership: Partnership) -> Partners
     partnership.is_active = False
     partnership.ended_at = timezone.now()
     partnership.save(update_fields=["is_active", "ended_at"])
-    audit_record(actor=actor, organisation=partnership.organisation, action="organisations.partnership.ended",
-                 obj=partnership, details={"partner": partnership.partner_id, "scope": partnership.scope})
+    audit_record(
+        actor=actor,
+        organisation=partnership.organisation,
+        action="organisations.partnership.ended",
+        obj=partnership,
+        details={"partner": partnership.partner_id, "scope": partnership.scope},
+    )
     _publish_partnership_access(partnership)
     return partnership
 
@@ -308,11 +342,23 @@ def service_update(
     _require(actor, Action.CHANGE, service)
     changed = sorted(
         list(fields)
-        + [name for name, value in (("need_categories", need_categories), ("languages", languages),
-                                     ("locations", locations)) if value is not None]
+        + [
+            name
+            for name, value in (
+                ("need_categories", need_categories),
+                ("languages", languages),
+                ("locations", locations),
+            )
+            if value is not None
+        ]
     )
-    audit_record(actor=actor, organisation=service.organisation, action="organisations.service.updated",
-                 obj=service, details={"fields": changed})
+    audit_record(
+        actor=actor,
+        organisation=service.organisation,
+        action="organisations.service.updated",
+        obj=service,
+        details={"fields": changed},
+    )
     return service
 
 
@@ -320,8 +366,9 @@ def _set_service_locations(service: Service, locations: list[Location] | None) -
     if locations is None:
         return
     if any(location.organisation_id != service.organisation_id for location in locations):
-        raise ApplicationError(_("A service can only be offered at its own organisation's locations."),
-                               code="foreign_location")
+        raise ApplicationError(
+            _("A service can only be offered at its own organisation's locations."), code="foreign_location"
+        )
     service.locations.set(locations)
 
 
@@ -347,6 +394,11 @@ def location_update(*, actor: User | None, location: Location, **fields) -> Loca
     location.full_clean()
     location.save()
     _require(actor, Action.CHANGE, location)
-    audit_record(actor=actor, organisation=location.organisation, action="organisations.location.updated",
-                 obj=location, details={"fields": sorted(fields)})
+    audit_record(
+        actor=actor,
+        organisation=location.organisation,
+        action="organisations.location.updated",
+        obj=location,
+        details={"fields": sorted(fields)},
+    )
     return location

@@ -4,8 +4,9 @@ login and the error pages. Views read through selectors and write through servic
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,8 +33,9 @@ def home(request):
 @login_required
 def directory(request):
     """The organisation directory: services searchable by need, language and kind."""
-    form = DirectorySearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = DirectorySearchForm(request.GET)
+    form.is_valid()  # a bad value is shown next to its field; the valid filters still apply
+    filters = form.cleaned_data
     services_found = selectors.directory_services(
         user=request.user,
         need_category=filters.get("need_category") or None,
@@ -73,7 +75,9 @@ def language_switch(request):
     if request.user.is_authenticated and language in UILanguage.values:
         services.user_update_profile(user=request.user, preferred_language=language)
     next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         request.POST = request.POST.copy()
         request.POST["next"] = "/"
     return set_language(request)
@@ -94,6 +98,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(_("Something went wrong on our side. Please try again.")),
-                             "code": "server_error"}, status=500)
-    return render(request, "500.html", status=500)
+        return JsonResponse(
+            {"detail": str(_("Something went wrong on our side. Please try again.")), "code": "server_error"},
+            status=500,
+        )
+    # No request context: the navigation queries the database, which may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

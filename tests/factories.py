@@ -22,8 +22,11 @@ def organisation(*, kind: str = OrganisationKind.COMMUNITY, name: str | None = N
 def user(*, email: str | None = None, language: str = "fr-ca", **fields) -> User:
     number = next(_sequence)
     return User.objects.create_user(
-        email or f"user{number}@example.org", PASSWORD, full_name=fields.pop("full_name", f"User {number}"),
-        preferred_language=language, **fields,
+        email or f"user{number}@example.org",
+        PASSWORD,
+        full_name=fields.pop("full_name", f"User {number}"),
+        preferred_language=language,
+        **fields,
     )
 
 

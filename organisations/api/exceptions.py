@@ -15,9 +15,7 @@ from organisations.errors import ApplicationError
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        return Response(
-            {"detail": str(exc.message), "code": exc.code, **exc.extra}, status=exc.status_code
-        )
+        return Response({"detail": str(exc.message), "code": exc.code, **exc.extra}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):

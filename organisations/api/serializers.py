@@ -61,8 +61,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "slug", "name", "kind", "kind_label", "description", "languages_served",
-            "email", "phone", "website", "is_active",
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "kind_label",
+            "description",
+            "languages_served",
+            "email",
+            "phone",
+            "website",
+            "is_active",
         ]
         read_only_fields = ["id", "slug", "kind", "is_active"]
 
@@ -74,8 +83,17 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "organisation", "role", "role_label", "is_active", "valid_until", "created_at",
-                  "ended_at"]
+        fields = [
+            "id",
+            "user",
+            "organisation",
+            "role",
+            "role_label",
+            "is_active",
+            "valid_until",
+            "created_at",
+            "ended_at",
+        ]
         read_only_fields = fields
 
 
@@ -92,7 +110,9 @@ class MembershipCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         attrs["user_email"] = attrs["user_email"].lower()
         if not User.objects.filter(email=attrs["user_email"]).exists() and not attrs.get("full_name"):
-            raise serializers.ValidationError({"full_name": _("Give the full name of a person who has no account yet.")})
+            raise serializers.ValidationError(
+                {"full_name": _("Give the full name of a person who has no account yet.")}
+            )
         return attrs
 
 
@@ -124,8 +144,17 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partnership
-        fields = ["id", "organisation", "partner", "scope", "scope_label", "note", "is_active", "created_at",
-                  "ended_at"]
+        fields = [
+            "id",
+            "organisation",
+            "partner",
+            "scope",
+            "scope_label",
+            "note",
+            "is_active",
+            "created_at",
+            "ended_at",
+        ]
         read_only_fields = ["id", "is_active", "created_at", "ended_at"]
 
 
@@ -134,22 +163,48 @@ class LocationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Location
-        fields = ["id", "organisation", "name", "description", "address_1", "city", "region", "postal_code",
-                  "country", "latitude", "longitude", "is_active"]
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "description",
+            "address_1",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "latitude",
+            "longitude",
+            "is_active",
+        ]
         read_only_fields = ["id"]
 
 
 class ServiceSerializer(serializers.ModelSerializer):
     organisation = OrganisationField()
-    need_categories = serializers.ListField(child=serializers.ChoiceField(choices=NeedCategory.choices),
-                                            allow_empty=False)
+    need_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeedCategory.choices), allow_empty=False
+    )
     languages = LanguageListField(allow_empty=False)
     locations = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Location.objects.all())
 
     class Meta:
         model = Service
-        fields = ["id", "organisation", "name", "description", "eligibility", "how_to_refer", "email", "url",
-                  "need_categories", "languages", "locations", "is_active", "updated_at"]
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "description",
+            "eligibility",
+            "how_to_refer",
+            "email",
+            "url",
+            "need_categories",
+            "languages",
+            "locations",
+            "is_active",
+            "updated_at",
+        ]
         read_only_fields = ["id", "updated_at"]
 
 

@@ -92,8 +92,12 @@ class MembershipViewSet(RestrictedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = services.membership_invite(
-            actor=request.user, organisation=data["organisation"], email=data["user_email"],
-            full_name=data.get("full_name", ""), role=data["role"], valid_until=data.get("valid_until"),
+            actor=request.user,
+            organisation=data["organisation"],
+            email=data["user_email"],
+            full_name=data.get("full_name", ""),
+            role=data["role"],
+            valid_until=data.get("valid_until"),
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 

@@ -48,8 +48,9 @@ def test_token_authentication(api, network):
 def test_services_are_searchable_by_need_and_language(api, network):
     food_es = factories.service(network.a.organisation, need_categories=[NeedCategory.FOOD], languages=["es"])
     food_fr = factories.service(network.b.organisation, need_categories=[NeedCategory.FOOD], languages=["fr"])
-    legal_es = factories.service(network.b.organisation, need_categories=[NeedCategory.LEGAL_IMMIGRATION],
-                                 languages=["es", "fr"])
+    legal_es = factories.service(
+        network.b.organisation, need_categories=[NeedCategory.LEGAL_IMMIGRATION], languages=["es", "fr"]
+    )
     api.force_authenticate(network.a[Role.WORKER])
 
     def ids(**params):
@@ -64,10 +65,10 @@ def test_services_are_searchable_by_need_and_language(api, network):
 def test_locations_are_searchable_by_their_services(api, network):
     clinic = factories.location(network.a.organisation)
     office = factories.location(network.a.organisation)
-    factories.service(network.a.organisation, need_categories=[NeedCategory.HEALTH_PHYSICAL], languages=["es"],
-                      locations=[clinic])
-    factories.service(network.a.organisation, need_categories=[NeedCategory.FOOD], languages=["fr"],
-                      locations=[office])
+    factories.service(
+        network.a.organisation, need_categories=[NeedCategory.HEALTH_PHYSICAL], languages=["es"], locations=[clinic]
+    )
+    factories.service(network.a.organisation, need_categories=[NeedCategory.FOOD], languages=["fr"], locations=[office])
     api.force_authenticate(network.a[Role.WORKER])
     response = api.get(reverse("location-list"), {"need_category": "health_physical", "language": "es"})
     assert [row["id"] for row in response.json()["results"]] == [clinic.pk]
@@ -76,10 +77,17 @@ def test_locations_are_searchable_by_their_services(api, network):
 def test_a_service_cannot_use_another_organisations_location(api, network):
     foreign = factories.location(network.b.organisation)
     api.force_authenticate(network.a[Role.ADMIN])
-    response = api.post(reverse("service-list"), {
-        "organisation": network.a.organisation.pk, "name": "X", "need_categories": ["food"], "languages": ["fr"],
-        "locations": [foreign.pk],
-    }, format="json")
+    response = api.post(
+        reverse("service-list"),
+        {
+            "organisation": network.a.organisation.pk,
+            "name": "X",
+            "need_categories": ["food"],
+            "languages": ["fr"],
+            "locations": [foreign.pk],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "foreign_location"
 
@@ -116,18 +124,30 @@ def test_malformed_json_and_bad_filters_are_400_not_500(api, network):
 def test_memberships_are_granted_ended_and_not_ended_twice(api, network):
     admin = network.a[Role.ADMIN]
     api.force_authenticate(admin)
-    response = api.post(reverse("membership-list"), {
-        "organisation": network.a.organisation.pk, "user_email": "Nouvelle@Example.org", "full_name": "Ana Pérez",
-        "role": Role.WORKER,
-    }, format="json")
+    response = api.post(
+        reverse("membership-list"),
+        {
+            "organisation": network.a.organisation.pk,
+            "user_email": "Nouvelle@Example.org",
+            "full_name": "Ana Pérez",
+            "role": Role.WORKER,
+        },
+        format="json",
+    )
     assert response.status_code == 201
     membership = Membership.objects.get(pk=response.json()["id"])
     assert membership.user.email == "nouvelle@example.org"
     assert membership.user.groups.filter(role_group__organisation=network.a.organisation).exists()
 
-    again = api.post(reverse("membership-list"), {
-        "organisation": network.a.organisation.pk, "user_email": "nouvelle@example.org", "role": Role.WORKER,
-    }, format="json")
+    again = api.post(
+        reverse("membership-list"),
+        {
+            "organisation": network.a.organisation.pk,
+            "user_email": "nouvelle@example.org",
+            "role": Role.WORKER,
+        },
+        format="json",
+    )
     assert again.status_code == 409
 
     end_url = reverse("membership-end", args=[membership.pk])
@@ -139,9 +159,15 @@ def test_memberships_are_granted_ended_and_not_ended_twice(api, network):
 
 def test_new_user_needs_a_name(api, network):
     api.force_authenticate(network.a[Role.ADMIN])
-    response = api.post(reverse("membership-list"), {
-        "organisation": network.a.organisation.pk, "user_email": "x@example.org", "role": Role.WORKER,
-    }, format="json")
+    response = api.post(
+        reverse("membership-list"),
+        {
+            "organisation": network.a.organisation.pk,
+            "user_email": "x@example.org",
+            "role": Role.WORKER,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "full_name" in response.json()["fields"]
 
@@ -149,18 +175,24 @@ def test_new_user_needs_a_name(api, network):
 def test_a_membership_end_must_be_in_the_future(api, network):
     membership = Membership.objects.get(user=network.a[Role.LIAISON])
     api.force_authenticate(network.a[Role.ADMIN])
-    response = api.patch(reverse("membership-detail", args=[membership.pk]), {"valid_until": "2001-01-01T00:00:00Z"},
-                         format="json")
+    response = api.patch(
+        reverse("membership-detail", args=[membership.pk]), {"valid_until": "2001-01-01T00:00:00Z"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_valid_until"
 
 
 def test_partnership_is_seen_by_both_sides_and_ended_by_the_first(api, network):
     api.force_authenticate(network.a[Role.COORDINATOR])
-    response = api.post(reverse("partnership-list"), {
-        "organisation": network.a.organisation.pk, "partner": network.b.organisation.pk,
-        "scope": PartnershipScope.REFERRALS,
-    }, format="json")
+    response = api.post(
+        reverse("partnership-list"),
+        {
+            "organisation": network.a.organisation.pk,
+            "partner": network.b.organisation.pk,
+            "scope": PartnershipScope.REFERRALS,
+        },
+        format="json",
+    )
     assert response.status_code == 201
     partnership_id = response.json()["id"]
     api.force_authenticate(network.b[Role.WORKER])
@@ -172,17 +204,28 @@ def test_partnership_is_seen_by_both_sides_and_ended_by_the_first(api, network):
 
 def test_an_organisation_cannot_partner_with_itself(api, network):
     api.force_authenticate(network.a[Role.COORDINATOR])
-    response = api.post(reverse("partnership-list"), {
-        "organisation": network.a.organisation.pk, "partner": network.a.organisation.pk, "scope": "referrals",
-    }, format="json")
+    response = api.post(
+        reverse("partnership-list"),
+        {
+            "organisation": network.a.organisation.pk,
+            "partner": network.a.organisation.pk,
+            "scope": "referrals",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "self_partnership"
 
 
 def test_hsds_export_validates_against_the_official_schema(api, network):
     location = factories.location(network.a.organisation, latitude="46.8139", longitude="-71.2238")
-    factories.service(network.a.organisation, need_categories=[NeedCategory.FOOD, NeedCategory.MATERIAL_AID],
-                      languages=["es", "fr"], locations=[location], url="https://example.org/aide")
+    factories.service(
+        network.a.organisation,
+        need_categories=[NeedCategory.FOOD, NeedCategory.MATERIAL_AID],
+        languages=["es", "fr"],
+        locations=[location],
+        url="https://example.org/aide",
+    )
     network.a.organisation.phone = "418 555-0100"
     network.a.organisation.save()
     schema = json.loads((HSDS_DIR / "compiled" / "organization.json").read_text())
@@ -191,7 +234,8 @@ def test_hsds_export_validates_against_the_official_schema(api, network):
     assert response.status_code == 200
     exported = response.json()
     assert {organisation["name"] for organisation in exported} == {
-        network.a.organisation.name, network.b.organisation.name
+        network.a.organisation.name,
+        network.b.organisation.name,
     }
     for organisation in exported:
         jsonschema.validate(organisation, schema, cls=jsonschema.Draft202012Validator)
@@ -212,8 +256,16 @@ def test_openapi_schema_is_valid_and_lists_the_endpoints(api, network):
     response = api.get(reverse("api-schema"), {"format": "json"})
     assert response.status_code == 200
     schema = json.loads(response.content)
-    for path in ("/api/v1/me/", "/api/v1/organisations/", "/api/v1/memberships/", "/api/v1/partnerships/",
-                 "/api/v1/services/", "/api/v1/locations/", "/api/v1/directory/hsds/", "/api/v1/audit-entries/"):
+    for path in (
+        "/api/v1/me/",
+        "/api/v1/organisations/",
+        "/api/v1/memberships/",
+        "/api/v1/partnerships/",
+        "/api/v1/services/",
+        "/api/v1/locations/",
+        "/api/v1/directory/hsds/",
+        "/api/v1/audit-entries/",
+    ):
         assert path in schema["paths"], path
 
 

@@ -37,8 +37,12 @@ class TestServicePermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
         return service.name == "Renamed service" and service.need_categories == [NeedCategory.EMPLOYMENT]
 
     def create_payload(self, side):
-        return {"organisation": side.organisation.pk, "name": "Clinique", "need_categories": ["health_physical"],
-                "languages": ["es"]}
+        return {
+            "organisation": side.organisation.pk,
+            "name": "Clinique",
+            "need_categories": ["health_physical"],
+            "languages": ["es"],
+        }
 
     def count(self):
         return Service.objects.count()
@@ -77,8 +81,12 @@ class TestMembershipPermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
         return Membership.objects.get(pk=obj.pk).valid_until is not None
 
     def create_payload(self, side):
-        return {"organisation": side.organisation.pk, "user_email": "nouvelle@example.org",
-                "full_name": "Nouvelle Personne", "role": Role.WORKER}
+        return {
+            "organisation": side.organisation.pk,
+            "user_email": "nouvelle@example.org",
+            "full_name": "Nouvelle Personne",
+            "role": Role.WORKER,
+        }
 
     def count(self):
         return Membership.objects.count()
@@ -90,12 +98,16 @@ class TestPartnershipPermissions(ViewMatrix, CreateMatrix):
 
     def make(self, side):
         partner = factories.organisation()
-        return Partnership.objects.create(organisation=side.organisation, partner=partner,
-                                          scope=PartnershipScope.REFERRALS)
+        return Partnership.objects.create(
+            organisation=side.organisation, partner=partner, scope=PartnershipScope.REFERRALS
+        )
 
     def create_payload(self, side):
-        return {"organisation": side.organisation.pk, "partner": factories.organisation().pk,
-                "scope": PartnershipScope.HOUSING}
+        return {
+            "organisation": side.organisation.pk,
+            "partner": factories.organisation().pk,
+            "scope": PartnershipScope.HOUSING,
+        }
 
     def count(self):
         return Partnership.objects.count()

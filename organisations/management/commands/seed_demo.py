@@ -47,20 +47,35 @@ class Command(BaseCommand):
     def ensure_organisation(self, spec: dict) -> int:
         if Organisation.objects.filter(slug=spec["slug"]).exists():
             return 0
-        fields = {key: spec[key] for key in ("name", "slug", "kind", "description", "languages_served", "email",
-                                             "phone")}
+        fields = {
+            key: spec[key] for key in ("name", "slug", "kind", "description", "languages_served", "email", "phone")
+        }
         organisation = services.organisation_create(actor=None, **fields)
         locations = []
         for name, address, postal_code, latitude, longitude in spec["locations"]:
-            locations.append(services.location_create(
-                actor=None, organisation=organisation, name=name, address_1=address, postal_code=postal_code,
-                latitude=Decimal(latitude) if latitude else None, longitude=Decimal(longitude) if longitude else None,
-            ))
+            locations.append(
+                services.location_create(
+                    actor=None,
+                    organisation=organisation,
+                    name=name,
+                    address_1=address,
+                    postal_code=postal_code,
+                    latitude=Decimal(latitude) if latitude else None,
+                    longitude=Decimal(longitude) if longitude else None,
+                )
+            )
         for name, needs, languages, eligibility, how_to_refer in spec["services"]:
             services.service_create(
-                actor=None, organisation=organisation, name=name, need_categories=list(needs), languages=languages,
-                eligibility=eligibility, how_to_refer=how_to_refer, locations=locations,
-                description=spec["description"], email=spec["email"],
+                actor=None,
+                organisation=organisation,
+                name=name,
+                need_categories=list(needs),
+                languages=languages,
+                eligibility=eligibility,
+                how_to_refer=how_to_refer,
+                locations=locations,
+                description=spec["description"],
+                email=spec["email"],
             )
         return 1
 

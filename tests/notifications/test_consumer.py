@@ -1,0 +1,250 @@
+"""The websocket endpoint end to end, through the real routing stack (origin check, session
+authentication) and the configured channel layer (Redis on CI, in-memory on the embedded default).
+"""
+
+import asyncio
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+
+from config.routing import websocket_application
+from notifications import events, streams
+from organisations import permissions, services
+from organisations.choices import Role
+from organisations.models import Membership, Organisation
+from tests import factories
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+ORIGIN = b"http://localhost"
+
+
+@database_sync_to_async
+def session_cookie_for(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def open_socket(user=None, origin: bytes | None = ORIGIN):
+    headers = []
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if user is not None:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={await session_cookie_for(user)}".encode()))
+    communicator = WebsocketCommunicator(websocket_application, "/ws/", headers=headers)
+    connected, _code = await communicator.connect()
+    return communicator, connected
+
+
+@database_sync_to_async
+def make_member(role=Role.WORKER):
+    organisation = factories.organisation()
+    return organisation, factories.member(organisation, role)
+
+
+@database_sync_to_async
+def grant(organisation, user, role):
+    with transaction.atomic():
+        return services.membership_grant(actor=None, organisation=organisation, user=user, role=role)
+
+
+@database_sync_to_async
+def end_memberships(user):
+    for membership in Membership.objects.filter(user=user, is_active=True):
+        services.membership_end(actor=None, membership=membership)
+
+
+class OrganisationInternalStream(streams.Stream):
+    """A stream keyed by organisation whose subscribers are the organisation's members."""
+
+    name = "tests.organisation"
+
+    def can_subscribe(self, user, key):
+        organisation = Organisation.objects.filter(pk=key).first()
+        return organisation is not None and permissions.has_organisation_permission(user, "view_internal", organisation)
+
+    def snapshot(self, user, key):
+        return {"organisation": int(key)}
+
+
+@pytest.fixture
+def organisation_stream():
+    streams.register(OrganisationInternalStream())
+    yield OrganisationInternalStream.name
+    streams.unregister(OrganisationInternalStream.name)
+
+
+async def test_anonymous_is_refused(settings):
+    settings.DEBUG = False
+    communicator, connected = await open_socket(user=None)
+    assert not connected
+
+
+@pytest.mark.parametrize("origin", [b"http://evil.example", None])
+async def test_valid_session_from_a_foreign_or_missing_origin_is_refused(settings, origin):
+    settings.DEBUG = False
+    _organisation, user = await make_member()
+    communicator, connected = await open_socket(user, origin=origin)
+    assert not connected
+
+
+async def test_snapshot_then_deltas_with_increasing_versions():
+    organisation, user = await make_member()
+    communicator, connected = await open_socket(user)
+    assert connected
+    await communicator.send_json_to({"subscribe": "organisations.membership", "key": str(user.pk)})
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["type"] == "snapshot"
+    assert [m["role"] for m in snapshot["data"]] == [Role.WORKER]
+    first_version = snapshot["version"]
+    assert first_version >= 1
+
+    await grant(organisation, user, Role.LIAISON)
+    await grant(organisation, user, Role.COORDINATOR)
+    first = await communicator.receive_json_from(timeout=2)
+    second = await communicator.receive_json_from(timeout=2)
+    assert (first["type"], first["data"]["role"], first["prev_version"], first["version"]) == (
+        "delta",
+        Role.LIAISON,
+        first_version,
+        first_version + 1,
+    )
+    assert (second["prev_version"], second["version"]) == (first_version + 1, first_version + 2)
+    await communicator.disconnect()
+
+
+async def test_subscribing_to_a_key_you_may_not_see_is_refused(organisation_stream):
+    _mine, user = await make_member()
+    _other_organisation, other_user = await make_member()
+    communicator, _ = await open_socket(user)
+    for request in (
+        {"subscribe": "organisations.membership", "key": str(other_user.pk)},
+        {"subscribe": organisation_stream, "key": str(_other_organisation.pk)},
+        {"subscribe": "no.such.stream", "key": "1"},
+        {"subscribe": "organisations.membership", "key": "not a key!"},
+    ):
+        await communicator.send_json_to(request)
+        answer = await communicator.receive_json_from()
+        assert (answer["type"], answer["code"]) == ("error", "not_found"), request
+    await communicator.disconnect()
+
+
+async def test_malformed_messages_get_an_error_not_a_crash():
+    _organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    await communicator.send_to(text_data="{not json")
+    assert (await communicator.receive_json_from())["code"] == "bad_request"
+    await communicator.send_json_to(["subscribe"])
+    assert (await communicator.receive_json_from())["code"] == "bad_request"
+    await communicator.send_json_to({"hello": 1})
+    assert (await communicator.receive_json_from())["code"] == "bad_request"
+    await communicator.disconnect()
+
+
+async def test_membership_ended_ends_the_subscription_within_a_second(organisation_stream):
+    organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    assert (await communicator.receive_json_from())["type"] == "snapshot"
+
+    await end_memberships(user)
+    message = await communicator.receive_json_from(timeout=1)
+    assert message == {
+        "type": "unsubscribed",
+        "stream": organisation_stream,
+        "key": str(organisation.pk),
+        "reason": "access_lost",
+    }
+
+    # Nothing published on that key reaches the socket any more.
+    await database_sync_to_async(_publish_in_transaction)(organisation_stream, organisation.pk, {"x": 1})
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+def _publish_in_transaction(stream, key, data, rollback=False):
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            events.publish_on_commit(stream, key, data)
+            if rollback:
+                raise Rollback
+    except Rollback:
+        pass
+
+
+async def test_a_rolled_back_change_sends_nothing(organisation_stream):
+    organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    snapshot = await communicator.receive_json_from()
+
+    await database_sync_to_async(_publish_in_transaction)(organisation_stream, organisation.pk, {"n": 1}, True)
+    assert await communicator.receive_nothing(timeout=0.3)
+    await database_sync_to_async(_publish_in_transaction)(organisation_stream, organisation.pk, {"n": 2})
+    delta = await communicator.receive_json_from(timeout=2)
+    assert delta["data"] == {"n": 2}
+    # The rolled-back version was rolled back too: no gap for the client to see.
+    assert delta["prev_version"] == snapshot["version"]
+    await communicator.disconnect()
+
+
+async def test_heartbeat_carries_versions_and_a_gap_is_resynchronised(settings, organisation_stream):
+    settings.WS_HEARTBEAT_SECONDS = 0.2
+    organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    snapshot = await communicator.receive_json_from()
+
+    # A change whose delta is lost on the way: the version moves, nothing is sent.
+    @database_sync_to_async
+    def lose_a_delta():
+        with transaction.atomic():
+            events.bump_version(organisation_stream, str(organisation.pk))
+
+    await lose_a_delta()
+    heartbeat = await communicator.receive_json_from(timeout=2)
+    assert heartbeat["type"] == "heartbeat"
+    [entry] = heartbeat["versions"]
+    assert entry == {"stream": organisation_stream, "key": str(organisation.pk), "version": snapshot["version"] + 1}
+
+    await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    while (message := await communicator.receive_json_from(timeout=2))["type"] == "heartbeat":
+        pass
+    assert (message["type"], message["version"]) == ("snapshot", snapshot["version"] + 1)
+    await communicator.disconnect()
+
+
+async def test_deactivated_user_is_disconnected_at_next_check(settings):
+    settings.WS_HEARTBEAT_SECONDS = 0.2
+    _organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    user.is_active = False
+    await database_sync_to_async(user.save)(update_fields=["is_active"])
+    output = await communicator.receive_output(timeout=2)
+    assert output["type"] == "websocket.close"
+
+
+@pytest.mark.redis
+async def test_a_socket_idle_for_more_than_five_seconds_on_redis_stays_open(organisation_stream):
+    """redis-py 8's 5 s socket timeout used to close idle consumers (STACK.md, trap 1)."""
+    assert "RedisChannelLayer" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    await communicator.receive_json_from()
+    await asyncio.sleep(6.5)
+    await database_sync_to_async(_publish_in_transaction)(organisation_stream, organisation.pk, {"after": "idle"})
+    delta = await communicator.receive_json_from(timeout=3)
+    assert delta["data"] == {"after": "idle"}
+    await communicator.send_json_to({"unsubscribe": organisation_stream, "key": str(organisation.pk)})
+    assert json.dumps((await communicator.receive_json_from())["reason"]) == '"requested"'
+    await communicator.disconnect()

@@ -1,0 +1,132 @@
+"""The access policy itself: where access comes from, and where it never comes from."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from guardian.shortcuts import assign_perm
+
+from organisations import permissions, services
+from organisations.choices import Role
+from organisations.models import AuditEntry, Membership, Organisation, Service
+from organisations.permissions import Action
+from tests import factories
+
+
+def test_global_permissions_and_superuser_status_give_no_access(db):
+    organisation = factories.organisation()
+    factories.service(organisation)
+    boss = factories.user(is_superuser=True, is_staff=True)
+    boss.user_permissions.add(*Permission.objects.filter(codename__in=["view_service", "change_organisation"]))
+    assert not Service.objects.restrict(boss, Action.VIEW).exists()
+    assert not Organisation.objects.restrict(boss, Action.CHANGE).exists()
+
+
+def test_object_permission_granted_to_a_user_directly_is_ignored(db):
+    """Access comes from role groups only: a stray direct grant opens nothing."""
+    organisation = factories.organisation()
+    person = factories.user()
+    assign_perm("organisations.change_organisation", person, organisation)
+    assert not Organisation.objects.restrict(person, Action.CHANGE).exists()
+
+
+def test_each_role_gets_its_permissions_on_its_own_organisation_only(db):
+    mine, other = factories.organisation(), factories.organisation()
+    for role, codenames in permissions.ROLE_ORGANISATION_PERMISSIONS.items():
+        user = factories.member(mine, role)
+        for codename in ("view_internal", "change_organisation", "manage_members", "manage_partnerships", "view_audit"):
+            assert permissions.has_organisation_permission(user, codename, mine) == (codename in codenames), (
+                role,
+                codename,
+            )
+            assert not permissions.has_organisation_permission(user, codename, other)
+
+
+def test_ending_a_membership_removes_access_at_once(db):
+    organisation = factories.organisation()
+    admin = factories.member(organisation, Role.ADMIN)
+    assert Organisation.objects.restrict(admin, Action.CHANGE).filter(pk=organisation.pk).exists()
+    services.membership_end(actor=None, membership=Membership.objects.get(user=admin))
+    assert not Organisation.objects.restrict(admin, Action.CHANGE).exists()
+    assert not Organisation.objects.restrict(admin, Action.VIEW).exists()
+
+
+def test_two_roles_in_one_organisation_are_independent(db):
+    organisation = factories.organisation()
+    user = factories.member(organisation, Role.WORKER)
+    services.membership_grant(actor=None, organisation=organisation, user=user, role=Role.ADMIN)
+    services.membership_end(actor=None, membership=Membership.objects.get(user=user, role=Role.ADMIN))
+    assert not permissions.has_organisation_permission(user, "manage_members", organisation)
+    assert permissions.has_organisation_permission(user, "view_internal", organisation)
+
+
+def test_a_service_cannot_be_moved_out_of_reach(db):
+    """NetBox's re-check after saving: a write can never leave a row the actor may not change."""
+    mine, other = factories.organisation(), factories.organisation()
+    admin = factories.member(mine, Role.ADMIN)
+    service = factories.service(mine)
+    with pytest.raises(permissions.NotFoundError):
+        services.service_update(actor=admin, service=service, organisation=other)
+    assert Service.objects.get(pk=service.pk).organisation == mine
+
+
+def test_restrict_sql_uses_one_group_subquery(db):
+    """Trap 7: no OR of user and group permission subqueries."""
+    organisation = factories.organisation()
+    user = factories.member(organisation, Role.ADMIN)
+    sql = str(Organisation.objects.restrict(user, Action.CHANGE).query)
+    assert "userobjectpermission" not in sql.lower()
+    assert sql.lower().count("organisationgroupobjectpermission") == 1
+
+
+def test_unregistered_models_are_a_configuration_error(db):
+    from django.contrib.auth.models import Group
+    from django.core.exceptions import ImproperlyConfigured
+
+    from organisations.querysets import RestrictedQuerySet
+
+    with pytest.raises(ImproperlyConfigured):
+        RestrictedQuerySet(model=Group).restrict(factories.user(), Action.VIEW)
+
+
+def test_audit_entries_cannot_be_changed_or_deleted_through_the_app(db):
+    organisation = factories.organisation()
+    entry = AuditEntry.objects.filter(organisation=organisation).first()
+    entry.action = "forged"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="forged")
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_to_change_an_audit_entry(db):
+    organisation = factories.organisation()
+    entry = AuditEntry.objects.filter(organisation=organisation).first()
+    for statement in (
+        "UPDATE organisations_auditentry SET action = 'x' WHERE id = %s",
+        "DELETE FROM organisations_auditentry WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [entry.pk])
+
+
+def test_every_write_is_audited_with_the_request_ip(api, network):
+    api.force_authenticate(network.a[Role.ADMIN])
+    api.patch(
+        f"/api/v1/organisations/{network.a.organisation.pk}/",
+        {"phone": "418 555-0199"},
+        format="json",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    entry = AuditEntry.objects.get(action="organisations.organisation.updated")
+    assert (entry.actor, entry.organisation, entry.ip_address, entry.details) == (
+        network.a[Role.ADMIN],
+        network.a.organisation,
+        "203.0.113.9",
+        {"fields": ["phone"]},
+    )
