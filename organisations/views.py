@@ -7,7 +7,6 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -74,12 +73,7 @@ def language_switch(request):
     language = request.POST.get("language")
     if request.user.is_authenticated and language in UILanguage.values:
         services.user_update_profile(user=request.user, preferred_language=language)
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        request.POST = request.POST.copy()
-        request.POST["next"] = "/"
+    # Django's set_language sets the cookie and refuses to redirect off site.
     return set_language(request)
 
 

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             created += self.ensure_partnership(organisation_slug, partner_slug, scope)
             done += 1
             self.progress(done, total, f"partnership {organisation_slug} → {partner_slug}")
-        self.stdout.write("")
+        if self.stdout.isatty():
+            self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} record(s) created)."))
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -41,8 +42,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {email:42} {purpose}")
 
     def progress(self, done: int, total: int, what: str) -> None:
-        self.stdout.write(f"\r[{done:>2}/{total}] {what[:60]:60}", ending="")
-        self.stdout.flush()
+        """One progress line, rewritten in place on a terminal, one line per step in a log."""
+        if self.stdout.isatty():
+            self.stdout.write(f"\r[{done:>2}/{total}] {what[:60]:60}", ending="")
+            self.stdout.flush()
+        else:
+            self.stdout.write(f"[{done:>2}/{total}] {what}")
 
     def ensure_organisation(self, spec: dict) -> int:
         if Organisation.objects.filter(slug=spec["slug"]).exists():
