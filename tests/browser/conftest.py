@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -111,9 +111,15 @@ def outside_event_loop():
     ``async_to_sync``, which refuses to run beside a running loop.
     """
 
+    def in_thread(function):
+        try:
+            return function()
+        finally:
+            connections.close_all()  # the thread's connection would outlive the test database
+
     def run(function):
         with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(function).result()
+            return pool.submit(in_thread, function).result()
 
     return run
 
