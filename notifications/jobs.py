@@ -75,5 +75,9 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
             ScheduledJob.objects.filter(name=job.name).update(last_error=repr(error)[:2000])
             continue
         ScheduledJob.objects.filter(name=job.name).update(last_finished_at=timezone.now(), last_error="")
-        logger.info("Job %s handled %s item(s) in %.2f s", job.name, results[job.name], time.monotonic() - started)
+        # Idle passes are the common case; log them only when debugging.
+        level = logging.INFO if results[job.name] else logging.DEBUG
+        logger.log(
+            level, "Job %s handled %s item(s) in %.2f s", job.name, results[job.name], time.monotonic() - started
+        )
     return results
