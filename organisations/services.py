@@ -72,21 +72,29 @@ def organisation_create(*, actor: User | None, name: str, slug: str, kind: str, 
     return organisation
 
 
-@transaction.atomic
-def organisation_update(*, actor: User | None, organisation: Organisation, **fields) -> Organisation:
-    """Change an organisation's profile (its admins)."""
-    _require(actor, Action.CHANGE, organisation)
+def _update_fields(*, actor: User | None, obj, fields: dict, action: str, also_changed: tuple[str, ...] = ()) -> None:
+    """The shared shape of an update: check the change right, assign, validate, save, check again
+    (the row must stay within reach) and audit the names of the changed fields."""
+    _require(actor, Action.CHANGE, obj)
     for name, value in fields.items():
-        setattr(organisation, name, value)
-    organisation.full_clean()
-    organisation.save()
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    _require(actor, Action.CHANGE, obj)
+    organisation = obj if isinstance(obj, Organisation) else obj.organisation
     audit_record(
         actor=actor,
         organisation=organisation,
-        action="organisations.organisation.updated",
-        obj=organisation,
-        details={"fields": sorted(fields)},
+        action=action,
+        obj=obj,
+        details={"fields": sorted([*fields, *also_changed])},
     )
+
+
+@transaction.atomic
+def organisation_update(*, actor: User | None, organisation: Organisation, **fields) -> Organisation:
+    """Change an organisation's profile (its admins)."""
+    _update_fields(actor=actor, obj=organisation, fields=fields, action="organisations.organisation.updated")
     return organisation
 
 
@@ -333,31 +341,15 @@ def service_update(
 ) -> Service:
     """Change a directory service (its organisation's admins)."""
     _require(actor, Action.CHANGE, service)
-    for name, value in fields.items():
-        setattr(service, name, value)
-    service.full_clean()
-    service.save()
     _set_service_links(service, need_categories, languages)
     _set_service_locations(service, locations)
-    _require(actor, Action.CHANGE, service)
-    changed = sorted(
-        list(fields)
-        + [
-            name
-            for name, value in (
-                ("need_categories", need_categories),
-                ("languages", languages),
-                ("locations", locations),
-            )
-            if value is not None
-        ]
-    )
-    audit_record(
+    links = {"need_categories": need_categories, "languages": languages, "locations": locations}
+    _update_fields(
         actor=actor,
-        organisation=service.organisation,
-        action="organisations.service.updated",
         obj=service,
-        details={"fields": changed},
+        fields=fields,
+        action="organisations.service.updated",
+        also_changed=tuple(name for name, value in links.items() if value is not None),
     )
     return service
 
@@ -388,17 +380,5 @@ def location_create(*, actor: User | None, organisation: Organisation, name: str
 @transaction.atomic
 def location_update(*, actor: User | None, location: Location, **fields) -> Location:
     """Change a directory location (its organisation's admins)."""
-    _require(actor, Action.CHANGE, location)
-    for name, value in fields.items():
-        setattr(location, name, value)
-    location.full_clean()
-    location.save()
-    _require(actor, Action.CHANGE, location)
-    audit_record(
-        actor=actor,
-        organisation=location.organisation,
-        action="organisations.location.updated",
-        obj=location,
-        details={"fields": sorted(fields)},
-    )
+    _update_fields(actor=actor, obj=location, fields=fields, action="organisations.location.updated")
     return location

@@ -1,0 +1,74 @@
+"""The web shell's pages: what anonymous people and members see."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from organisations.choices import NeedCategory, Role
+from tests import factories
+
+
+def test_pages_need_a_login(client, db):
+    for name in ("home", "directory", "profile"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_with_email_and_password(client, network):
+    user = network.a[Role.WORKER]
+    response = client.post(reverse("login"), {"username": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_wrong_password_is_said_next_to_the_form(client, network):
+    response = client.post(reverse("login"), {"username": network.a[Role.WORKER].email, "password": "nope"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="alert alert--error" role="alert"' in html
+    assert "mot de passe valides" in html
+
+
+def test_password_reset_sends_a_link(client, network, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    user = network.a[Role.WORKER]
+    response = client.post(reverse("password_reset"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == [user.email]
+    assert "/accounts/reset/" in message.body
+
+
+def test_directory_filters_and_keeps_the_valid_ones(client, network):
+    food = factories.service(network.a.organisation, need_categories=[NeedCategory.FOOD], languages=["es"])
+    legal = factories.service(
+        network.b.organisation, need_categories=[NeedCategory.LEGAL_IMMIGRATION], languages=["fr"]
+    )
+    client.force_login(network.a[Role.WORKER])
+    html = client.get(reverse("directory"), {"need_category": "food"}).content.decode()
+    assert food.name in html and legal.name not in html
+    html = client.get(reverse("directory"), {"need_category": "nope", "language": "fr"}).content.decode()
+    assert legal.name in html and food.name not in html
+
+
+def test_outsiders_see_an_empty_directory_and_a_404_for_an_organisation(client, network):
+    factories.service(network.a.organisation, name="Service caché")
+    client.force_login(network.outsider)
+    assert "Service caché" not in client.get(reverse("directory")).content.decode()
+    url = reverse("directory-organisation", args=[network.a.organisation.slug])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.PRIVACY_OFFICER])
+def test_navigation_follows_the_role(client, network, role):
+    client.force_login(network.a[role])
+    html = client.get(reverse("home")).content.decode()
+    assert ("/api/v1/audit-entries/" in html) == (role == Role.PRIVACY_OFFICER)
+
+
+def test_healthz_and_api_404_are_plain(client, db):
+    assert client.get("/healthz").content == b"ok"
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
