@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,12 +10,7 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         from notifications import streams
-
-        # Importing the services module registers its periodic jobs.
-        from organisations import (
-            models,
-            services,  # noqa: F401
-        )
+        from organisations import models
         from organisations.permissions import AnyOf, NetworkMember, ObjectPermission, Own, register_policy
         from organisations.streams import MembershipStream
 
@@ -40,3 +37,6 @@ class OrganisationsConfig(AppConfig):
         # Append-only: read by the organisation's privacy officer, written only by services.
         register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))
         streams.register(MembershipStream())
+        # These modules register their periodic jobs when imported.
+        for module in ("organisations.services", "organisations.api.idempotency"):
+            import_module(module)

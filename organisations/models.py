@@ -101,6 +101,7 @@ class Organisation(models.Model):
             ("manage_members", _("Can manage the organisation's members")),
             ("manage_partnerships", _("Can manage the organisation's partnerships")),
             ("view_audit", _("Can read the organisation's audit log")),
+            ("work_cases", _("Can work the organisation's person files and referrals")),
         ]
 
     def __str__(self) -> str:
@@ -341,3 +342,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are append-only.")
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a write sent with an ``Idempotency-Key`` header, so that a replay
+    (a retry after a lost connection, a double click) returns the same answer and writes nothing.
+    The same key with another body is refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=200, help_text="HTTP method and path")
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

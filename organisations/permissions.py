@@ -59,9 +59,9 @@ METHOD_ACTIONS = {
 # What each role may do in its own organisation: guardian permissions on the Organisation object,
 # granted to the role's group when the organisation is created.
 ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.ADMIN: ("view_internal", "change_organisation", "manage_members", "manage_partnerships"),
-    Role.COORDINATOR: ("view_internal", "manage_partnerships"),
-    Role.WORKER: ("view_internal",),
+    Role.ADMIN: ("view_internal", "change_organisation", "manage_members", "manage_partnerships", "work_cases"),
+    Role.COORDINATOR: ("view_internal", "manage_partnerships", "work_cases"),
+    Role.WORKER: ("view_internal", "work_cases"),
     Role.LIAISON: ("view_internal",),
     Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
 }
@@ -143,15 +143,16 @@ class AnyOf(Rule):
 
 # --- The registry of policies --------------------------------------------------------------------
 
-_POLICIES: dict[type[models.Model], dict[Action, Rule]] = {}
+_POLICIES: dict[type[models.Model], dict[str, Rule]] = {}
 
 
 def register_policy(model: type[models.Model], **rules: Rule) -> None:
     """Declare how each action on ``model`` is allowed; an action left out is allowed to nobody.
+    Actions are ``view``, ``add``, ``change``, ``delete`` or a model's own (``respond``).
 
     Domain apps call this from their ``AppConfig.ready`` so that this module imports none of them.
     """
-    _POLICIES[model] = {Action(action): rule for action, rule in rules.items()}
+    _POLICIES[model] = dict(rules)
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
@@ -162,7 +163,7 @@ def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.Qu
         policy = _POLICIES[queryset.model]
     except KeyError:
         raise ImproperlyConfigured(f"No access policy is registered for {queryset.model.__name__}.") from None
-    rule = policy.get(Action(action))
+    rule = policy.get(str(action))
     if rule is None:
         return queryset.none()
     return queryset.filter(rule.q(user, queryset.model))

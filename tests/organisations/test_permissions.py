@@ -34,7 +34,14 @@ def test_each_role_gets_its_permissions_on_its_own_organisation_only(db):
     mine, other = factories.organisation(), factories.organisation()
     for role, codenames in permissions.ROLE_ORGANISATION_PERMISSIONS.items():
         user = factories.member(mine, role)
-        for codename in ("view_internal", "change_organisation", "manage_members", "manage_partnerships", "view_audit"):
+        for codename in (
+            "view_internal",
+            "change_organisation",
+            "manage_members",
+            "manage_partnerships",
+            "view_audit",
+            "work_cases",
+        ):
             assert permissions.has_organisation_permission(user, codename, mine) == (codename in codenames), (
                 role,
                 codename,

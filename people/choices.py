@@ -1,0 +1,175 @@
+"""Enumerations of person files (DOMAIN.md): codes in English, labels translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GenderIdentity(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    SELF_DESCRIBED = "self_described", _("Self-described")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefers not to say")
+    NOT_ASKED = "not_asked", _("Not asked")
+
+
+class TransExperience(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefers not to say")
+    NOT_ASKED = "not_asked", _("Not asked")
+
+
+class FrenchLevel(models.TextChoices):
+    NONE = "none", _("None")
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+    FLUENT = "fluent", _("Fluent")
+
+
+class IntakeChannel(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    EMAIL_WEB = "email_web", _("Email or web")
+    TEXT_MESSAGING = "text_messaging", _("Text messaging")
+    PARTNER_REFERRAL = "partner_referral", _("Referred by a partner")
+    OUTREACH_FIELD_AGENT = "outreach_field_agent", _("Outreach by a field agent")
+    GOVERNMENT_TRANSFER = "government_transfer", _("Government transfer")
+    OTHER = "other", _("Other")
+
+
+class ClaimPathway(models.TextChoices):
+    PORT_OF_ENTRY_AIR = "port_of_entry_air", _("Port of entry: airport")
+    PORT_OF_ENTRY_LAND = "port_of_entry_land", _("Port of entry: land border")
+    PORT_OF_ENTRY_SEA = "port_of_entry_sea", _("Port of entry: seaport")
+    IRREGULAR_CROSSING_INTERCEPTED = "irregular_crossing_intercepted", _("Irregular crossing, intercepted")
+    INLAND_ONLINE_PORTAL = "inland_online_portal", _("Inland: online portal")
+    INLAND_EMAIL_2020_2021 = "inland_email_2020_2021", _("Inland: by email (2020–2021)")
+    INLAND_OFFICE_IN_PERSON = "inland_office_in_person", _("Inland: in person at an office")
+    INLAND_AFTER_ARREST = "inland_after_arrest", _("Inland: after an arrest")
+    NOT_YET_CLAIMED = "not_yet_claimed", _("Not yet claimed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+PORT_OF_ENTRY_PATHWAYS = {
+    ClaimPathway.PORT_OF_ENTRY_AIR,
+    ClaimPathway.PORT_OF_ENTRY_LAND,
+    ClaimPathway.PORT_OF_ENTRY_SEA,
+    ClaimPathway.IRREGULAR_CROSSING_INTERCEPTED,
+}
+
+
+class MilestoneKind(models.TextChoices):
+    CLAIM_MADE = "claim_made", _("Claim made")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of claim")
+    ELIGIBILITY_INTERVIEW = "eligibility_interview", _("Eligibility interview")
+    REFERRED_TO_IRB = "referred_to_irb", _("Referred to the IRB (claimant document issued)")
+    FOUND_INELIGIBLE = "found_ineligible", _("Found ineligible")
+    BOC_SENT = "boc_sent", _("Basis of Claim form sent")
+    MEDICAL_EXAM = "medical_exam", _("Immigration medical exam")
+    WORK_PERMIT_REQUESTED = "work_permit_requested", _("Open work permit requested")
+    WORK_PERMIT_ISSUED = "work_permit_issued", _("Open work permit issued")
+    SIN_OBTAINED = "sin_obtained", _("Social insurance number obtained")
+    IFHP_ACTIVE = "ifhp_active", _("Interim federal health coverage active")
+    HEARING_SCHEDULED = "hearing_scheduled", _("Hearing scheduled")
+    HEARING_HELD = "hearing_held", _("Hearing held")
+    DECISION_ACCEPTED = "decision_accepted", _("Decision: protected person")
+    DECISION_REFUSED = "decision_refused", _("Decision: refused")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    JUDICIAL_REVIEW = "judicial_review", _("Judicial review")
+    PRRA = "prra", _("Pre-removal risk assessment")
+    HUMANITARIAN_APPLICATION = "humanitarian_application", _("Humanitarian application")
+    REMOVAL_ORDER = "removal_order", _("Removal order")
+    WITHDRAWN_ABANDONED = "withdrawn_abandoned", _("Claim withdrawn or abandoned")
+
+
+class NeedUrgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate")
+    DAYS = "days", _("Within days")
+    WEEKS = "weeks", _("Within weeks")
+
+
+class NeedStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+    UNMET_NO_RESOURCE = "unmet_no_resource", _("Unmet: no resource")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DataGroup(models.TextChoices):
+    """Groups of a person's data that a consent lets the hub share, one by one."""
+
+    IDENTITY = "identity", _("Identity and languages")
+    CONTACT = "contact", _("Contact details")
+    HOUSEHOLD = "household", _("Household")
+    IMMIGRATION = "immigration", _("Immigration and claim")
+    HEALTH = "health", _("Health")
+    SOGI = "sogi", _("Gender identity and sexual orientation")
+    NOTES = "notes", _("Notes")
+
+
+# Law 25: sensitive information needs express consent and is never shared by default.
+SENSITIVE_DATA_GROUPS = {DataGroup.IMMIGRATION, DataGroup.HEALTH, DataGroup.SOGI, DataGroup.NOTES}
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED = "signed", _("Signed form")
+    ELECTRONIC = "electronic", _("Electronic")
+    ORAL_RECORDED = "oral_recorded", _("Oral, recorded by a worker")
+
+
+class ConsentGivenBy(models.TextChoices):
+    PERSON = "person", _("The person")
+    PARENT_GUARDIAN = "parent_guardian", _("A parent or guardian (under 14)")
+
+
+class HouseholdRelationship(models.TextChoices):
+    HEAD = "head", _("Main contact")
+    SPOUSE_PARTNER = "spouse_partner", _("Spouse or partner")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    OTHER = "other", _("Other")
+
+
+class InterventionType(models.TextChoices):
+    INTAKE_WELCOME = "intake_welcome", _("Intake and welcome")
+    NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
+    INFORMATION_ORIENTATION = "information_orientation", _("Information and signposting")
+    REFERRAL = "referral", _("Referral")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CRISIS_SURVIVAL_SUPPORT = "crisis_survival_support", _("Crisis and survival support")
+    HOUSING_SEARCH_SUPPORT = "housing_search_support", _("Housing search support")
+    ADMINISTRATIVE_ASSISTANCE = "administrative_assistance", _("Administrative assistance")
+    INTERPRETATION = "interpretation", _("Interpretation")
+    PARTNER_LIAISON = "partner_liaison", _("Partner liaison")
+    CASE_CONFERENCE = "case_conference", _("Case conference")
+    GROUP_INFO_SESSION = "group_info_session", _("Group information session")
+    OUTREACH_VISIT = "outreach_visit", _("Outreach visit")
+    OTHER = "other", _("Other")
+
+
+class InterventionMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    MESSAGING = "messaging", _("Messaging")
+
+
+class Team(models.TextChoices):
+    WELCOME_TEAM = "welcome_team", _("Welcome team")
+    INTERCULTURAL_FIELD_AGENT = "intercultural_field_agent", _("Intercultural field agent")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    INTERPRETER = "interpreter", _("Interpreter")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class InterpreterUsed(models.TextChoices):
+    NONE = "none", _("None")
+    PROFESSIONAL = "professional", _("Professional")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    FAMILY = "family", _("Family member")

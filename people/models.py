@@ -1,0 +1,287 @@
+"""The person's file: Person, Household, Consent, Need, claim milestones and their deadline rules,
+and the intervention log. Everything here is personal data owned by a hub organisation; partners
+never read these rows directly, only what a referral shares under an active consent."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import NeedCategory
+from organisations.models import Organisation, language_code_validator
+from organisations.querysets import RestrictedQuerySet
+from people.choices import (
+    ClaimPathway,
+    ConsentGivenBy,
+    ConsentMethod,
+    FrenchLevel,
+    GenderIdentity,
+    HouseholdRelationship,
+    IntakeChannel,
+    InterpreterUsed,
+    InterventionMode,
+    InterventionType,
+    MilestoneKind,
+    NeedStatus,
+    NeedUrgency,
+    Team,
+    TransExperience,
+)
+
+
+class Household(models.Model):
+    """People who live and move together; a referral or a stay can be for the whole household."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
+    name = models.CharField(_("name"), max_length=200, help_text=_("For example the family name."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A person the hub serves: identity, languages, contact, path through the asylum claim.
+
+    ``name_key`` holds the names without accents, case or order, for the duplicate warning.
+    """
+
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("owning organisation")
+    )
+    given_names = models.CharField(_("given names"), max_length=150)
+    family_names = models.CharField(_("family names"), max_length=150, help_text=_("One or two surnames."))
+    name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth_is_approximate = models.BooleanField(_("date of birth is approximate"), default=False)
+    gender_identity = models.CharField(
+        _("gender identity"), max_length=32, choices=GenderIdentity.choices, default=GenderIdentity.NOT_ASKED
+    )
+    gender_self_described = models.CharField(_("gender, in the person's words"), max_length=100, blank=True)
+    trans_experience = models.CharField(
+        _("trans experience"), max_length=32, choices=TransExperience.choices, default=TransExperience.NOT_ASKED
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=3, validators=[language_code_validator], default="es"
+    )
+    other_languages = models.JSONField(_("other languages"), default=list, blank=True)
+    french_level = models.CharField(_("French level"), max_length=16, choices=FrenchLevel.choices, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    arrival_date = models.DateField(_("arrival in Canada"), null=True, blank=True)
+    first_intake_date = models.DateField(_("first intake"), default=date.today)
+    intake_channel = models.CharField(
+        _("intake channel"), max_length=32, choices=IntakeChannel.choices, default=IntakeChannel.WALK_IN
+    )
+    claim_pathway = models.CharField(
+        _("claim pathway"), max_length=40, choices=ClaimPathway.choices, default=ClaimPathway.UNKNOWN
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("household"),
+    )
+    household_relationship = models.CharField(
+        _("relationship in the household"), max_length=20, choices=HouseholdRelationship.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_names", "given_names"]
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_names}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+
+class ConsentQuerySet(RestrictedQuerySet):
+    def active(self, on: date | None = None) -> "ConsentQuerySet":
+        """Consents in force on ``on`` (today): not withdrawn, started, not expired."""
+        on = on or timezone.localdate()
+        return self.filter(withdrawn_at__isnull=True, valid_from__lte=on, valid_until__gte=on)
+
+
+class Consent(models.Model):
+    """A person's consent to share some groups of their data with one organisation, for some
+    purposes, for a limited time (Law 25). Withdrawal stops future sharing at once."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consents_received", verbose_name=_("recipient")
+    )
+    purposes = models.JSONField(_("purposes"), help_text=_("Need categories this consent is for."))
+    data_groups = models.JSONField(_("data shared"))
+    express = models.BooleanField(_("express consent"), default=False, help_text=_("Needed for sensitive information."))
+    method = models.CharField(_("method"), max_length=20, choices=ConsentMethod.choices)
+    language = models.CharField(_("language explained in"), max_length=3, validators=[language_code_validator])
+    interpreter_assisted = models.BooleanField(_("an interpreter helped"), default=False)
+    given_by = models.CharField(
+        _("given by"), max_length=20, choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON
+    )
+    given_by_name = models.CharField(_("name of the parent or guardian"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"), default=date.today)
+    valid_until = models.DateField(_("valid until"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="consent_period_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.recipient}"
+
+    def is_active(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.withdrawn_at is None and self.valid_from <= on <= self.valid_until
+
+    def allows(self, *, purpose: str, data_groups) -> bool:
+        """Whether this consent, now, covers sharing ``data_groups`` for ``purpose``."""
+        return self.is_active() and purpose in self.purposes and set(data_groups) <= set(self.data_groups)
+
+
+class Need(models.Model):
+    """A need identified for a person; ``unmet_no_resource`` documents the gaps the city must see."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs")
+    category = models.CharField(_("need"), max_length=32, choices=NeedCategory.choices)
+    urgency = models.CharField(_("urgency"), max_length=16, choices=NeedUrgency.choices, default=NeedUrgency.DAYS)
+    status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.IDENTIFIED)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    identified_on = models.DateField(_("identified on"), default=date.today)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["status", "-identified_on"]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class DeadlineRule(models.Model):
+    """A deadline that follows a milestone: "Basis of Claim due 15 days after a port-of-entry
+    claim". Deadlines are data: an administrator changes them without a release."""
+
+    trigger = models.CharField(_("after"), max_length=40, choices=MilestoneKind.choices)
+    pathways = models.JSONField(_("claim pathways"), default=list, blank=True, help_text=_("Empty: any pathway."))
+    due = models.CharField(_("milestone due"), max_length=40, choices=MilestoneKind.choices)
+    days = models.PositiveSmallIntegerField(_("days"))
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [models.UniqueConstraint(fields=["trigger", "due"], name="unique_deadline_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.get_due_display()}: {self.days} d after {self.get_trigger_display()}"
+
+    def applies_to(self, person: Person) -> bool:
+        return not self.pathways or person.claim_pathway in self.pathways
+
+
+class Milestone(models.Model):
+    """A dated event of the person's claim, or one that is due (``due_on`` set, not yet occurred)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("milestone"), max_length=40, choices=MilestoneKind.choices)
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("claim milestone")
+        verbose_name_plural = _("claim milestones")
+        ordering = ["person", models.F("occurred_on").asc(nulls_last=True), "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="unique_milestone_kind"),
+            models.CheckConstraint(
+                condition=Q(occurred_on__isnull=False) | Q(due_on__isnull=False), name="milestone_has_a_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self):
+        if self.occurred_on is None and self.due_on is None:
+            raise ValidationError(_("Give the date of the milestone or when it is due."))
+
+
+class Intervention(models.Model):
+    """One thing a team member did with or for people: the unit the hub's activity is counted in."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="interventions")
+    occurred_on = models.DateField(_("date"), default=date.today, db_index=True)
+    type = models.CharField(_("type"), max_length=32, choices=InterventionType.choices)
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=InterventionMode.choices, default=InterventionMode.IN_PERSON
+    )
+    team = models.CharField(_("team"), max_length=32, choices=Team.choices, default=Team.WELCOME_TEAM)
+    people = models.ManyToManyField(Person, related_name="interventions", verbose_name=_("people"))
+    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    language_used = models.CharField(_("language used"), max_length=3, validators=[language_code_validator])
+    interpreter_used = models.CharField(
+        _("interpreter"), max_length=16, choices=InterpreterUsed.choices, default=InterpreterUsed.NONE
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=15)
+    need_categories = models.JSONField(_("needs"), default=list, blank=True)
+    note = models.CharField(_("short note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_type_display()}"

@@ -1,0 +1,64 @@
+"""Reads of person files: restricted querysets, the duplicate warning, and the audited read of
+one file."""
+
+from django.db.models import Q, QuerySet
+
+from organisations.audit import audit_read
+from organisations.errors import NotFoundError
+from organisations.permissions import Action
+from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from people.names import name_key, names_match
+
+
+def person_list(*, user, search: str = "") -> QuerySet[Person]:
+    """The people ``user`` may see, optionally searched by any part of their names."""
+    people = Person.objects.restrict(user, Action.VIEW).select_related("owner", "household")
+    for token in name_key(search, "").split():
+        people = people.filter(name_key__contains=token)
+    return people
+
+
+def person_file(*, user, person_id: int) -> Person:
+    """One person file, read by ``user``: 404 unless allowed, and the read is audited."""
+    person = person_list(user=user).filter(pk=person_id).first()
+    if person is None:
+        raise NotFoundError()
+    audit_read(actor=user, organisation=person.owner, obj=person, what="people.person.file")
+    return person
+
+
+def person_possible_duplicates(*, user, given_names: str, family_names: str, date_of_birth=None) -> list[Person]:
+    """Files ``user`` may see that could be this person typed differently: accents, one or two
+    surnames, names swapped; with the same birth date when both have one."""
+    key = name_key(given_names, family_names)
+    tokens = key.split()
+    if not tokens:
+        return []
+    candidates = Person.objects.restrict(user, Action.VIEW)
+    any_token = Q()
+    for token in tokens:
+        any_token |= Q(name_key__contains=token)
+    candidates = candidates.filter(any_token)
+    if date_of_birth is not None:
+        candidates = candidates.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
+    return [person for person in candidates[:200] if names_match(key, person.name_key)][:10]
+
+
+def consent_list(*, user, person: Person) -> QuerySet[Consent]:
+    return Consent.objects.restrict(user, Action.VIEW).filter(person=person).select_related("recipient")
+
+
+def need_list(*, user) -> QuerySet[Need]:
+    return Need.objects.restrict(user, Action.VIEW).select_related("person")
+
+
+def milestone_list(*, user) -> QuerySet[Milestone]:
+    return Milestone.objects.restrict(user, Action.VIEW).select_related("person")
+
+
+def intervention_list(*, user) -> QuerySet[Intervention]:
+    return Intervention.objects.restrict(user, Action.VIEW).prefetch_related("people")
+
+
+def household_list(*, user) -> QuerySet[Household]:
+    return Household.objects.restrict(user, Action.VIEW).prefetch_related("members")

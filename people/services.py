@@ -1,0 +1,283 @@
+"""Writes of person files. Each service runs in one transaction, checks the access policy,
+validates, writes, and appends an audit entry whose details hold field names, never values."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations import permissions
+from organisations.audit import audit_record
+from organisations.errors import ApplicationError, ConflictError, NotFoundError
+from organisations.models import Organisation, User
+from organisations.permissions import Action
+from people.choices import SENSITIVE_DATA_GROUPS, ConsentGivenBy, NeedStatus
+from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
+from people.names import name_key
+
+# Apps that depend on people (referrals) register here to react when a consent stops applying,
+# without people importing them.
+consent_change_listeners: list[Callable[[Consent], None]] = []
+
+CHILD_CONSENT_AGE = 14
+
+
+def _require_case_worker(actor: User, organisation: Organisation) -> None:
+    if not permissions.has_organisation_permission(actor, "work_cases", organisation):
+        raise NotFoundError()
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, actor: User, owner: Organisation, given_names: str, family_names: str, **fields) -> Person:
+    """Open a person file in ``owner`` (the actor's hub). Call ``person_possible_duplicates``
+    first to offer an existing file instead."""
+    _require_case_worker(actor, owner)
+    person = Person(
+        owner=owner, given_names=given_names.strip(), family_names=family_names.strip(), created_by=actor, **fields
+    )
+    person.name_key = name_key(person.given_names, person.family_names)
+    person.full_clean(exclude=["household"])
+    person.save()
+    permissions.require(actor, Action.ADD, person)
+    audit_record(actor=actor, organisation=owner, action="people.person.created", obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, **fields) -> Person:
+    """Change a person file; the audit entry names the fields changed, never their values."""
+    permissions.require(actor, Action.CHANGE, person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.name_key = name_key(person.given_names, person.family_names)
+    person.full_clean()
+    person.save()
+    audit_record(
+        actor=actor,
+        organisation=person.owner,
+        action="people.person.updated",
+        obj=person,
+        details={"fields": sorted(fields)},
+    )
+    return person
+
+
+@transaction.atomic
+def household_create(*, actor: User, owner: Organisation, name: str, members: list[tuple[Person, str]]) -> Household:
+    """Group people into a household; each member comes with their relationship."""
+    _require_case_worker(actor, owner)
+    household = Household.objects.create(owner=owner, name=name)
+    for person, relationship in members:
+        household_add_member(actor=actor, household=household, person=person, relationship=relationship)
+    audit_record(actor=actor, organisation=owner, action="people.household.created", obj=household)
+    return household
+
+
+@transaction.atomic
+def household_add_member(*, actor: User, household: Household, person: Person, relationship: str) -> Person:
+    permissions.require(actor, Action.CHANGE, person)
+    if person.owner_id != household.owner_id:
+        raise NotFoundError()
+    person.household = household
+    person.household_relationship = relationship
+    person.full_clean()
+    person.save(update_fields=["household", "household_relationship", "updated_at"])
+    audit_record(
+        actor=actor,
+        organisation=person.owner,
+        action="people.household.member_added",
+        obj=person,
+        details={"household": household.pk, "relationship": relationship},
+    )
+    return person
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    person: Person,
+    recipient: Organisation,
+    purposes: list[str],
+    data_groups: list[str],
+    method: str,
+    language: str,
+    valid_until: date,
+    valid_from: date | None = None,
+    express: bool = False,
+    interpreter_assisted: bool = False,
+    given_by: str = ConsentGivenBy.PERSON,
+    given_by_name: str = "",
+) -> Consent:
+    """Record a consent to share ``data_groups`` with ``recipient`` for ``purposes``.
+
+    Sensitive groups need express consent; under 14, a parent or guardian consents.
+    """
+    permissions.require(actor, Action.CHANGE, person)
+    valid_from = valid_from or timezone.localdate()
+    if not purposes or not data_groups:
+        raise ApplicationError(_("Choose at least one purpose and one group of information."), code="empty_consent")
+    if set(data_groups) & SENSITIVE_DATA_GROUPS and not express:
+        raise ApplicationError(
+            _("Sensitive information can only be shared with express consent."), code="express_consent_required"
+        )
+    age = person.age_on(valid_from)
+    if age is not None and age < CHILD_CONSENT_AGE and given_by != ConsentGivenBy.PARENT_GUARDIAN:
+        raise ApplicationError(_("Under 14, a parent or guardian gives consent."), code="parent_consent_required")
+    if given_by == ConsentGivenBy.PARENT_GUARDIAN and not given_by_name.strip():
+        raise ApplicationError(_("Give the name of the parent or guardian."), code="guardian_name_required")
+    if valid_until < valid_from:
+        raise ApplicationError(_("A consent cannot end before it starts."), code="invalid_period")
+    consent = Consent(
+        person=person,
+        recipient=recipient,
+        purposes=sorted(set(purposes)),
+        data_groups=sorted(set(data_groups)),
+        express=express,
+        method=method,
+        language=language,
+        interpreter_assisted=interpreter_assisted,
+        given_by=given_by,
+        given_by_name=given_by_name.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(
+        actor=actor,
+        organisation=person.owner,
+        action="people.consent.recorded",
+        obj=consent,
+        details={
+            "person": person.pk,
+            "recipient": recipient.pk,
+            "data_groups": consent.data_groups,
+            "purposes": consent.purposes,
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
+    """The person withdraws consent: sharing stops at once (what was disclosed stays disclosed)."""
+    permissions.require(actor, Action.CHANGE, consent.person)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ConflictError(_("This consent was already withdrawn."), code="already_withdrawn")
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        organisation=consent.person.owner,
+        action="people.consent.withdrawn",
+        obj=consent,
+        details={"person": consent.person_id, "recipient": consent.recipient_id},
+    )
+    for listener in consent_change_listeners:
+        listener(consent)
+    return consent
+
+
+# --- Needs and milestones -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def need_record(*, actor: User, person: Person, category: str, urgency: str, note: str = "") -> Need:
+    permissions.require(actor, Action.CHANGE, person)
+    need = Need(person=person, category=category, urgency=urgency, note=note, recorded_by=actor)
+    need.full_clean()
+    need.save()
+    audit_record(
+        actor=actor,
+        organisation=person.owner,
+        action="people.need.recorded",
+        obj=need,
+        details={"person": person.pk, "category": category},
+    )
+    return need
+
+
+@transaction.atomic
+def need_update(*, actor: User, need: Need, **fields) -> Need:
+    """Change a need's status, urgency or note; closing it (met, unmet, withdrawn) dates it."""
+    permissions.require(actor, Action.CHANGE, need.person)
+    for name, value in fields.items():
+        setattr(need, name, value)
+    closed = need.status in {NeedStatus.MET, NeedStatus.UNMET_NO_RESOURCE, NeedStatus.WITHDRAWN}
+    need.closed_on = (need.closed_on or timezone.localdate()) if closed else None
+    need.full_clean()
+    need.save()
+    audit_record(
+        actor=actor,
+        organisation=need.person.owner,
+        action="people.need.updated",
+        obj=need,
+        details={"fields": sorted(fields), "status": need.status},
+    )
+    return need
+
+
+@transaction.atomic
+def milestone_record(*, actor: User, person: Person, kind: str, occurred_on: date, note: str = "") -> Milestone:
+    """Record that a milestone happened, and set the deadlines that follow it from the rules."""
+    permissions.require(actor, Action.CHANGE, person)
+    milestone, _created = Milestone.objects.update_or_create(
+        person=person, kind=kind, defaults={"occurred_on": occurred_on, "note": note, "recorded_by": actor}
+    )
+    for rule in DeadlineRule.objects.filter(trigger=kind):
+        if not rule.applies_to(person):
+            continue
+        due, created = Milestone.objects.get_or_create(
+            person=person, kind=rule.due, defaults={"due_on": occurred_on + timedelta(days=rule.days)}
+        )
+        if not created and due.occurred_on is None:
+            due.due_on = occurred_on + timedelta(days=rule.days)
+            due.save(update_fields=["due_on"])
+    audit_record(
+        actor=actor,
+        organisation=person.owner,
+        action="people.milestone.recorded",
+        obj=milestone,
+        details={"person": person.pk, "kind": kind},
+    )
+    return milestone
+
+
+# --- Interventions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intervention_log(
+    *, actor: User, organisation: Organisation, people: list[Person], type: str, language_used: str, **fields
+) -> Intervention:
+    """Log an intervention with one or more people (a household's members, a group session)."""
+    _require_case_worker(actor, organisation)
+    if not people:
+        raise ApplicationError(_("Choose at least one person."), code="no_people")
+    for person in people:
+        permissions.require(actor, Action.CHANGE, person)
+    intervention = Intervention(
+        organisation=organisation, type=type, language_used=language_used, recorded_by=actor, **fields
+    )
+    intervention.full_clean()
+    intervention.save()
+    intervention.people.set(people)
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="people.intervention.logged",
+        obj=intervention,
+        details={"people": [person.pk for person in people], "type": type},
+    )
+    return intervention
