@@ -341,6 +341,7 @@ def referral_rerefer(
 ) -> Referral:
     """After a decline or an expiry, send the same referral to another partner in one action."""
     permissions.require(actor, Action.CHANGE, referral)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status not in {S.DECLINED, S.EXPIRED}:
         raise ConflictError(
             _("Only a declined or expired referral can be sent to another partner."), code="illegal_transition"
