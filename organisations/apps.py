@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,17 @@ class OrganisationsConfig(AppConfig):
         # Append-only: read by the organisation's privacy officer, written only by services.
         register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))
         streams.register(MembershipStream())
+        post_migrate.connect(sync_all_role_groups, sender=self)
         # These modules register their periodic jobs when imported.
         for module in ("organisations.services", "organisations.api.idempotency"):
             import_module(module)
+
+
+def sync_all_role_groups(sender, using="default", **kwargs):
+    """After migrations, bring every organisation's role groups in line with the access policy's
+    table of role permissions (a new permission reaches existing organisations this way)."""
+    from organisations.models import Organisation
+    from organisations.permissions import role_groups_sync
+
+    for organisation in Organisation.objects.using(using).all():
+        role_groups_sync(organisation)

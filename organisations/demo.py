@@ -1,6 +1,8 @@
 """The demo network: a realistic Québec City network of organisations, their services and one
 login per role. Names of private employers and community groups are fictional."""
 
+from collections.abc import Callable
+
 from organisations.choices import NeedCategory as N
 from organisations.choices import OrganisationKind as K
 from organisations.choices import PartnershipScope, Role
@@ -239,3 +241,13 @@ PARTNERSHIPS = [
         "aide-juridique",
     )
 ] + [(HUB, slug, PartnershipScope.HOUSING) for slug in ("hebergement-accueil", "maison-le-phare")]
+
+
+# Later apps add their demo data (people, referrals, housing) by registering a loader from their
+# AppConfig.ready: a function that runs after the network exists and returns how many records it
+# created (0 when they were already there).
+DEMO_LOADERS: list[tuple[str, Callable[[], int]]] = []
+
+
+def register_demo_loader(name: str, loader: Callable[[], int]) -> None:
+    DEMO_LOADERS.append((name, loader))

@@ -200,25 +200,30 @@ def has_organisation_permission(user, codename: str, organisation) -> bool:
 # --- Role groups ----------------------------------------------------------------------------------------
 
 
-def role_groups_ensure(organisation) -> dict[str, Group]:
-    """Create the organisation's role groups if missing and grant each its role's permissions."""
-    from organisations.models import RoleGroup
+def role_groups_sync(organisation) -> None:
+    """Create the organisation's role groups if missing and make each group's permissions on the
+    organisation exactly those of ``ROLE_ORGANISATION_PERMISSIONS`` (run at creation and after
+    every migration, so a change to the table reaches existing organisations)."""
+    from organisations.models import OrganisationGroupObjectPermission, RoleGroup
 
-    groups = {}
     for role in Role:
         role_group = RoleGroup.objects.filter(organisation=organisation, role=role).select_related("group").first()
         if role_group is None:
             group = Group.objects.create(name=f"org{organisation.pk}:{role.value}")
             role_group = RoleGroup.objects.create(organisation=organisation, role=role, group=group)
-        for codename in ROLE_ORGANISATION_PERMISSIONS[role]:
+        wanted = set(ROLE_ORGANISATION_PERMISSIONS[role])
+        granted = OrganisationGroupObjectPermission.objects.filter(group=role_group.group, content_object=organisation)
+        granted.exclude(permission__codename__in=wanted).delete()
+        have = set(granted.values_list("permission__codename", flat=True))
+        for codename in wanted - have:
             assign_perm(f"organisations.{codename}", role_group.group, organisation)
-        groups[role] = role_group.group
-    return groups
 
 
 def role_group_for(organisation, role: str) -> Group:
     """The group that stands for ``role`` in ``organisation``."""
-    return role_groups_ensure(organisation)[Role(role)]
+    from organisations.models import RoleGroup
+
+    return RoleGroup.objects.select_related("group").get(organisation=organisation, role=role).group
 
 
 def users_with_organisation_permission(organisation, codename: str) -> models.QuerySet:

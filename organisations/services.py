@@ -67,7 +67,7 @@ def organisation_create(*, actor: User | None, name: str, slug: str, kind: str, 
     organisation = Organisation(name=name, slug=slug, kind=kind, **fields)
     organisation.full_clean()
     organisation.save()
-    permissions.role_groups_ensure(organisation)
+    permissions.role_groups_sync(organisation)
     audit_record(actor=actor, organisation=organisation, action="organisations.organisation.created", obj=organisation)
     return organisation
 

@@ -8,9 +8,10 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from notifications import streams
+        from organisations.demo import register_demo_loader
         from organisations.permissions import AnyOf, ObjectPermission, register_policy
         from people import services as people_services
-        from referrals import models, services
+        from referrals import demo, models, services
         from referrals.streams import ReferralInboxStream
 
         sender_side = ObjectPermission("work_cases", "sender")
@@ -24,3 +25,4 @@ class ReferralsConfig(AppConfig):
         )
         streams.register(ReferralInboxStream())
         people_services.consent_change_listeners.append(services.on_consent_withdrawn)
+        register_demo_loader("demo people and referrals", demo.load_demo_referrals)

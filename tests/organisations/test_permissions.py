@@ -137,3 +137,15 @@ def test_every_write_is_audited_with_the_request_ip(api, network):
         "203.0.113.9",
         {"fields": ["phone"]},
     )
+
+
+def test_a_new_role_permission_reaches_existing_organisations(db, monkeypatch):
+    """The role table is the truth: syncing (run after every migrate) grants and revokes."""
+    organisation = factories.organisation()
+    worker = factories.member(organisation, Role.WORKER)
+    assert not permissions.has_organisation_permission(worker, "view_audit", organisation)
+    changed = {**permissions.ROLE_ORGANISATION_PERMISSIONS, Role.WORKER: ("view_internal", "view_audit")}
+    monkeypatch.setattr(permissions, "ROLE_ORGANISATION_PERMISSIONS", changed)
+    permissions.role_groups_sync(organisation)
+    assert permissions.has_organisation_permission(worker, "view_audit", organisation)
+    assert not permissions.has_organisation_permission(worker, "work_cases", organisation)

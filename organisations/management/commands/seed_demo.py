@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from organisations import services
-from organisations.demo import DEMO_PASSWORD, ORGANISATIONS, PARTNERSHIPS, USERS
+from organisations.demo import DEMO_LOADERS, DEMO_PASSWORD, ORGANISATIONS, PARTNERSHIPS, USERS
 from organisations.models import Membership, Organisation, Partnership, User
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, quiet_logins: bool, **options):
-        total = len(ORGANISATIONS) + len(USERS) + len(PARTNERSHIPS)
+        total = len(ORGANISATIONS) + len(USERS) + len(PARTNERSHIPS) + len(DEMO_LOADERS)
         done = 0
         created = 0
         for spec in ORGANISATIONS:
@@ -33,6 +33,10 @@ class Command(BaseCommand):
             created += self.ensure_partnership(organisation_slug, partner_slug, scope)
             done += 1
             self.progress(done, total, f"partnership {organisation_slug} → {partner_slug}")
+        for name, loader in DEMO_LOADERS:
+            created += loader()
+            done += 1
+            self.progress(done, total, name)
         if self.stdout.isatty():
             self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} record(s) created)."))
