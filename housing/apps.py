@@ -5,3 +5,28 @@ from django.utils.translation import gettext_lazy as _
 class HousingConfig(AppConfig):
     name = "housing"
     verbose_name = _("Housing")
+
+    def ready(self):
+        from housing import models, services  # noqa: F401 - services registers the hold expiry job
+        from housing.streams import AvailabilityStream
+        from notifications import streams
+        from organisations.choices import PartnershipScope
+        from organisations.permissions import AnyOf, ObjectPermission, Partnered, register_policy
+
+        provider_staff = ObjectPermission("work_cases", "provider")
+        housing_partner = Partnered(PartnershipScope.HOUSING, "provider")
+        # Provider staff manage their sites; hubs with a housing partnership see availability and
+        # hold beds; everyone else: 404.
+        register_policy(
+            models.Site,
+            view=AnyOf((provider_staff, housing_partner)),
+            change=provider_staff,
+            hold=AnyOf((provider_staff, housing_partner)),
+        )
+        # Holds and stays name people: the placing hub and the hosting provider only.
+        for model in (models.Hold, models.Stay):
+            placer = ObjectPermission("work_cases", "organisation")
+            host = ObjectPermission("work_cases", "site__provider")
+            register_policy(model, view=AnyOf((placer, host)), change=AnyOf((placer, host)))
+        register_policy(models.UnmetHousingRequest, view=ObjectPermission("work_cases", "organisation"))
+        streams.register(AvailabilityStream())

@@ -102,6 +102,7 @@ class Organisation(models.Model):
             ("manage_partnerships", _("Can manage the organisation's partnerships")),
             ("view_audit", _("Can read the organisation's audit log")),
             ("work_cases", _("Can work the organisation's person files and referrals")),
+            ("view_aggregates", _("Can see aggregate figures (never a person)")),
         ]
 
     def __str__(self) -> str:

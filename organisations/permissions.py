@@ -60,9 +60,9 @@ METHOD_ACTIONS = {
 # granted to the role's group when the organisation is created.
 ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: ("view_internal", "change_organisation", "manage_members", "manage_partnerships", "work_cases"),
-    Role.COORDINATOR: ("view_internal", "manage_partnerships", "work_cases"),
+    Role.COORDINATOR: ("view_internal", "manage_partnerships", "work_cases", "view_aggregates"),
     Role.WORKER: ("view_internal", "work_cases"),
-    Role.LIAISON: ("view_internal",),
+    Role.LIAISON: ("view_internal", "view_aggregates"),
     Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
 }
 
@@ -116,6 +116,26 @@ class ObjectPermission(Rule):
             permission__content_type=ContentType.objects.get_for_model(target),
         ).values("content_object_id")
         return Q(**{f"{self.path}__in" if self.path else "pk__in": granted})
+
+
+@dataclass(frozen=True)
+class Partnered(Rule):
+    """Rows whose organisation at ``path`` is an active partner, for ``scope``, of an organisation
+    where one of the user's role groups holds ``codename`` (a hub's workers see the beds of the
+    housing providers it has a housing partnership with)."""
+
+    scope: str
+    path: str
+    codename: str = "work_cases"
+
+    def q(self, user, model):
+        from organisations.models import Organisation, Partnership
+
+        mine = Organisation.objects.filter(ObjectPermission(self.codename).q(user, Organisation))
+        partners = Partnership.objects.filter(is_active=True, scope=self.scope, organisation__in=mine).values(
+            "partner_id"
+        )
+        return Q(**{f"{self.path}__in": partners})
 
 
 @dataclass(frozen=True)

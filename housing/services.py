@@ -1,0 +1,405 @@
+"""Writes of short-term housing: holds, stays, out-of-service periods, unmet requests.
+
+Guarantee: no bed is ever given twice. Each service locks the beds it takes (in id order, so two
+requests never deadlock), checks that no active allocation overlaps, then writes; on PostgreSQL an
+exclusion constraint backs the check, and a violation becomes the same 409 a failed check gives.
+After commit the site's availability is published to every open board.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from housing.availability import overlapping, site_availability
+from housing.choices import AllocationKind, HoldStatus, StayStatus
+from housing.models import Bed, BedAllocation, Hold, Site, Stay, UnmetHousingRequest
+from notifications.events import publish_on_commit
+from notifications.jobs import periodic_job
+from organisations import permissions
+from organisations.audit import audit_record
+from organisations.errors import ApplicationError, ConflictError, NotFoundError
+from organisations.models import Organisation, User
+from organisations.permissions import Action
+from people.models import Household, Person
+
+AVAILABILITY_STREAM = "housing.availability"
+
+
+class BedsTakenError(ConflictError):
+    """A bed asked for is no longer free; the answer carries the site's availability version so
+    that the board can resynchronise."""
+
+    default_code = "beds_taken"
+    default_message = _("This bed was just taken. The board shows what is free now.")
+
+
+def hold_duration() -> timedelta:
+    return timedelta(minutes=getattr(settings, "HOUSING_HOLD_MINUTES", 120))
+
+
+def publish_availability(site: Site) -> int:
+    """Bump the site's availability version and send the new state to the boards after commit."""
+    return publish_on_commit(AVAILABILITY_STREAM, site.pk, site_availability(site))
+
+
+def _lock_beds(site: Site, bed_ids) -> list[Bed]:
+    beds = list(Bed.objects.select_for_update().filter(pk__in=bed_ids, site=site, is_active=True).order_by("pk"))
+    if not bed_ids or len(beds) != len(set(bed_ids)):
+        raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
+    return beds
+
+
+def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason="") -> None:
+    """Take ``beds`` for [starts_at, ends_at), all or none (the caller holds their row locks)."""
+    taken = set(
+        BedAllocation.objects.filter(overlapping(starts_at, ends_at), bed__in=beds).values_list("bed_id", flat=True)
+    )
+    if taken:
+        raise BedsTakenError(extra={"beds": sorted(taken), "version": _version(beds[0].site_id)})
+    try:
+        with transaction.atomic():
+            BedAllocation.objects.bulk_create(
+                [
+                    BedAllocation(
+                        bed=bed, kind=kind, starts_at=starts_at, ends_at=ends_at, hold=hold, stay=stay, reason=reason
+                    )
+                    for bed in beds
+                ]
+            )
+    except IntegrityError:
+        # The exclusion constraint saw what the check could not (another transaction's rows).
+        raise BedsTakenError(extra={"version": _version(beds[0].site_id)}) from None
+
+
+def _version(site_id: int) -> int:
+    from notifications.events import current_version
+
+    return current_version(AVAILABILITY_STREAM, site_id)
+
+
+def _check_occupant(actor, organisation, household, person):
+    if (household is None) == (person is None):
+        raise ApplicationError(_("Choose a household or a person."), code="occupant_required")
+    occupant = household or person
+    if actor is not None:
+        permissions.require(actor, Action.CHANGE, occupant)
+    if occupant.owner_id != organisation.pk:
+        raise NotFoundError()
+
+
+@transaction.atomic
+def hold_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    site: Site,
+    bed_ids: list[int],
+    household: Household | None = None,
+    person: Person | None = None,
+    referral=None,
+    expires_at: datetime | None = None,
+    in_transit: bool = False,
+    expected_arrival_at: datetime | None = None,
+) -> Hold:
+    """Hold beds (a family's all at once, or none) while the household travels."""
+    if not permissions.has_organisation_permission(actor, "work_cases", organisation):
+        raise NotFoundError()
+    permissions.require(actor, "hold", site)
+    _check_occupant(actor, organisation, household, person)
+    now = timezone.now()
+    expires_at = expires_at or now + hold_duration()
+    if expires_at <= now:
+        raise ApplicationError(_("A hold must end in the future."), code="invalid_expiry")
+    beds = _lock_beds(site, bed_ids)
+    if Hold.objects.filter(status=HoldStatus.ACTIVE, expires_at__gt=now, household=household, person=person).exists():
+        raise ConflictError(_("This household already holds beds."), code="already_held")
+    try:
+        with transaction.atomic():
+            hold = Hold.objects.create(
+                site=site,
+                organisation=organisation,
+                household=household,
+                person=person,
+                referral=referral,
+                held_by=actor,
+                expires_at=expires_at,
+                in_transit=in_transit,
+                expected_arrival_at=expected_arrival_at,
+            )
+    except IntegrityError:
+        raise ConflictError(_("This household already holds beds."), code="already_held") from None
+    _allocate(beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold)
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="housing.hold.created",
+        obj=hold,
+        details={"site": site.pk, "beds": [bed.pk for bed in beds]},
+    )
+    publish_availability(site)
+    return hold
+
+
+def _end_hold(hold: Hold, status: str, at: datetime) -> None:
+    hold.status = status
+    hold.ended_at = at
+    hold.save(update_fields=["status", "ended_at"])
+    hold.allocations.filter(is_active=True).update(is_active=False)
+
+
+@transaction.atomic
+def hold_release(*, actor: User | None, hold: Hold, no_show: bool = False) -> Hold:
+    """Free a hold's beds: the family will not come (a no-show when they never arrived)."""
+    if actor is not None:
+        permissions.require(actor, Action.CHANGE, hold)
+    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    if hold.status != HoldStatus.ACTIVE:
+        raise ConflictError(_("This hold has already ended."), code="hold_ended")
+    _end_hold(hold, HoldStatus.NO_SHOW if no_show else HoldStatus.RELEASED, timezone.now())
+    audit_record(
+        actor=actor,
+        organisation=hold.organisation,
+        action="housing.hold.released",
+        obj=hold,
+        details={"no_show": no_show},
+    )
+    publish_availability(hold.site)
+    return hold
+
+
+@periodic_job("housing.expire_holds", every=timedelta(minutes=1))
+def hold_expire_stale(batch_size: int = 100) -> int:
+    """Free the beds of holds whose time is up. Rows are claimed with SKIP LOCKED; each site's
+    board gets one update per pass."""
+    expired = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Hold.objects.select_for_update(skip_locked=True)
+                .select_related("site")
+                .filter(status=HoldStatus.ACTIVE, expires_at__lte=timezone.now())
+                .order_by("pk")[:batch_size]
+            )
+            now = timezone.now()
+            for hold in due:
+                _end_hold(hold, HoldStatus.EXPIRED, now)
+                audit_record(actor=None, organisation=hold.organisation, action="housing.hold.expired", obj=hold)
+            for site in {hold.site for hold in due}:
+                publish_availability(site)
+        expired += len(due)
+        if len(due) < batch_size:
+            return expired
+
+
+@transaction.atomic
+def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = None) -> Stay:
+    """The household arrived: its hold becomes a stay on the same beds, until the planned end
+    (at most the site's maximum stay)."""
+    permissions.require(actor, Action.CHANGE, hold)
+    hold = Hold.objects.select_for_update().select_related("site").get(pk=hold.pk)
+    if hold.status != HoldStatus.ACTIVE:
+        raise ConflictError(_("This hold has already ended."), code="hold_ended")
+    now = timezone.now()
+    planned_end_at = planned_end_at or now + timedelta(days=hold.site.max_stay_days)
+    _check_within_max_stay(hold.site, now, planned_end_at)
+    beds = list(Bed.objects.select_for_update().filter(pk__in=hold.allocations.values("bed_id")).order_by("pk"))
+    elsewhere = Stay.objects.filter(
+        status=StayStatus.ACTIVE,
+        household=hold.household,
+        person=hold.person,
+        checked_in_at__lt=planned_end_at,
+        planned_end_at__gt=now,
+    )
+    if elsewhere.exists():
+        raise ConflictError(_("This household already stays somewhere at that time."), code="already_staying")
+    _end_hold(hold, HoldStatus.CHECKED_IN, now)
+    try:
+        with transaction.atomic():
+            stay = Stay.objects.create(
+                site=hold.site,
+                organisation=hold.organisation,
+                household=hold.household,
+                person=hold.person,
+                hold=hold,
+                checked_in_at=now,
+                planned_end_at=planned_end_at,
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise ConflictError(_("This household already stays somewhere at that time."), code="already_staying") from None
+    _allocate(beds, kind=AllocationKind.STAY, starts_at=now, ends_at=planned_end_at, stay=stay)
+    audit_record(
+        actor=actor,
+        organisation=hold.organisation,
+        action="housing.stay.checked_in",
+        obj=stay,
+        details={"site": hold.site_id, "hold": hold.pk},
+    )
+    publish_availability(hold.site)
+    return stay
+
+
+def _check_within_max_stay(site: Site, starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ApplicationError(_("A stay must end after it starts."), code="invalid_period")
+    if ends_at - starts_at > timedelta(days=site.max_stay_days):
+        raise ApplicationError(
+            _("This site allows stays of %(days)s days at most.") % {"days": site.max_stay_days},
+            code="beyond_max_stay",
+        )
+
+
+@transaction.atomic
+def stay_extend(*, actor: User, stay: Stay, planned_end_at: datetime) -> Stay:
+    """Move the planned end later, within the site's maximum stay and only if the beds are free."""
+    permissions.require(actor, Action.CHANGE, stay)
+    stay = Stay.objects.select_for_update().select_related("site").get(pk=stay.pk)
+    if stay.status != StayStatus.ACTIVE:
+        raise ConflictError(_("This stay has ended."), code="stay_ended")
+    if planned_end_at <= stay.planned_end_at:
+        raise ApplicationError(_("An extension ends later than the current planned end."), code="not_later")
+    _check_within_max_stay(stay.site, stay.checked_in_at, planned_end_at)
+    beds = list(Bed.objects.select_for_update().filter(pk__in=stay.allocations.values("bed_id")).order_by("pk"))
+    taken = BedAllocation.objects.filter(overlapping(stay.planned_end_at, planned_end_at), bed__in=beds).exclude(
+        stay=stay
+    )
+    if taken.exists():
+        raise BedsTakenError(
+            _("A bed of this stay is taken after the current planned end."),
+            extra={"beds": sorted(taken.values_list("bed_id", flat=True)), "version": _version(stay.site_id)},
+        )
+    stay.planned_end_at = planned_end_at
+    stay.extended_times += 1
+    try:
+        with transaction.atomic():
+            stay.save(update_fields=["planned_end_at", "extended_times"])
+            stay.allocations.filter(is_active=True).update(ends_at=planned_end_at)
+    except IntegrityError:
+        raise BedsTakenError(extra={"version": _version(stay.site_id)}) from None
+    audit_record(
+        actor=actor,
+        organisation=stay.organisation,
+        action="housing.stay.extended",
+        obj=stay,
+        details={"extended_times": stay.extended_times},
+    )
+    publish_availability(stay.site)
+    return stay
+
+
+@transaction.atomic
+def stay_check_out(*, actor: User, stay: Stay, exit_destination: str) -> Stay:
+    """The household left: the beds are free from now; where they went is recorded."""
+    permissions.require(actor, Action.CHANGE, stay)
+    stay = Stay.objects.select_for_update().select_related("site").get(pk=stay.pk)
+    if stay.status != StayStatus.ACTIVE:
+        raise ConflictError(_("This stay has ended."), code="stay_ended")
+    now = timezone.now()
+    stay.status = StayStatus.CHECKED_OUT
+    stay.checked_out_at = now
+    stay.exit_destination = exit_destination
+    stay.full_clean(exclude=["hold", "household", "person"])
+    stay.save(update_fields=["status", "checked_out_at", "exit_destination"])
+    stay.allocations.filter(is_active=True, starts_at__gte=now).update(is_active=False)
+    stay.allocations.filter(is_active=True).update(ends_at=now)
+    audit_record(
+        actor=actor,
+        organisation=stay.organisation,
+        action="housing.stay.checked_out",
+        obj=stay,
+        details={"exit_destination": exit_destination},
+    )
+    publish_availability(stay.site)
+    return stay
+
+
+@transaction.atomic
+def bed_set_out_of_service(
+    *, actor: User, bed: Bed, starts_at: datetime | None = None, ends_at: datetime | None = None, reason: str = ""
+) -> BedAllocation:
+    """The provider takes a bed out of service (repairs, bedbugs) from now or later, until a date
+    or until further notice; refused while someone holds or occupies it then."""
+    permissions.require(actor, Action.CHANGE, bed.site)
+    starts_at = starts_at or timezone.now()
+    [bed] = _lock_beds(bed.site, [bed.pk])
+    _allocate([bed], kind=AllocationKind.OUT_OF_SERVICE, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    allocation = BedAllocation.objects.filter(bed=bed, kind=AllocationKind.OUT_OF_SERVICE, is_active=True).latest(
+        "starts_at"
+    )
+    audit_record(
+        actor=actor,
+        organisation=bed.site.provider,
+        action="housing.bed.out_of_service",
+        obj=bed,
+        details={"reason": reason},
+    )
+    publish_availability(bed.site)
+    return allocation
+
+
+@transaction.atomic
+def bed_return_to_service(*, actor: User, bed: Bed) -> Bed:
+    """End the bed's current out-of-service period now."""
+    permissions.require(actor, Action.CHANGE, bed.site)
+    now = timezone.now()
+    periods = BedAllocation.objects.select_for_update().filter(
+        bed=bed, kind=AllocationKind.OUT_OF_SERVICE, is_active=True
+    )
+    periods.filter(starts_at__gte=now).update(is_active=False)
+    periods.filter(starts_at__lt=now).update(ends_at=now)
+    audit_record(actor=actor, organisation=bed.site.provider, action="housing.bed.in_service", obj=bed)
+    publish_availability(bed.site)
+    return bed
+
+
+@transaction.atomic
+def site_confirm(*, actor: User, site: Site) -> Site:
+    """The provider confirms the board is true now (shown as "last confirmed")."""
+    permissions.require(actor, Action.CHANGE, site)
+    site.last_confirmed_at = timezone.now()
+    site.save(update_fields=["last_confirmed_at"])
+    audit_record(actor=actor, organisation=site.provider, action="housing.site.confirmed", obj=site)
+    publish_availability(site)
+    return site
+
+
+@transaction.atomic
+def unmet_request_record(
+    *,
+    actor: User,
+    organisation: Organisation,
+    household_size: int,
+    reason: str,
+    need_categories=(),
+    household: Household | None = None,
+    person: Person | None = None,
+    languages=(),
+) -> UnmetHousingRequest:
+    """Record in one click that no bed fitted this household (the city's reports count these)."""
+    if not permissions.has_organisation_permission(actor, "work_cases", organisation):
+        raise NotFoundError()
+    if household_size < 1:
+        raise ApplicationError(_("A household has at least one person."), code="invalid_household_size")
+    request = UnmetHousingRequest(
+        organisation=organisation,
+        household_size=household_size,
+        reason=reason,
+        need_categories=list(need_categories),
+        household=household,
+        person=person,
+        languages=list(languages),
+        recorded_by=actor,
+    )
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="housing.unmet_request.recorded",
+        obj=request,
+        details={"household_size": household_size, "reason": reason},
+    )
+    return request
