@@ -34,9 +34,7 @@ class World:
         fields.setdefault("shared_groups", [DataGroup.IDENTITY, DataGroup.CONTACT])
         fields.setdefault("consent", self.consent)
         fields.setdefault("recipient", self.partner)
-        return referral_services.referral_create(
-            actor=self.hub_worker, sender=self.hub, person=self.person, **fields
-        )
+        return referral_services.referral_create(actor=self.hub_worker, sender=self.hub, person=self.person, **fields)
 
 
 def consent_for(world_or_actor, person: Person, recipient: Organisation, **fields) -> Consent:
@@ -54,13 +52,27 @@ def build_world() -> World:
     partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT)
     other_partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT)
     for target in (partner, other_partner):
-        organisation_services.partnership_create(actor=None, organisation=hub, partner=target,
-                                                 scope=PartnershipScope.REFERRALS)
+        organisation_services.partnership_create(
+            actor=None, organisation=hub, partner=target, scope=PartnershipScope.REFERRALS
+        )
     hub_worker = factories.member(hub, Role.WORKER)
-    person = people_services.person_create(actor=hub_worker, owner=hub, given_names="María José",
-                                           family_names="García López", phone="418 555-0199", notes="sensible")
-    world = World(hub=hub, partner=partner, other_partner=other_partner, hub_worker=hub_worker,
-                  partner_agent=factories.member(partner, Role.WORKER),
-                  other_agent=factories.member(other_partner, Role.WORKER), person=person, consent=None)
+    person = people_services.person_create(
+        actor=hub_worker,
+        owner=hub,
+        given_names="María José",
+        family_names="García López",
+        phone="418 555-0199",
+        notes="sensible",
+    )
+    world = World(
+        hub=hub,
+        partner=partner,
+        other_partner=other_partner,
+        hub_worker=hub_worker,
+        partner_agent=factories.member(partner, Role.WORKER),
+        other_agent=factories.member(other_partner, Role.WORKER),
+        person=person,
+        consent=None,
+    )
     world.consent = consent_for(world, person, partner)
     return world

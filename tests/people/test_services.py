@@ -51,17 +51,21 @@ def test_the_same_person_typed_differently_is_offered_as_a_duplicate(world, type
 def test_a_different_birth_date_or_name_is_not_a_duplicate(world):
     world.person.date_of_birth = date(1990, 5, 17)
     world.person.save()
-    assert selectors.person_possible_duplicates(
-        user=world.hub_worker, given_names="María José", family_names="García López", date_of_birth=date(1991, 1, 1)
-    ) == []
+    assert (
+        selectors.person_possible_duplicates(
+            user=world.hub_worker, given_names="María José", family_names="García López", date_of_birth=date(1991, 1, 1)
+        )
+        == []
+    )
     assert selectors.person_possible_duplicates(user=world.hub_worker, given_names="José", family_names="Pérez") == []
     assert not names_match(name_key("Ana", "García"), name_key("María", "García"))
 
 
 def test_partners_never_reach_person_files(world):
     assert not Person.objects.restrict(world.partner_agent, "view").exists()
-    assert selectors.person_possible_duplicates(user=world.partner_agent, given_names="María",
-                                                family_names="García") == []
+    assert (
+        selectors.person_possible_duplicates(user=world.partner_agent, given_names="María", family_names="García") == []
+    )
     with pytest.raises(NotFoundError):
         selectors.person_file(user=world.partner_agent, person_id=world.person.pk)
     with pytest.raises(NotFoundError):
@@ -93,22 +97,33 @@ def test_sensitive_groups_need_express_consent(world):
 
 
 def test_under_fourteen_a_parent_consents(world):
-    child = services.person_create(actor=world.hub_worker, owner=world.hub, given_names="Sofía",
-                                   family_names="García", date_of_birth=timezone.localdate() - timedelta(days=365 * 9))
+    child = services.person_create(
+        actor=world.hub_worker,
+        owner=world.hub,
+        given_names="Sofía",
+        family_names="García",
+        date_of_birth=timezone.localdate() - timedelta(days=365 * 9),
+    )
     with pytest.raises(ApplicationError) as refused:
         consent_for(world, child, world.partner)
     assert refused.value.code == "parent_consent_required"
     with pytest.raises(ApplicationError):
         consent_for(world, child, world.partner, given_by=ConsentGivenBy.PARENT_GUARDIAN)
-    consent = consent_for(world, child, world.partner, given_by=ConsentGivenBy.PARENT_GUARDIAN,
-                          given_by_name="María José García López")
+    consent = consent_for(
+        world, child, world.partner, given_by=ConsentGivenBy.PARENT_GUARDIAN, given_by_name="María José García López"
+    )
     assert consent.is_active()
 
 
 def test_a_consent_is_limited_in_time_and_withdrawn_at_once(world):
     with pytest.raises(ApplicationError):
-        consent_for(world, world.person, world.partner, valid_from=timezone.localdate(),
-                    valid_until=timezone.localdate() - timedelta(days=1))
+        consent_for(
+            world,
+            world.person,
+            world.partner,
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate() - timedelta(days=1),
+        )
     services.consent_withdraw(actor=world.hub_worker, consent=world.consent)
     world.consent.refresh_from_db()
     assert not world.consent.is_active()
@@ -118,8 +133,9 @@ def test_a_consent_is_limited_in_time_and_withdrawn_at_once(world):
 def test_port_of_entry_claim_sets_the_basis_of_claim_deadline(world, deadline_rules):
     world.person.claim_pathway = ClaimPathway.PORT_OF_ENTRY_LAND
     world.person.save()
-    services.milestone_record(actor=world.hub_worker, person=world.person, kind=MilestoneKind.CLAIM_MADE,
-                              occurred_on=date(2026, 11, 2))
+    services.milestone_record(
+        actor=world.hub_worker, person=world.person, kind=MilestoneKind.CLAIM_MADE, occurred_on=date(2026, 11, 2)
+    )
     due = {m.kind: m.due_on for m in Milestone.objects.filter(person=world.person, occurred_on__isnull=True)}
     assert due == {MilestoneKind.BOC_SENT: date(2026, 11, 17), MilestoneKind.MEDICAL_EXAM: date(2026, 12, 2)}
 
@@ -127,36 +143,49 @@ def test_port_of_entry_claim_sets_the_basis_of_claim_deadline(world, deadline_ru
 def test_an_inland_claim_has_no_port_of_entry_deadline(world, deadline_rules):
     world.person.claim_pathway = ClaimPathway.INLAND_ONLINE_PORTAL
     world.person.save()
-    services.milestone_record(actor=world.hub_worker, person=world.person, kind=MilestoneKind.CLAIM_MADE,
-                              occurred_on=date(2026, 11, 2))
+    services.milestone_record(
+        actor=world.hub_worker, person=world.person, kind=MilestoneKind.CLAIM_MADE, occurred_on=date(2026, 11, 2)
+    )
     kinds = set(Milestone.objects.filter(person=world.person, occurred_on__isnull=True).values_list("kind", flat=True))
     assert kinds == {MilestoneKind.MEDICAL_EXAM}
 
 
 def test_a_rule_changed_by_an_administrator_applies_to_the_next_milestone(world, deadline_rules):
     DeadlineRule.objects.filter(trigger=MilestoneKind.DECISION_REFUSED).update(days=20)
-    services.milestone_record(actor=world.hub_worker, person=world.person, kind=MilestoneKind.DECISION_REFUSED,
-                              occurred_on=date(2026, 1, 1))
+    services.milestone_record(
+        actor=world.hub_worker, person=world.person, kind=MilestoneKind.DECISION_REFUSED, occurred_on=date(2026, 1, 1)
+    )
     assert Milestone.objects.get(person=world.person, kind=MilestoneKind.APPEAL_FILED).due_on == date(2026, 1, 21)
 
 
 def test_a_need_left_unmet_is_dated(world):
-    need = services.need_record(actor=world.hub_worker, person=world.person, category=NeedCategory.HOUSING_EMERGENCY,
-                                urgency=NeedUrgency.IMMEDIATE)
+    need = services.need_record(
+        actor=world.hub_worker,
+        person=world.person,
+        category=NeedCategory.HOUSING_EMERGENCY,
+        urgency=NeedUrgency.IMMEDIATE,
+    )
     services.need_update(actor=world.hub_worker, need=need, status=NeedStatus.UNMET_NO_RESOURCE)
     need.refresh_from_db()
     assert need.closed_on == timezone.localdate()
 
 
 def test_an_intervention_with_a_household(world):
-    sister = services.person_create(actor=world.hub_worker, owner=world.hub, given_names="Lucía",
-                                    family_names="García López")
+    sister = services.person_create(
+        actor=world.hub_worker, owner=world.hub, given_names="Lucía", family_names="García López"
+    )
     intervention = services.intervention_log(
-        actor=world.hub_worker, organisation=world.hub, people=[world.person, sister], type="accompaniment",
-        language_used="es", duration_minutes=45, need_categories=[NeedCategory.HEALTH_PHYSICAL],
+        actor=world.hub_worker,
+        organisation=world.hub,
+        people=[world.person, sister],
+        type="accompaniment",
+        language_used="es",
+        duration_minutes=45,
+        need_categories=[NeedCategory.HEALTH_PHYSICAL],
     )
     assert set(intervention.people.all()) == {world.person, sister}
     outsider = factories.member(world.partner, Role.ADMIN)
     with pytest.raises(NotFoundError):
-        services.intervention_log(actor=outsider, organisation=world.hub, people=[world.person], type="follow_up",
-                                  language_used="es")
+        services.intervention_log(
+            actor=outsider, organisation=world.hub, people=[world.person], type="follow_up", language_used="es"
+        )

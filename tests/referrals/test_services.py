@@ -30,8 +30,9 @@ def world(db):
 def act(world, referral, action, **fields):
     actor = world.hub_worker if services.TRANSITIONS[action].side == "sender" else world.partner_agent
     referral.refresh_from_db()
-    return services.referral_transition(actor=actor, referral=referral, action=action,
-                                        expected_version=referral.version, **fields)
+    return services.referral_transition(
+        actor=actor, referral=referral, action=action, expected_version=referral.version, **fields
+    )
 
 
 def test_a_sent_referral_reaches_the_partner_and_nobody_else(world):
@@ -77,9 +78,16 @@ def test_no_referral_without_a_partnership_or_outside_ones_organisation(world):
         world.refer()
     assert refused.value.code == "no_partnership"
     with pytest.raises(NotFoundError):
-        services.referral_create(actor=world.partner_agent, sender=world.hub, recipient=world.partner,
-                                 person=world.person, need_category=NeedCategory.EMPLOYMENT, urgency="days",
-                                 shared_groups=[DataGroup.IDENTITY], consent=world.consent)
+        services.referral_create(
+            actor=world.partner_agent,
+            sender=world.hub,
+            recipient=world.partner,
+            person=world.person,
+            need_category=NeedCategory.EMPLOYMENT,
+            urgency="days",
+            shared_groups=[DataGroup.IDENTITY],
+            consent=world.consent,
+        )
     assert not Referral.objects.exists()
 
 
@@ -123,16 +131,24 @@ def test_the_whole_happy_path_with_an_information_loop(world):
     assert referral.closed_at and referral.accepted_at and referral.first_response_at
     kinds = list(ReferralEvent.objects.filter(referral=referral).values_list("kind", "from_status", "to_status"))
     assert kinds == [
-        ("created", "", "draft"), ("sent", "draft", "sent"), ("info_requested", "sent", "info_requested"),
-        ("info_answered", "info_requested", "sent"), ("accepted", "sent", "accepted"),
-        ("started", "accepted", "in_progress"), ("completed", "in_progress", "completed"),
+        ("created", "", "draft"),
+        ("sent", "draft", "sent"),
+        ("info_requested", "sent", "info_requested"),
+        ("info_answered", "info_requested", "sent"),
+        ("accepted", "sent", "accepted"),
+        ("started", "accepted", "in_progress"),
+        ("completed", "in_progress", "completed"),
     ]
     assert [m.body for m in referral.messages.all()] == ["¿Tiene permiso de trabajo?", "Sí, desde octubre."]
     assert referral.fhir_status == "completed"
 
 
-LEGAL = {(source, action) for action, transition in services.TRANSITIONS.items() for source in transition.sources
-         if transition.side != "system"}
+LEGAL = {
+    (source, action)
+    for action, transition in services.TRANSITIONS.items()
+    for source in transition.sources
+    if transition.side != "system"
+}
 
 
 @pytest.mark.parametrize("source", [status for status in S if status != S.DRAFT])
@@ -155,14 +171,17 @@ def test_every_transition_is_allowed_or_refused_by_the_table(world, source, acti
 def test_each_side_only_makes_its_own_moves(world):
     referral = world.refer()
     with pytest.raises(NotFoundError):
-        services.referral_transition(actor=world.hub_worker, referral=referral, action="accept",
-                                     expected_version=referral.version)
+        services.referral_transition(
+            actor=world.hub_worker, referral=referral, action="accept", expected_version=referral.version
+        )
     with pytest.raises(NotFoundError):
-        services.referral_transition(actor=world.partner_agent, referral=referral, action="cancel",
-                                     expected_version=referral.version)
+        services.referral_transition(
+            actor=world.partner_agent, referral=referral, action="cancel", expected_version=referral.version
+        )
     with pytest.raises(NotFoundError):
-        services.referral_transition(actor=world.other_agent, referral=referral, action="accept",
-                                     expected_version=referral.version)
+        services.referral_transition(
+            actor=world.other_agent, referral=referral, action="accept", expected_version=referral.version
+        )
 
 
 def test_a_decline_needs_a_coded_reason(world):
@@ -178,8 +197,9 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(world):
     seen_version = referral.version
     act(world, referral, "request_info", note="?")
     with pytest.raises(ConflictError) as refused:
-        services.referral_transition(actor=world.partner_agent, referral=referral, action="accept",
-                                     expected_version=seen_version)
+        services.referral_transition(
+            actor=world.partner_agent, referral=referral, action="accept", expected_version=seen_version
+        )
     assert refused.value.extra == {"current_version": seen_version + 1, "status": S.INFO_REQUESTED}
     assert Referral.objects.get(pk=referral.pk).status == S.INFO_REQUESTED
 
@@ -188,8 +208,9 @@ def test_re_refer_after_a_decline(world):
     referral = world.refer()
     act(world, referral, "decline", reason=DeclineReason.NO_CAPACITY)
     other_consent = consent_for(world, world.person, world.other_partner)
-    new = services.referral_rerefer(actor=world.hub_worker, referral=referral, recipient=world.other_partner,
-                                    consent=other_consent)
+    new = services.referral_rerefer(
+        actor=world.hub_worker, referral=referral, recipient=world.other_partner, consent=other_consent
+    )
     assert (new.status, new.recipient, new.re_referral_of) == (S.SENT, world.other_partner, referral)
     assert selectors.referrals_received(user=world.other_agent).get() == new
     assert not selectors.referral_list(user=world.other_agent).filter(pk=referral.pk).exists()
@@ -198,12 +219,14 @@ def test_re_refer_after_a_decline(world):
 def test_assigning_inside_the_partner_only(world):
     referral = world.refer()
     colleague = factories.member(world.partner, Role.WORKER)
-    referral = services.referral_assign(actor=world.partner_agent, referral=referral, assignee=colleague,
-                                        expected_version=referral.version)
+    referral = services.referral_assign(
+        actor=world.partner_agent, referral=referral, assignee=colleague, expected_version=referral.version
+    )
     assert referral.assignee == colleague
     with pytest.raises(ApplicationError):
-        services.referral_assign(actor=world.partner_agent, referral=referral, assignee=world.hub_worker,
-                                 expected_version=referral.version)
+        services.referral_assign(
+            actor=world.partner_agent, referral=referral, assignee=world.hub_worker, expected_version=referral.version
+        )
 
 
 def test_reading_a_referral_is_audited_for_the_reading_side(world):
@@ -225,8 +248,9 @@ def test_ending_the_agents_membership_ends_their_access(world):
     organisation_services.membership_end(actor=None, membership=Membership.objects.get(user=world.partner_agent))
     assert not selectors.referral_list(user=world.partner_agent).exists()
     with pytest.raises(NotFoundError):
-        services.referral_transition(actor=world.partner_agent, referral=referral, action="accept",
-                                     expected_version=referral.version)
+        services.referral_transition(
+            actor=world.partner_agent, referral=referral, action="accept", expected_version=referral.version
+        )
 
 
 def test_the_worker_expires_overdue_referrals(world):
@@ -269,10 +293,16 @@ def test_two_agents_accepting_and_declining_at_once_one_wins():
     referral = world.refer()
     version = referral.version
     outcomes = run_together(
-        lambda: services.referral_transition(actor=world.partner_agent, referral=referral, action="accept",
-                                             expected_version=version),
-        lambda: services.referral_transition(actor=colleague, referral=referral, action="decline",
-                                             expected_version=version, reason=DeclineReason.NO_CAPACITY),
+        lambda: services.referral_transition(
+            actor=world.partner_agent, referral=referral, action="accept", expected_version=version
+        ),
+        lambda: services.referral_transition(
+            actor=colleague,
+            referral=referral,
+            action="decline",
+            expected_version=version,
+            reason=DeclineReason.NO_CAPACITY,
+        ),
     )
     winners = [outcome for outcome in outcomes if isinstance(outcome, Referral)]
     losers = [outcome for outcome in outcomes if isinstance(outcome, ConflictError)]
@@ -286,8 +316,9 @@ def test_two_workers_expire_each_referral_once():
     world = build_world()
     referrals = [world.refer() for _ in range(12)]
     Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(respond_by=timezone.now() - timedelta(seconds=1))
-    counts = run_together(lambda: services.referral_expire_overdue(batch_size=5),
-                          lambda: services.referral_expire_overdue(batch_size=5))
+    counts = run_together(
+        lambda: services.referral_expire_overdue(batch_size=5), lambda: services.referral_expire_overdue(batch_size=5)
+    )
     assert sum(counts) == 12, counts
     assert ReferralEvent.objects.filter(kind="expired").count() == 12
 
