@@ -7,10 +7,11 @@ class HousingConfig(AppConfig):
     verbose_name = _("Housing")
 
     def ready(self):
-        from housing import models, services  # noqa: F401 - services registers the hold expiry job
+        from housing import demo, models, services  # noqa: F401 - services registers the hold expiry job
         from housing.streams import AvailabilityStream
         from notifications import streams
         from organisations.choices import PartnershipScope
+        from organisations.demo import register_demo_loader
         from organisations.permissions import AnyOf, ObjectPermission, Partnered, register_policy
 
         provider_staff = ObjectPermission("work_cases", "provider")
@@ -30,3 +31,4 @@ class HousingConfig(AppConfig):
             register_policy(model, view=AnyOf((placer, host)), change=AnyOf((placer, host)))
         register_policy(models.UnmetHousingRequest, view=ObjectPermission("work_cases", "organisation"))
         streams.register(AvailabilityStream())
+        register_demo_loader("demo housing sites", demo.load_demo_sites)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.availability import overlapping, site_availability
 from housing.choices import AllocationKind, HoldStatus, StayStatus
-from housing.models import Bed, BedAllocation, Hold, Site, Stay, UnmetHousingRequest
+from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
 from notifications.events import publish_on_commit
 from notifications.jobs import periodic_job
 from organisations import permissions
@@ -403,3 +403,57 @@ def unmet_request_record(
         details={"household_size": household_size, "reason": reason},
     )
     return request
+
+
+# --- Sites, rooms and beds (the provider keeps them true) -----------------------------------
+
+
+@transaction.atomic
+def site_create(*, actor: User | None, provider: Organisation, name: str, address: str, kind: str, **fields) -> Site:
+    """A provider adds a site (its staff, or the platform for demo data)."""
+    if actor is not None and not permissions.has_organisation_permission(actor, "work_cases", provider):
+        raise NotFoundError()
+    site = Site(provider=provider, name=name, address=address, kind=kind, **fields)
+    site.full_clean()
+    site.save()
+    audit_record(actor=actor, organisation=provider, action="housing.site.created", obj=site)
+    publish_availability(site)
+    return site
+
+
+@transaction.atomic
+def site_update(*, actor: User, site: Site, **fields) -> Site:
+    """Change a site's description, eligibility or rules (its provider's staff)."""
+    permissions.require(actor, Action.CHANGE, site)
+    for name, value in fields.items():
+        setattr(site, name, value)
+    site.full_clean()
+    site.save()
+    permissions.require(actor, Action.CHANGE, site)
+    audit_record(
+        actor=actor,
+        organisation=site.provider,
+        action="housing.site.updated",
+        obj=site,
+        details={"fields": sorted(fields)},
+    )
+    publish_availability(site)
+    return site
+
+
+@transaction.atomic
+def room_create(*, actor: User | None, site: Site, name: str, kind: str, beds: int) -> Room:
+    """Add a room with ``beds`` beds labelled 1…n."""
+    if actor is not None:
+        permissions.require(actor, Action.CHANGE, site)
+    if beds < 1:
+        raise ApplicationError(_("A room has at least one bed."), code="invalid_beds")
+    room = Room(site=site, name=name, kind=kind)
+    room.full_clean()
+    room.save()
+    Bed.objects.bulk_create([Bed(site=site, room=room, label=str(number)) for number in range(1, beds + 1)])
+    audit_record(
+        actor=actor, organisation=site.provider, action="housing.room.created", obj=room, details={"beds": beds}
+    )
+    publish_availability(site)
+    return room

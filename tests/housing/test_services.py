@@ -240,3 +240,25 @@ def factories_person(world, index):
     return people_services.person_create(
         actor=world.hub_worker, owner=world.hub, given_names=f"Personne {index}", family_names="Test"
     )
+
+
+def test_the_board_counts_free_beds_by_room_kind_and_filters(world):
+    from housing import selectors
+
+    hold(world, world.family_beds)
+    [entry] = selectors.board(user=world.hub_worker, families=True)
+    assert entry["site"] == world.site
+    assert (entry["counts"]["available"], entry["counts"]["held"], entry["counts"]["free_family_unit"]) == (2, 3, 0)
+    assert selectors.board(user=world.hub_worker, women_only=True) == []
+
+
+def test_liaisons_see_occupancy_counts_only(world):
+    from housing import selectors
+
+    hold(world, world.family_beds)
+    liaison = factories.member(factories.organisation(kind=OrganisationKind.CITY), Role.LIAISON)
+    counts = selectors.occupancy_counts(user=liaison)
+    assert counts["beds_by_site_kind"]["short_term"]["held"] == 3
+    assert counts["active_holds"] == 1
+    assert "Rodríguez" not in str(counts)
+    assert selectors.occupancy_counts(user=world.provider_staff) == {}
