@@ -206,6 +206,7 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", "Français"), ("en-ca", "English"), ("es-419", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGE_COOKIE_NAME = "passerelle_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/Toronto"
@@ -270,6 +271,26 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI is served from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # One schema name per choice set: the same field name (status, kind) carries different sets
+    # in different models, and one set (need categories) appears under several field names.
+    "ENUM_NAME_OVERRIDES": {
+        "NeedCategoryEnum": "organisations.choices.NeedCategory",
+        "OrganisationKindEnum": "organisations.choices.OrganisationKind",
+        "DataGroupEnum": "people.choices.DataGroup",
+        "HouseholdRelationshipEnum": "people.choices.HouseholdRelationship",
+        "MilestoneKindEnum": "people.choices.MilestoneKind",
+        "NeedStatusEnum": "people.choices.NeedStatus",
+        "DeclineReasonEnum": "referrals.choices.DeclineReason",
+        "ReferralEventKindEnum": "referrals.choices.ReferralEventKind",
+        "ReferralStatusEnum": "referrals.choices.ReferralStatus",
+        "SiteKindEnum": "housing.choices.SiteKind",
+        "RoomKindEnum": "housing.choices.RoomKind",
+        "BedStatusEnum": "housing.choices.BedStatus",
+        "HoldStatusEnum": "housing.choices.HoldStatus",
+        "StayStatusEnum": "housing.choices.StayStatus",
+        "ExitDestinationEnum": "housing.choices.ExitDestination",
+        "UnmetReasonEnum": "housing.choices.UnmetReason",
+    },
 }
 
 # --- Logging: to stderr, never a stack trace to a user ------------------------------------------

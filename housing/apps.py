@@ -7,12 +7,14 @@ class HousingConfig(AppConfig):
     verbose_name = _("Housing")
 
     def ready(self):
-        from housing import demo, models, services  # noqa: F401 - services registers the hold expiry job
+        from housing import demo, models, services, views  # noqa: F401 - services registers the hold expiry job
         from housing.streams import AvailabilityStream
         from notifications import streams
         from organisations.choices import PartnershipScope
         from organisations.demo import register_demo_loader
+        from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, Partnered, register_policy
+        from people import views as people_views
 
         provider_staff = ObjectPermission("work_cases", "provider")
         housing_partner = Partnered(PartnershipScope.HOUSING, "provider")
@@ -32,3 +34,5 @@ class HousingConfig(AppConfig):
         register_policy(models.UnmetHousingRequest, view=ObjectPermission("work_cases", "organisation"))
         streams.register(AvailabilityStream())
         register_demo_loader("demo housing sites", demo.load_demo_sites)
+        register_links(views.navigation_links)
+        people_views.person_file_sections.append(views.person_file_housing)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,14 +71,31 @@ def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason=""
                 ]
             )
     except IntegrityError:
-        # The exclusion constraint saw what the check could not (another transaction's rows).
-        raise BedsTakenError(extra={"version": _version(beds[0].site_id)}) from None
+        # The exclusion constraint saw what the check could not (another transaction's rows; it
+        # waited for that transaction to end, so they are visible to this new query).
+        taken = BedAllocation.objects.filter(overlapping(starts_at, ends_at), bed__in=beds).values_list(
+            "bed_id", flat=True
+        )
+        raise BedsTakenError(
+            extra={"beds": sorted(set(taken)) or [bed.pk for bed in beds], "version": _version(beds[0].site_id)}
+        ) from None
 
 
 def _version(site_id: int) -> int:
     from notifications.events import current_version
 
     return current_version(AVAILABILITY_STREAM, site_id)
+
+
+def _same_people(household: Household | None, person: Person | None) -> Q:
+    """Holds or stays that already place these people: the household itself, any of its members
+    on their own, or (for a person) their household."""
+    if household is not None:
+        return Q(household=household) | Q(person__household=household)
+    same = Q(person=person)
+    if person.household_id:
+        same |= Q(household_id=person.household_id)
+    return same
 
 
 def _check_occupant(actor, organisation, household, person):
@@ -114,7 +132,7 @@ def hold_create(
     if expires_at <= now:
         raise ApplicationError(_("A hold must end in the future."), code="invalid_expiry")
     beds = _lock_beds(site, bed_ids)
-    if Hold.objects.filter(status=HoldStatus.ACTIVE, expires_at__gt=now, household=household, person=person).exists():
+    if Hold.objects.filter(_same_people(household, person), status=HoldStatus.ACTIVE, expires_at__gt=now).exists():
         raise ConflictError(_("This household already holds beds."), code="already_held")
     try:
         with transaction.atomic():
@@ -207,9 +225,8 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
     _check_within_max_stay(hold.site, now, planned_end_at)
     beds = list(Bed.objects.select_for_update().filter(pk__in=hold.allocations.values("bed_id")).order_by("pk"))
     elsewhere = Stay.objects.filter(
+        _same_people(hold.household, hold.person),
         status=StayStatus.ACTIVE,
-        household=hold.household,
-        person=hold.person,
         checked_in_at__lt=planned_end_at,
         planned_end_at__gt=now,
     )
@@ -278,7 +295,7 @@ def stay_extend(*, actor: User, stay: Stay, planned_end_at: datetime) -> Stay:
             stay.save(update_fields=["planned_end_at", "extended_times"])
             stay.allocations.filter(is_active=True).update(ends_at=planned_end_at)
     except IntegrityError:
-        raise BedsTakenError(extra={"version": _version(stay.site_id)}) from None
+        raise BedsTakenError(extra={"beds": [bed.pk for bed in beds], "version": _version(stay.site_id)}) from None
     audit_record(
         actor=actor,
         organisation=stay.organisation,

@@ -4,16 +4,32 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
+from organisations.navigation import NavigationContext, link_providers
+from organisations.permissions import ROLE_ORGANISATION_PERMISSIONS
+
+# Roles whose members work their organisation's cases (person files, referral inbox).
+CASE_ROLES = {role for role, codenames in ROLE_ORGANISATION_PERMISSIONS.items() if "work_cases" in codenames}
 
 
 def navigation(request):
-    """Links for the header, by role. Later apps add their pages here (referrals, housing…)."""
+    """Links for the header, by role: home, what the apps register (people, referrals, housing),
+    the directory, the audit log for privacy officers, the account."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
-    roles = set(user.memberships.filter(is_active=True).values_list("role", flat=True))
-    links = [(reverse("home"), _("Home")), (reverse("directory"), _("Directory"))]
-    if Role.PRIVACY_OFFICER in roles:
+    memberships = set(
+        user.memberships.filter(is_active=True, organisation__is_active=True).values_list("role", "organisation__kind")
+    )
+    context = NavigationContext(
+        user=user,
+        roles=frozenset(role for role, _kind in memberships),
+        case_work_kinds=frozenset(kind for role, kind in memberships if role in CASE_ROLES),
+    )
+    links = [(reverse("home"), _("Home"))]
+    for provider in link_providers:
+        links.extend(provider(context))
+    links.append((reverse("directory"), _("Directory")))
+    if Role.PRIVACY_OFFICER in context.roles:
         links.append((reverse("api-root") + "audit-entries/", _("Audit log")))
     links.append((reverse("profile"), _("My account")))
     if user.is_staff:

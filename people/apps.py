@@ -7,8 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
+        from organisations.navigation import register_links
         from organisations.permissions import ObjectPermission, register_policy
-        from people import models
+        from people import models, views
 
         # Only the owning hub's case workers reach person files; partners see what referrals
         # share under consent, never these rows.
@@ -23,3 +24,4 @@ class PeopleConfig(AppConfig):
             view=ObjectPermission("work_cases", "organisation"),
             add=ObjectPermission("work_cases", "organisation"),
         )
+        register_links(views.navigation_links)

@@ -9,9 +9,11 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from notifications import streams
         from organisations.demo import register_demo_loader
+        from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, register_policy
         from people import services as people_services
-        from referrals import demo, models, services
+        from people import views as people_views
+        from referrals import demo, models, services, views
         from referrals.streams import ReferralInboxStream
 
         sender_side = ObjectPermission("work_cases", "sender")
@@ -26,3 +28,6 @@ class ReferralsConfig(AppConfig):
         streams.register(ReferralInboxStream())
         people_services.consent_change_listeners.append(services.on_consent_withdrawn)
         register_demo_loader("demo people and referrals", demo.load_demo_referrals)
+        # The person file shows the person's referrals (people.views imports nothing from here).
+        people_views.person_file_sections.append(views.person_file_referrals)
+        register_links(views.navigation_links)

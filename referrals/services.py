@@ -7,6 +7,7 @@ commit."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,9 +100,10 @@ def _record_event(referral, *, actor, organisation, kind, from_status="", reason
 
 def _grant_recipient(referral: Referral) -> None:
     """The receiving organisation's case workers may see and answer this referral (and nothing
-    else of the person): one guardian grant per role group, through the direct table."""
-    for role in RECIPIENT_ROLES:
-        assign_perm("referrals.view_referral", permissions.role_group_for(referral.recipient, role), referral)
+    else of the person): one guardian grant per role group, through the direct table, in one
+    bulk insert."""
+    groups = Group.objects.filter(role_group__organisation=referral.recipient, role_group__role__in=RECIPIENT_ROLES)
+    assign_perm("referrals.view_referral", groups, referral)
 
 
 def _publish(referral: Referral) -> None:
@@ -170,7 +172,12 @@ def referral_create(
         respond_by=respond_by,
         created_by=actor,
     )
-    referral.full_clean(exclude=["assignee"])
+    if assignee is not None and not permissions.has_organisation_permission(assignee, "work_cases", recipient):
+        raise ApplicationError(
+            _("Assign the referral to someone of the receiving organisation."), code="foreign_assignee"
+        )
+    referral.assignee = assignee
+    referral.full_clean()
     referral.save()
     permissions.require(actor, Action.CHANGE, referral)
     _record_event(referral, actor=actor, organisation=sender, kind=ReferralEventKind.CREATED)

@@ -2,10 +2,17 @@
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
 
 from organisations import services
-from organisations.choices import NeedCategory, OrganisationKind, Role
-from organisations.models import Organisation, User
+from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
+from organisations.models import Organisation, Partnership, User
+from organisations.permissions import users_with_organisation_permission
+from people import services as people_services
+from people.choices import ConsentMethod, DataGroup, NeedUrgency
+from referrals import services as referral_services
 
 _sequence = itertools.count(1)
 
@@ -73,3 +80,63 @@ class Network:
             org = organisation(kind=kind)
             sides.append(Side(org, {role: member(org, role) for role in Role}))
         return cls(a=sides[0], b=sides[1], outsider=user())
+
+
+# --- Case work: people, consents, partnerships, referrals (through the services) ------------------
+
+
+def case_worker(organisation: Organisation) -> User:
+    """A user who works ``organisation``'s cases: an existing one, else a new worker."""
+    worker = users_with_organisation_permission(organisation, "work_cases").order_by("pk").first()
+    return worker or member(organisation, Role.WORKER)
+
+
+def person(owner: Organisation, *, actor: User | None = None, **fields):
+    number = next(_sequence)
+    fields.setdefault("given_names", f"Ana{number}")
+    fields.setdefault("family_names", f"López{number} García")
+    return people_services.person_create(actor=actor or case_worker(owner), owner=owner, **fields)
+
+
+_new_person = person  # for ``referral``, whose ``person`` argument hides this function
+
+
+def consent(person, recipient: Organisation, *, actor: User | None = None, **fields):
+    """A consent to share identity and contact with ``recipient`` for food and employment."""
+    fields.setdefault("purposes", [NeedCategory.FOOD, NeedCategory.EMPLOYMENT])
+    fields.setdefault("data_groups", [DataGroup.IDENTITY, DataGroup.CONTACT])
+    fields.setdefault("method", ConsentMethod.SIGNED)
+    fields.setdefault("language", "es")
+    fields.setdefault("valid_until", timezone.localdate() + timedelta(days=180))
+    return people_services.consent_record(
+        actor=actor or case_worker(person.owner), person=person, recipient=recipient, **fields
+    )
+
+
+def partnership(organisation: Organisation, partner: Organisation, scope: str = PartnershipScope.REFERRALS):
+    """The partnership, created if missing (and made active again if ended)."""
+    existing = Partnership.objects.filter(organisation=organisation, partner=partner, scope=scope).first()
+    if existing is not None and existing.is_active:
+        return existing
+    return services.partnership_create(actor=None, organisation=organisation, partner=partner, scope=scope)
+
+
+def referral(sender: Organisation, recipient: Organisation, *, person=None, actor: User | None = None, **fields):
+    """A referral from ``sender`` to ``recipient`` (sent unless ``send=False``), with the
+    partnership, the person and the consent it needs made on the way when not given."""
+    actor = actor or case_worker(sender)
+    partnership(sender, recipient)
+    person = person or _new_person(sender, actor=actor)
+    fields.setdefault("need_category", NeedCategory.FOOD)
+    fields.setdefault("urgency", NeedUrgency.DAYS)
+    fields.setdefault("shared_groups", [DataGroup.IDENTITY, DataGroup.CONTACT])
+    if "consent" not in fields:
+        fields["consent"] = consent(person, recipient, actor=actor)
+    return referral_services.referral_create(actor=actor, sender=sender, recipient=recipient, person=person, **fields)
+
+
+def side(kind: str = OrganisationKind.COMMUNITY, roles=tuple(Role)) -> Side:
+    """One more organisation with one member for each of ``roles`` (a third party next to
+    ``Network``)."""
+    org = organisation(kind=kind)
+    return Side(org, {role: member(org, role) for role in roles})

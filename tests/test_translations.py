@@ -78,3 +78,15 @@ def test_the_switcher_does_not_redirect_off_site(client, network):
     response = client.post(reverse("language-switch"), {"language": "fr-ca", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_quebec_french_times_read_13_h_40():
+    from datetime import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("fr-ca"):
+        assert formats.time_format(datetime(2026, 11, 28, 13, 40)) == "13\xa0h\xa040"
+        assert (
+            formats.date_format(datetime(2026, 11, 28, 13, 40), "DATETIME_FORMAT") == "28 novembre 2026, 13\xa0h\xa040"
+        )

@@ -1,1 +1,17 @@
-urlpatterns = []
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from housing.api import views
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("housing/sites", views.SiteViewSet, basename="housing-site")
+router.register("housing/beds", views.BedViewSet, basename="housing-bed")
+router.register("housing/holds", views.HoldViewSet, basename="housing-hold")
+router.register("housing/stays", views.StayViewSet, basename="housing-stay")
+router.register("housing/unmet-requests", views.UnmetRequestViewSet, basename="housing-unmet-request")
+
+urlpatterns = [
+    path("housing/occupancy/", views.OccupancyView.as_view(), name="housing-occupancy"),
+    *router.urls,
+]

@@ -40,6 +40,14 @@ class OrganisationField(serializers.PrimaryKeyRelatedField):
     def to_representation(self, value):
         return OrganisationBriefSerializer(value).data
 
+    def get_choices(self, cutoff=None):
+        # The browsable API keys its select options by to_representation(), a dict here, which
+        # cannot be a key: offer ids instead.
+        queryset = self.get_queryset()
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {organisation.pk: self.display_value(organisation) for organisation in queryset}
+
 
 class UserBriefSerializer(serializers.ModelSerializer):
     class Meta:

@@ -45,9 +45,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def daphne_server(django_db_setup, django_db_blocker):
-    """A Daphne process serving the whole ASGI app on the test database; yields its base URL."""
+    """A Daphne process serving the whole ASGI app on the test database; yields its base URL.
+
+    One per test: a transactional test ends by flushing the database, which recreates content
+    types and permissions under new ids, and a server that outlived the flush would keep the old
+    ids in its ContentType cache and find no object permission (every page a 404)."""
     port = free_port()
     env = dict(os.environ, WORKER_IN_PROCESS="false", DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost")
     database = connection.settings_dict
@@ -58,7 +62,7 @@ def daphne_server(django_db_setup, django_db_blocker):
             f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"
         )
-    log = open(Path(settings.VAR_DIR) / "browser-daphne.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(Path(settings.VAR_DIR) / "browser-daphne.log", "a")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
         cwd=settings.BASE_DIR,

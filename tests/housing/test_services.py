@@ -107,10 +107,12 @@ def test_an_extension_that_would_overlap_is_refused(world):
 
 def test_the_worker_frees_expired_holds(world):
     held = hold(world, world.family_beds)
-    Hold.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(hours=2),
-                                           expires_at=timezone.now() - timedelta(seconds=1))
-    BedAllocation.objects.filter(hold=held).update(starts_at=timezone.now() - timedelta(hours=2),
-                                                   ends_at=timezone.now() - timedelta(seconds=1))
+    Hold.objects.filter(pk=held.pk).update(
+        created_at=timezone.now() - timedelta(hours=2), expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    BedAllocation.objects.filter(hold=held).update(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(seconds=1)
+    )
     assert services.hold_expire_stale() == 1
     assert Hold.objects.get(pk=held.pk).status == HoldStatus.EXPIRED
     assert services.hold_expire_stale() == 0
@@ -262,3 +264,11 @@ def test_liaisons_see_occupancy_counts_only(world):
     assert counts["active_holds"] == 1
     assert "Rodríguez" not in str(counts)
     assert selectors.occupancy_counts(user=world.provider_staff) == {}
+
+
+def test_a_household_member_cannot_hold_apart_from_the_household(world):
+    hold(world, world.family_beds)
+    member = world.household.members.first()
+    with pytest.raises(ConflictError) as refused:
+        hold(world, world.shared_beds[:1], household=None, person=member)
+    assert refused.value.code == "already_held"

@@ -327,3 +327,23 @@ def test_partnership_scope_matters(world):
     Partnership.objects.filter(partner=world.partner).update(scope=PartnershipScope.HOUSING)
     with pytest.raises(ApplicationError):
         world.refer()
+
+
+def test_the_sender_may_name_an_assignee_inside_the_partner_only(world):
+    colleague = factories.member(world.partner, Role.WORKER)
+    assert world.refer(assignee=colleague).assignee == colleague
+    with pytest.raises(ApplicationError) as refused:
+        world.refer(assignee=world.hub_worker)
+    assert refused.value.code == "foreign_assignee"
+
+
+def test_sending_grants_exactly_the_partners_case_work_groups(world):
+    from referrals.models import ReferralGroupObjectPermission
+
+    referral = world.refer()
+    roles = set(
+        ReferralGroupObjectPermission.objects.filter(content_object=referral).values_list(
+            "group__role_group__role", flat=True
+        )
+    )
+    assert roles == {Role.ADMIN, Role.COORDINATOR, Role.WORKER}

@@ -1,0 +1,409 @@
+"""Serializers of the housing API. They shape data in and out and hold no business logic: the
+viewsets hand validated data to ``housing.services``.
+
+Two kinds of output never meet. Sites, beds, availability and occupancy carry no person: any
+user who may see the site (or the aggregates) gets them. Holds, stays and unmet requests name a
+household or a person, and are only ever read through a queryset restricted to the placing
+organisation and the hosting provider.
+
+Ids of sites, households, people and referrals are written through ``RestrictedPrimaryKeyField``:
+an id the user may not act on is a 404, exactly like an id that does not exist.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from housing.choices import BedStatus, ExitDestination, RoomKind, SiteKind, UnmetReason
+from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
+from organisations.api.serializers import (
+    LanguageListField,
+    OrganisationBriefSerializer,
+    OrganisationField,
+    UserBriefSerializer,
+)
+from organisations.choices import NeedCategory
+from organisations.permissions import Action
+from people.api.serializers import HouseholdBriefSerializer, RestrictedPrimaryKeyField, choice_list
+from people.models import Household, Person
+from referrals.models import Referral
+
+# --- Sites, rooms, beds (no person) --------------------------------------------------------------
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    """A site as its provider describes it: rules, eligibility, languages, last confirmation."""
+
+    provider = OrganisationField()
+    kind = serializers.ChoiceField(choices=SiteKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    staff_languages = LanguageListField(required=False)
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "provider",
+            "name",
+            "address",
+            "kind",
+            "kind_label",
+            "women_only",
+            "men_only",
+            "families",
+            "minors_accompanied",
+            "pets",
+            "wheelchair_access",
+            "max_stay_days",
+            "staff_languages",
+            "meals",
+            "check_in_hours",
+            "last_confirmed_at",
+            "is_active",
+        ]
+        read_only_fields = ["id", "last_confirmed_at", "is_active"]
+
+
+class SiteUpdateSerializer(SiteSerializer):
+    """A site's description and rules; a site never changes provider."""
+
+    provider = OrganisationBriefSerializer(read_only=True)
+
+
+class BoardCountsSerializer(serializers.Serializer):
+    """Beds of a site by computed status now, and the free ones by room kind."""
+
+    available = serializers.IntegerField()
+    held = serializers.IntegerField()
+    occupied = serializers.IntegerField()
+    out_of_service = serializers.IntegerField()
+    free_shared_room = serializers.IntegerField()
+    free_family_unit = serializers.IntegerField()
+
+    def to_representation(self, counter):
+        return {name: counter.get(name, 0) for name in self.fields}
+
+
+class BoardSiteSerializer(SiteSerializer):
+    """A card of the housing board: the site and its counts (``board_counts``, set by the view)."""
+
+    counts = BoardCountsSerializer(source="board_counts", read_only=True)
+
+    class Meta(SiteSerializer.Meta):
+        fields = [*SiteSerializer.Meta.fields, "counts"]
+
+
+class BoardQuerySerializer(serializers.Serializer):
+    """Filters of the housing board."""
+
+    families = serializers.BooleanField(required=False, default=False, help_text="Sites that take families.")
+    women_only = serializers.BooleanField(required=False, default=False, help_text="Sites for women only.")
+    wheelchair_access = serializers.BooleanField(
+        required=False, default=False, help_text="Sites with wheelchair access."
+    )
+    language = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=3,
+        help_text="A language the staff speak (es, fr, en…).",
+    )
+
+
+class AvailabilityEligibilitySerializer(serializers.Serializer):
+    women_only = serializers.BooleanField()
+    men_only = serializers.BooleanField()
+    families = serializers.BooleanField()
+    minors_accompanied = serializers.BooleanField()
+    pets = serializers.BooleanField()
+    wheelchair_access = serializers.BooleanField()
+
+
+class AvailabilitySiteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=SiteKind.choices)
+    provider = serializers.IntegerField()
+    eligibility = AvailabilityEligibilitySerializer()
+    staff_languages = serializers.ListField(child=serializers.CharField())
+    max_stay_days = serializers.IntegerField()
+    last_confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AvailabilityBedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    room = serializers.CharField()
+    room_kind = serializers.ChoiceField(choices=RoomKind.choices)
+    status = serializers.ChoiceField(choices=BedStatus.choices)
+
+
+class BedStatusCountsSerializer(serializers.Serializer):
+    out_of_service = serializers.IntegerField()
+    occupied = serializers.IntegerField()
+    held = serializers.IntegerField()
+    available = serializers.IntegerField()
+
+
+class FreeByRoomKindSerializer(serializers.Serializer):
+    shared_room = serializers.IntegerField()
+    family_unit = serializers.IntegerField()
+
+
+class SiteAvailabilitySerializer(serializers.Serializer):
+    """One site as the live board shows it (``housing.availability.site_availability``) and the
+    version of the ``housing.availability`` stream this state is at least as new as: a board that
+    loads this and then subscribes ignores deltas up to ``version``."""
+
+    version = serializers.IntegerField()
+    site = AvailabilitySiteSerializer()
+    beds = AvailabilityBedSerializer(many=True)
+    counts = BedStatusCountsSerializer()
+    free_by_room_kind = FreeByRoomKindSerializer()
+
+
+class BedBriefSerializer(serializers.ModelSerializer):
+    room = serializers.CharField(source="room.name", read_only=True)
+
+    class Meta:
+        model = Bed
+        fields = ["id", "label", "room"]
+        read_only_fields = fields
+
+
+class RoomCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=RoomKind.choices)
+    beds = serializers.IntegerField(min_value=1, max_value=200, help_text="Beds to add, labelled 1…n.")
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    beds = BedBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Room
+        fields = ["id", "site", "name", "kind", "kind_label", "beds"]
+        read_only_fields = fields
+
+
+class OutOfServiceSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Now when left out.")
+    ends_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Until further notice when left out."
+    )
+    reason = serializers.CharField(max_length=200)
+
+
+class OutOfServicePeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BedAllocation
+        fields = ["id", "bed", "starts_at", "ends_at", "reason"]
+        read_only_fields = fields
+
+
+class BedSerializer(serializers.ModelSerializer):
+    """A bed and its computed status now (``status``, set by the view)."""
+
+    room = serializers.CharField(source="room.name", read_only=True)
+    status = serializers.ChoiceField(choices=BedStatus.choices, read_only=True)
+
+    class Meta:
+        model = Bed
+        fields = ["id", "site", "room", "label", "is_active", "status"]
+        read_only_fields = fields
+
+
+# --- Holds and stays (they name people: restricted to the placing and hosting organisations) ----
+
+
+class SiteBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class OccupantPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "given_names", "family_names"]
+        read_only_fields = fields
+
+
+class AllocatedBedsField(serializers.ListField):
+    """The beds a hold or a stay took (from its prefetched allocations, history included)."""
+
+    child = BedBriefSerializer()
+
+    def __init__(self, **kwargs):
+        super().__init__(source="allocations", read_only=True, **kwargs)
+
+    def to_representation(self, allocations):
+        beds = {allocation.bed_id: allocation.bed for allocation in allocations.all()}
+        return [self.child.to_representation(beds[bed_id]) for bed_id in sorted(beds)]
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    site = SiteBriefSerializer(read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True)
+    household = HouseholdBriefSerializer(read_only=True)
+    person = OccupantPersonSerializer(read_only=True)
+    held_by = UserBriefSerializer(read_only=True)
+    beds = AllocatedBedsField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Hold
+        fields = [
+            "id",
+            "site",
+            "beds",
+            "organisation",
+            "household",
+            "person",
+            "referral",
+            "held_by",
+            "created_at",
+            "expires_at",
+            "in_transit",
+            "expected_arrival_at",
+            "status",
+            "status_label",
+            "ended_at",
+        ]
+        read_only_fields = fields
+
+
+class OccupantInputSerializer(serializers.Serializer):
+    """A household or a person (exactly one) whose file the user works on."""
+
+    household = RestrictedPrimaryKeyField(model=Household, required=False, allow_null=True)
+    person = RestrictedPrimaryKeyField(model=Person, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if (attrs.get("household") is None) == (attrs.get("person") is None):
+            raise serializers.ValidationError(_("Choose a household or a person."), code="occupant_required")
+        return attrs
+
+
+class HoldCreateSerializer(OccupantInputSerializer):
+    """Hold beds of one site for a household (all its beds or none) or a person. The hold is made
+    for the organisation that owns the household's or the person's file."""
+
+    site = RestrictedPrimaryKeyField(model=Site, action="hold")
+    beds = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
+    referral = RestrictedPrimaryKeyField(model=Referral, action=Action.VIEW, required=False, allow_null=True)
+    expires_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Two hours from now when left out."
+    )
+    in_transit = serializers.BooleanField(required=False, default=False)
+    expected_arrival_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class HoldReleaseSerializer(serializers.Serializer):
+    no_show = serializers.BooleanField(
+        required=False, default=False, help_text="The household never arrived (counted apart)."
+    )
+
+
+class CheckInSerializer(serializers.Serializer):
+    planned_end_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="The site's maximum stay from now when left out."
+    )
+
+
+class StaySerializer(serializers.ModelSerializer):
+    site = SiteBriefSerializer(read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True)
+    household = HouseholdBriefSerializer(read_only=True)
+    person = OccupantPersonSerializer(read_only=True)
+    recorded_by = UserBriefSerializer(read_only=True)
+    beds = AllocatedBedsField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    exit_destination_label = serializers.CharField(source="get_exit_destination_display", read_only=True)
+
+    class Meta:
+        model = Stay
+        fields = [
+            "id",
+            "site",
+            "beds",
+            "organisation",
+            "household",
+            "person",
+            "hold",
+            "checked_in_at",
+            "planned_end_at",
+            "extended_times",
+            "checked_out_at",
+            "exit_destination",
+            "exit_destination_label",
+            "status",
+            "status_label",
+            "recorded_by",
+        ]
+        read_only_fields = fields
+
+
+class StayExtendSerializer(serializers.Serializer):
+    planned_end_at = serializers.DateTimeField()
+
+
+class StayCheckOutSerializer(serializers.Serializer):
+    exit_destination = serializers.ChoiceField(choices=ExitDestination.choices)
+
+
+# --- Unmet demand and occupancy --------------------------------------------------------------
+
+
+class UnmetRequestSerializer(serializers.ModelSerializer):
+    organisation = OrganisationBriefSerializer(read_only=True)
+    household = HouseholdBriefSerializer(read_only=True)
+    person = OccupantPersonSerializer(read_only=True)
+    recorded_by = UserBriefSerializer(read_only=True)
+    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+
+    class Meta:
+        model = UnmetHousingRequest
+        fields = [
+            "id",
+            "organisation",
+            "recorded_at",
+            "household_size",
+            "need_categories",
+            "reason",
+            "reason_label",
+            "household",
+            "person",
+            "languages",
+            "recorded_by",
+        ]
+        read_only_fields = fields
+
+
+class UnmetRequestCreateSerializer(serializers.Serializer):
+    """One click: the size of the household no bed fitted and why. The request is recorded for
+    ``organisation``, else for the owner of the household's or person's file, else for the only
+    organisation whose cases the user works."""
+
+    organisation = OrganisationField(required=False, allow_null=True)
+    household_size = serializers.IntegerField(min_value=1, max_value=50)
+    reason = serializers.ChoiceField(choices=UnmetReason.choices)
+    need_categories = choice_list(NeedCategory.choices, required=False)
+    household = RestrictedPrimaryKeyField(model=Household, required=False, allow_null=True)
+    person = RestrictedPrimaryKeyField(model=Person, required=False, allow_null=True)
+    languages = LanguageListField(required=False)
+
+
+class OccupancySerializer(serializers.Serializer):
+    """Aggregates only, never a person: beds by site kind and status now, active holds and stays,
+    unmet requests recorded this month."""
+
+    at = serializers.DateTimeField()
+    beds_by_site_kind = serializers.DictField(
+        child=BedStatusCountsSerializer(), help_text="Keyed by site kind (emergency, short_term, transitional)."
+    )
+    active_holds = serializers.IntegerField()
+    active_stays = serializers.IntegerField()
+    unmet_requests_this_month = serializers.IntegerField()
+    bed_allocations_now = serializers.IntegerField()

@@ -1,0 +1,166 @@
+"""Forms of the housing pages. They check what staff type; the services decide and write, and a
+refusal from a service is shown on the form it came from."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from housing.choices import ExitDestination, UnmetReason
+from organisations.choices import SPOKEN_LANGUAGES
+from organisations.errors import ApplicationError
+from organisations.models import Organisation
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (an ISO date, whatever the page language)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's own date and time picker, in the user's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def add_service_error(form: forms.Form, error: ApplicationError, field: str | None = None) -> None:
+    """Show a service's refusal on the form (its message is translated and safe to show)."""
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+def on_day_at_time_of(day, reference: datetime) -> datetime:
+    """``day`` at the local clock time of ``reference``: a stay planned to end on a day ends
+    a whole number of days after it started, so "30 days" is exactly the site's maximum."""
+    clock = timezone.localtime(reference).time().replace(second=0, microsecond=0)
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def start_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class BoardFilterForm(forms.Form):
+    """The board's filters (a GET form: the address can be shared and bookmarked)."""
+
+    families = forms.BooleanField(label=_("Families"), required=False)
+    women_only = forms.BooleanField(label=_("Women only"), required=False)
+    wheelchair_access = forms.BooleanField(label=_("Wheelchair access"), required=False)
+    language = forms.ChoiceField(
+        label=_("Staff speak"),
+        required=False,
+        choices=[("", _("Any language")), *SPOKEN_LANGUAGES.items()],
+    )
+    person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class UnmetRequestForm(forms.Form):
+    """ "No bed fits this household": recorded in one click for the city's reports."""
+
+    household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=30, initial=1)
+    reason = forms.ChoiceField(label=_("Reason"), choices=UnmetReason.choices)
+    organisation = forms.ModelChoiceField(label=_("Recorded for"), queryset=None, empty_label=None)
+    person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, hubs, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ``hubs`` were restricted by the caller; the field only needs to find them again.
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[hub.pk for hub in hubs])
+        if len(hubs) == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.fields["organisation"].initial = hubs[0].pk
+
+
+class HoldForm(forms.Form):
+    """Hold beds of one site for a person or a household (a family holds several beds at once).
+
+    Every active bed of the site is a valid choice: whether it is still free is the service's
+    question, so that a bed taken a second ago gets the clear "just taken" answer.
+    """
+
+    beds = forms.TypedMultipleChoiceField(
+        label=_("Beds"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one bed.")},
+    )
+    # Offered as a list of recent files, but any file of the hub is accepted: the view looks the
+    # value up in the user's restricted people and households.
+    occupant = forms.RegexField(
+        regex=r"^(household|person):[0-9]+$",
+        label=_("Household or person"),
+        help_text=_("Your organisation's files, the most recent first."),
+        widget=forms.Select,
+        error_messages={
+            "required": _("Choose a household or a person."),
+            "invalid": _("Choose a household or a person."),
+        },
+    )
+    in_transit = forms.BooleanField(label=_("On the way now"), required=False)
+    expected_arrival_at = forms.DateTimeField(label=_("Expected arrival"), required=False, widget=DateTimeInput())
+
+    def __init__(self, *args, bed_ids, occupants, hold_until: datetime, **kwargs):
+        """``occupants`` is a list of (group label, [(value, label)]) with values such as
+        ``household:12`` or ``person:34``; ``hold_until`` is when a hold made now would end."""
+        super().__init__(*args, **kwargs)
+        self.hold_until = hold_until
+        self.fields["beds"].choices = [(bed_id, bed_id) for bed_id in bed_ids]
+        self.fields["occupant"].widget.choices = [("", _("Choose…")), *occupants]
+
+    def clean_expected_arrival_at(self):
+        arrival = self.cleaned_data.get("expected_arrival_at")
+        if arrival is None:
+            return None
+        if arrival < timezone.now() - timedelta(minutes=5):
+            raise forms.ValidationError(_("The expected arrival is in the past."))
+        if arrival > self.hold_until:
+            raise forms.ValidationError(
+                _("A hold lasts until %(time)s: ask the provider to keep the bed longer, or hold it later.")
+                % {"time": timezone.localtime(self.hold_until).strftime("%H:%M")}
+            )
+        return arrival
+
+    def occupant_kind_and_id(self) -> tuple[str, int]:
+        kind, _separator, pk = self.cleaned_data["occupant"].partition(":")
+        return kind, int(pk)
+
+
+class OutOfServiceForm(forms.Form):
+    """The provider takes one bed out of service from now, until a day or until further notice."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("For example: repairs, bedbugs."))
+    until = forms.DateField(
+        label=_("Back in service on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty: until further notice."),
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        if until is not None and until <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a day after today."))
+        return until
+
+
+class CheckInForm(forms.Form):
+    """The household arrived: its hold becomes a stay until the planned end."""
+
+    planned_end = forms.DateField(label=_("Planned end of the stay"), widget=DateInput())
+
+
+class ExtendStayForm(forms.Form):
+    planned_end = forms.DateField(label=_("New planned end"), widget=DateInput())
+
+
+class CheckOutForm(forms.Form):
+    exit_destination = forms.ChoiceField(
+        label=_("Where did they go?"), choices=[("", _("Choose…")), *ExitDestination.choices]
+    )

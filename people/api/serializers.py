@@ -1,0 +1,384 @@
+"""Serializers of the people API. They shape data in and out and hold no business logic: the
+viewsets hand validated data to ``people.services``.
+
+Ids of people, households and consents are written through ``RestrictedPrimaryKeyField``: an id
+the user may not act on is answered 404, exactly like an id that does not exist.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from organisations.api.serializers import (
+    LanguageListField,
+    OrganisationBriefSerializer,
+    OrganisationField,
+    UserBriefSerializer,
+)
+from organisations.choices import NeedCategory
+from organisations.errors import NotFoundError
+from organisations.models import Organisation, language_code_validator
+from organisations.permissions import Action, ObjectPermission
+from people.choices import (
+    ConsentGivenBy,
+    ConsentMethod,
+    DataGroup,
+    HouseholdRelationship,
+    InterpreterUsed,
+    InterventionMode,
+    InterventionType,
+    MilestoneKind,
+    NeedStatus,
+    NeedUrgency,
+    Team,
+)
+from people.models import Consent, Household, Intervention, Milestone, Need, Person
+
+
+class RestrictedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """Written as the id of an object the requesting user may perform ``action`` on.
+
+    Any other id, whether it exists or not, is a 404 like the object itself (never a 400 "does
+    not exist" next to a 404 "not allowed", which would tell the two apart).
+    """
+
+    def __init__(self, *, model, action: str = Action.CHANGE, **kwargs):
+        self.model = model
+        self.action = action
+        # The unrestricted queryset only tells the schema generator the model; reads go through
+        # get_queryset(), which restricts to the request's user.
+        kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.context["request"].user, self.action)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            raise NotFoundError()
+        return obj
+
+
+def choice_list(choices, **kwargs) -> serializers.ListField:
+    """A list of codes from ``choices`` (the services drop repeats)."""
+    return serializers.ListField(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+
+class HouseholdBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Household
+        fields = ["id", "name"]
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    """A person in a search result or a duplicate warning: enough to recognise them, nothing of
+    the file (opening the file is the audited read)."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "given_names",
+            "family_names",
+            "date_of_birth",
+            "date_of_birth_is_approximate",
+            "preferred_language",
+            "first_intake_date",
+            "household",
+        ]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """The person file. ``owner``, ``household`` and ``created_by`` are read-only here: a file
+    never changes organisation, and households are composed through the households endpoint."""
+
+    owner = OrganisationBriefSerializer(read_only=True)
+    household = HouseholdBriefSerializer(read_only=True)
+    other_languages = LanguageListField(required=False)
+    created_by = UserBriefSerializer(read_only=True)
+    gender_identity_label = serializers.CharField(source="get_gender_identity_display", read_only=True)
+    intake_channel_label = serializers.CharField(source="get_intake_channel_display", read_only=True)
+    claim_pathway_label = serializers.CharField(source="get_claim_pathway_display", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "owner",
+            "given_names",
+            "family_names",
+            "date_of_birth",
+            "date_of_birth_is_approximate",
+            "gender_identity",
+            "gender_identity_label",
+            "gender_self_described",
+            "trans_experience",
+            "preferred_language",
+            "other_languages",
+            "french_level",
+            "interpreter_needed",
+            "phone",
+            "email",
+            "address",
+            "arrival_date",
+            "first_intake_date",
+            "intake_channel",
+            "intake_channel_label",
+            "claim_pathway",
+            "claim_pathway_label",
+            "household",
+            "household_relationship",
+            "notes",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "household_relationship", "created_at", "updated_at"]
+
+
+class PersonCreateSerializer(PersonSerializer):
+    """A new file: the owning organisation (one the user works cases for) and the person's data.
+    ``confirm_new`` says the user saw the possible duplicates and this is someone else."""
+
+    owner = OrganisationField()
+    confirm_new = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_("Create the file even though similar people exist."),
+    )
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "confirm_new"]
+
+
+class PersonDuplicatesQuerySerializer(serializers.Serializer):
+    given_names = serializers.CharField(max_length=150)
+    family_names = serializers.CharField(max_length=150)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+
+
+class PossibleDuplicatesSerializer(serializers.Serializer):
+    """The 409 answer to a new file that looks like existing ones."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    candidates = PersonBriefSerializer(many=True)
+
+
+# --- Households --------------------------------------------------------------------------------
+
+
+class HouseholdMemberSerializer(serializers.ModelSerializer):
+    relationship = serializers.CharField(source="household_relationship", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "given_names", "family_names", "relationship"]
+        read_only_fields = fields
+
+
+class HouseholdMemberInputSerializer(serializers.Serializer):
+    person = RestrictedPrimaryKeyField(model=Person)
+    relationship = serializers.ChoiceField(choices=HouseholdRelationship.choices)
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    owner = OrganisationField()
+    members = HouseholdMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "owner", "name", "members", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class HouseholdCreateSerializer(serializers.Serializer):
+    owner = OrganisationField()
+    name = serializers.CharField(max_length=200)
+    members = HouseholdMemberInputSerializer(many=True, required=False)
+
+
+# --- Consent -----------------------------------------------------------------------------------
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    recipient = OrganisationBriefSerializer(read_only=True)
+    recorded_by = UserBriefSerializer(read_only=True)
+    method_label = serializers.CharField(source="get_method_display", read_only=True)
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "person",
+            "recipient",
+            "purposes",
+            "data_groups",
+            "express",
+            "method",
+            "method_label",
+            "language",
+            "interpreter_assisted",
+            "given_by",
+            "given_by_name",
+            "valid_from",
+            "valid_until",
+            "withdrawn_at",
+            "is_active",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_active(self, consent) -> bool:
+        return consent.is_active()
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    """A consent to share ``data_groups`` with ``recipient`` for ``purposes`` (need categories).
+    Sensitive groups (immigration, health, sogi, notes) need ``express``; under 14, a parent or
+    guardian gives it."""
+
+    recipient = OrganisationField()
+    purposes = choice_list(NeedCategory.choices, allow_empty=False)
+    data_groups = choice_list(DataGroup.choices, allow_empty=False)
+    express = serializers.BooleanField(default=False)
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    language = serializers.CharField(max_length=3, validators=[language_code_validator])
+    interpreter_assisted = serializers.BooleanField(default=False)
+    given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON)
+    given_by_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField()
+
+
+# --- Needs and milestones ----------------------------------------------------------------------------
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    person = RestrictedPrimaryKeyField(model=Person)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    urgency_label = serializers.CharField(source="get_urgency_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    recorded_by = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "person",
+            "category",
+            "category_label",
+            "urgency",
+            "urgency_label",
+            "status",
+            "status_label",
+            "note",
+            "identified_on",
+            "closed_on",
+            "recorded_by",
+        ]
+        read_only_fields = ["id", "status", "identified_on", "closed_on"]
+
+
+class NeedUpdateSerializer(serializers.Serializer):
+    """What changes on a need: its status (closing it dates it), urgency and note."""
+
+    status = serializers.ChoiceField(choices=NeedStatus.choices, required=False)
+    urgency = serializers.ChoiceField(choices=NeedUrgency.choices, required=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    """A claim milestone: ``occurred_on`` when it happened, ``due_on`` when a rule made it due."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "person", "kind", "kind_label", "occurred_on", "due_on", "note"]
+        read_only_fields = fields
+
+
+class MilestoneRecordSerializer(serializers.Serializer):
+    """That a milestone happened; the deadlines that follow from it are set by the rules."""
+
+    person = RestrictedPrimaryKeyField(model=Person)
+    kind = serializers.ChoiceField(choices=MilestoneKind.choices)
+    occurred_on = serializers.DateField()
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+# --- Interventions --------------------------------------------------------------------------------
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    """An intervention. To log one quickly, send ``type`` and ``people`` (or a ``household``):
+    the organisation is the one you work cases for when there is only one, the language is the
+    first person's preferred language, the date is today."""
+
+    organisation = OrganisationField(required=False)
+    people = RestrictedPrimaryKeyField(model=Person, many=True, required=False)
+    household = RestrictedPrimaryKeyField(model=Household, required=False, allow_null=True)
+    type = serializers.ChoiceField(choices=InterventionType.choices)
+    type_label = serializers.CharField(source="get_type_display", read_only=True)
+    mode = serializers.ChoiceField(choices=InterventionMode.choices, required=False)
+    team = serializers.ChoiceField(choices=Team.choices, required=False)
+    interpreter_used = serializers.ChoiceField(choices=InterpreterUsed.choices, required=False)
+    language_used = serializers.CharField(max_length=3, validators=[language_code_validator], required=False)
+    need_categories = choice_list(NeedCategory.choices, required=False)
+    recorded_by = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "organisation",
+            "occurred_on",
+            "type",
+            "type_label",
+            "mode",
+            "team",
+            "people",
+            "household",
+            "language_used",
+            "interpreter_used",
+            "duration_minutes",
+            "need_categories",
+            "note",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate(self, attrs):
+        if not attrs.get("people"):
+            household = attrs.get("household")
+            attrs["people"] = list(household.members.all()) if household is not None else []
+        if not attrs["people"]:
+            raise serializers.ValidationError({"people": _("Choose at least one person or a household.")})
+        if attrs.get("organisation") is None:
+            attrs["organisation"] = self._only_case_organisation()
+        attrs.setdefault("language_used", attrs["people"][0].preferred_language)
+        return attrs
+
+    def _only_case_organisation(self) -> Organisation:
+        user = self.context["request"].user
+        organisations = list(
+            Organisation.objects.filter(ObjectPermission("work_cases").q(user, Organisation), is_active=True)[:2]
+        )
+        if len(organisations) != 1:
+            raise serializers.ValidationError({"organisation": _("Choose the organisation you acted for.")})
+        return organisations[0]

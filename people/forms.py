@@ -1,0 +1,240 @@
+"""Forms of the person-file pages. They validate what a worker types; the services decide and
+write. A domain error a service raises is shown next to the field it is about."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import SPOKEN_LANGUAGES, NeedCategory
+from organisations.errors import ApplicationError
+from organisations.models import Organisation
+from people.choices import (
+    SENSITIVE_DATA_GROUPS,
+    ClaimPathway,
+    ConsentGivenBy,
+    ConsentMethod,
+    DataGroup,
+    FrenchLevel,
+    GenderIdentity,
+    IntakeChannel,
+    InterventionMode,
+    InterventionType,
+    MilestoneKind,
+    NeedStatus,
+    NeedUrgency,
+    TransExperience,
+)
+
+LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES.items())
+
+# How long a new consent lasts unless the worker says otherwise.
+DEFAULT_CONSENT_DAYS = 365
+
+
+def add_application_error(form: forms.Form, error: ApplicationError, fields_by_code: dict[str, str] | None = None):
+    """Show a service's refusal on the form: next to its field when the error code names one,
+    above the form otherwise. The message is translated and safe to show."""
+    field = (fields_by_code or {}).get(error.code)
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (an ISO date, whatever the page language)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PersonForm(forms.Form):
+    """A person file's profile. The creation form shows the few fields an intake needs."""
+
+    given_names = forms.CharField(label=_("Given names"), max_length=150)
+    family_names = forms.CharField(
+        label=_("Family names"), max_length=150, help_text=_("One or two surnames, with their accents.")
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth_is_approximate = forms.BooleanField(label=_("The date of birth is approximate"), required=False)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES, initial="es")
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    french_level = forms.ChoiceField(label=_("French level"), choices=[("", "—"), *FrenchLevel.choices], required=False)
+    gender_identity = forms.ChoiceField(
+        label=_("Gender identity"),
+        choices=GenderIdentity.choices,
+        initial=GenderIdentity.NOT_ASKED,
+        help_text=_("As the person describes themself. Sensitive."),
+    )
+    gender_self_described = forms.CharField(label=_("Gender, in the person's words"), max_length=100, required=False)
+    trans_experience = forms.ChoiceField(
+        label=_("Trans experience"),
+        choices=TransExperience.choices,
+        initial=TransExperience.NOT_ASKED,
+        help_text=_("Sensitive."),
+    )
+    arrival_date = forms.DateField(label=_("Arrival in Canada"), required=False, widget=DateInput())
+    first_intake_date = forms.DateField(label=_("First intake"), initial=timezone.localdate, widget=DateInput())
+    intake_channel = forms.ChoiceField(
+        label=_("How the person reached us"), choices=IntakeChannel.choices, initial=IntakeChannel.WALK_IN
+    )
+    claim_pathway = forms.ChoiceField(
+        label=_("Claim pathway"), choices=ClaimPathway.choices, initial=ClaimPathway.UNKNOWN
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Sensitive.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Languages are an open list: keep a code recorded elsewhere (the API) choosable.
+        current = self.initial.get("preferred_language") or self.data.get("preferred_language")
+        if current and current not in SPOKEN_LANGUAGES and len(current) <= 3 and current.isalpha():
+            self.fields["preferred_language"].choices = [*LANGUAGE_CHOICES, (current, current)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("gender_identity") == GenderIdentity.SELF_DESCRIBED and not data.get("gender_self_described"):
+            self.add_error("gender_self_described", _("Write the gender in the person's own words."))
+        return data
+
+    def person_fields(self) -> dict:
+        """The cleaned values, as the services take them (only the fields this form shows)."""
+        return dict(self.cleaned_data)
+
+
+class PersonCreateForm(PersonForm):
+    """What an intake needs to open a file; the rest is added on the file later."""
+
+    CREATE_FIELDS = (
+        "given_names",
+        "family_names",
+        "date_of_birth",
+        "date_of_birth_is_approximate",
+        "preferred_language",
+        "interpreter_needed",
+        "phone",
+        "intake_channel",
+    )
+
+    owner = forms.ModelChoiceField(label=_("Hub"), queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args, hubs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.CREATE_FIELDS and name != "owner":
+                del self.fields[name]
+        hub_ids = [hub.pk for hub in hubs]
+        self.fields["owner"].queryset = Organisation.objects.filter(pk__in=hub_ids)
+        if len(hub_ids) == 1:
+            # One hub: nothing to choose.
+            self.fields["owner"].widget = forms.HiddenInput()
+            self.fields["owner"].initial = hub_ids[0]
+
+    def person_fields(self) -> dict:
+        fields = super().person_fields()
+        fields.pop("owner")
+        return fields
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Any part of the given or family names; accents and order do not matter."),
+    )
+
+
+class ConsentForm(forms.Form):
+    """A consent to share some groups of the person's data with one partner, for some needs."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Shared with"), queryset=Organisation.objects.none(), empty_label=_("Choose a partner organisation")
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("For these needs"), choices=NeedCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    data_groups = forms.MultipleChoiceField(
+        label=_("Information the person agrees to share"),
+        choices=DataGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    express = forms.BooleanField(
+        label=_("The person gave express consent"),
+        required=False,
+        help_text=_("Needed to share sensitive information, which is marked."),
+    )
+    method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
+    language = forms.ChoiceField(label=_("Explained in"), choices=LANGUAGE_CHOICES)
+    interpreter_assisted = forms.BooleanField(label=_("An interpreter helped"), required=False)
+    given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGivenBy.choices, initial=ConsentGivenBy.PERSON)
+    given_by_name = forms.CharField(
+        label=_("Name of the parent or guardian"), max_length=200, required=False, help_text=_("Under 14 only.")
+    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput(), initial=timezone.localdate)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
+
+    # Service error code → the field it is about.
+    ERROR_FIELDS = {
+        "express_consent_required": "express",
+        "parent_consent_required": "given_by",
+        "guardian_name_required": "given_by_name",
+        "invalid_period": "valid_until",
+    }
+
+    def __init__(self, *args, partners=None, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partners is not None:
+            self.fields["recipient"].queryset = partners
+        if person is not None:
+            self.fields["language"].initial = person.preferred_language
+            self.fields["interpreter_assisted"].initial = person.interpreter_needed
+        self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)
+
+    def clean(self):
+        data = super().clean()
+        sensitive = set(data.get("data_groups") or []) & SENSITIVE_DATA_GROUPS
+        if sensitive and not data.get("express"):
+            self.add_error("express", _("Sensitive information can only be shared with express consent."))
+        return data
+
+    @staticmethod
+    def sensitive_groups() -> set[str]:
+        return {str(group) for group in SENSITIVE_DATA_GROUPS}
+
+
+class NeedForm(forms.Form):
+    category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=NeedUrgency.choices, initial=NeedUrgency.DAYS)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class NeedStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class InterventionForm(forms.Form):
+    """The quick log: a worker records what they just did in a few seconds."""
+
+    type = forms.ChoiceField(label=_("Intervention"), choices=InterventionType.choices)
+    mode = forms.ChoiceField(label=_("Mode"), choices=InterventionMode.choices, initial=InterventionMode.IN_PERSON)
+    language_used = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    note = forms.CharField(label=_("Short note"), max_length=500, required=False)
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60, initial=15)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person is not None:
+            self.fields["language_used"].initial = person.preferred_language

@@ -1,0 +1,62 @@
+"""Filters of the referral lists: status (several at once), need, urgency, overdue, assignee,
+organisations, person and creation dates. Ids are plain numbers, not looked up: a filter never
+costs a query, and an id the user may not see simply matches nothing."""
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import NeedCategory
+from people.api.filters import IdFilter
+from people.choices import NeedUrgency
+from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
+from referrals.models import Referral
+
+
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=ReferralStatus.choices, help_text=_("Repeat the parameter for several statuses.")
+    )
+    need_category = django_filters.ChoiceFilter(choices=NeedCategory.choices)
+    urgency = django_filters.ChoiceFilter(choices=NeedUrgency.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text=_("Waiting for the partner's answer past the respond-by deadline.")
+    )
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        validators=[RegexValidator(r"^(me|none|[0-9]+)$", _("Give a user id, “me” or “none”."))],
+        help_text=_("A user id, “me”, or “none” for referrals nobody is assigned to."),
+    )
+    sender = IdFilter(field_name="sender__id")
+    recipient = IdFilter(field_name="recipient__id")
+    person = IdFilter(field_name="person__id")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "status",
+            "need_category",
+            "urgency",
+            "overdue",
+            "assignee",
+            "sender",
+            "recipient",
+            "person",
+            "created_after",
+            "created_before",
+        ]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=WAITING_FOR_RECIPIENT, respond_by__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignee=self.request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=int(value))

@@ -1,0 +1,143 @@
+"""A referral from end to end in Chromium, in two browser contexts: a hub worker opens a file,
+records consent and sends a referral; the partner agent, whose inbox is open, sees it arrive
+without reloading, asks for information, the worker answers, the partner accepts, and the
+worker's open page shows "accepted"."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.utils import translation
+
+from organisations import services as organisation_services
+from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
+from organisations.models import Organisation, Service, User
+from referrals.choices import ReferralStatus
+from referrals.models import Referral
+from tests import factories
+from tests.browser.test_shell import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# A new referral reaches an open inbox within this time; an open referral page also fetches
+# its fresh state after the delta, so it gets a little longer.
+LIVE_TIMEOUT_MS = 2_000
+PAGE_REFRESH_TIMEOUT_MS = 5_000
+
+
+@dataclass
+class Network:
+    hub: Organisation
+    worker: User
+    partner: Organisation
+    agent: User
+    service: Service
+
+
+def make_network() -> Network:
+    hub = factories.organisation(kind=OrganisationKind.HUB, name="Centre d'accueil")
+    partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Québec-Sud")
+    organisation_services.partnership_create(
+        actor=None, organisation=hub, partner=partner, scope=PartnershipScope.REFERRALS
+    )
+    service = factories.service(
+        partner, name="Recherche d'emploi", need_categories=[NeedCategory.EMPLOYMENT], languages=["es", "fr"]
+    )
+    return Network(
+        hub=hub,
+        worker=factories.member(hub, Role.WORKER, full_name="Hélène Tremblay"),
+        partner=partner,
+        agent=factories.member(partner, Role.WORKER, full_name="Marc Gagnon"),
+        service=service,
+    )
+
+
+def test_a_referral_from_the_hub_to_a_partner_and_back(new_page, outside_event_loop):
+    network = outside_event_loop(make_network)
+
+    # The partner agent's inbox is open before anything is sent.
+    agent_page = new_page()
+    log_in(agent_page, network.agent.email)
+    agent_page.goto("/referrals/")
+    agent_page.wait_for_selector("#referral-list[data-live=live]")
+    assert agent_page.locator("#referral-list li[data-referral-id]").count() == 0
+    assert agent_page.inner_text('[data-count-for="new"]') == "0"
+
+    # The hub worker opens a file for a new person.
+    worker_page = new_page(viewport={"width": 1280, "height": 800})
+    log_in(worker_page, network.worker.email)
+    worker_page.goto("/people/")
+    worker_page.fill("#id_given_names", "Camila")
+    worker_page.fill("#id_family_names", "Rojas Pérez")
+    worker_page.select_option("#id_preferred_language", "es")
+    worker_page.click("#person-create-submit")
+    worker_page.wait_for_url(re.compile(r"/people/\d+/$"))
+    assert worker_page.inner_text("#person-name") == "Camila Rojas Pérez"
+
+    # … records the person's consent to share identity and contact with the partner for employment …
+    worker_page.click("#record-consent > summary")
+    worker_page.select_option("#id_recipient", str(network.partner.pk))
+    worker_page.check("#record-consent input[name=purposes][value=employment]")
+    worker_page.check("#record-consent input[name=data_groups][value=identity]")
+    worker_page.check("#record-consent input[name=data_groups][value=contact]")
+    worker_page.select_option("#id_method", "oral_recorded")
+    worker_page.click("#consent-submit")
+    worker_page.wait_for_selector("#consent-list li[data-consent-id]")
+
+    # … and sends the referral through the wizard.
+    worker_page.click("#refer-link")
+    worker_page.wait_for_selector("#referral-wizard[data-step=need]")
+    worker_page.select_option("#id_need_category", "employment")
+    worker_page.fill("#id_reason", "Busca trabajo en cocina.")
+    worker_page.click("#wizard-next")
+    worker_page.wait_for_selector("#referral-wizard[data-step=partner]")
+    worker_page.check(f"#service-{network.service.pk}")
+    worker_page.click("#wizard-next")
+    worker_page.wait_for_selector("#referral-wizard[data-step=data]")
+    assert worker_page.locator("input[name=shared_groups][value=health]").count() == 0
+    worker_page.check("input[name=shared_groups][value=contact]")
+    worker_page.click("#wizard-next")
+    worker_page.wait_for_selector("#referral-wizard[data-step=review]")
+    worker_page.click("#wizard-send")
+    worker_page.wait_for_url(re.compile(r"/referrals/\d+/$"))
+    referral_id = int(re.search(r"/referrals/(\d+)/$", worker_page.url).group(1))
+    worker_page.wait_for_selector("#referral-live[data-live=live]", state="attached")
+
+    # The partner sees it arrive in the open inbox, without reloading.
+    row = f'#referral-list li[data-referral-id="{referral_id}"]'
+    agent_page.wait_for_selector(row, timeout=LIVE_TIMEOUT_MS)
+    assert "Camila Rojas Pérez" in agent_page.inner_text(row)
+    assert agent_page.inner_text('[data-count-for="new"]') == "1"
+
+    # The partner asks for information.
+    agent_page.click(f"{row} a.referral-row__title")
+    agent_page.wait_for_selector("#referral-live[data-live=live]", state="attached")
+    agent_page.click("#action-request_info-open")
+    agent_page.fill("#action-request_info textarea[name=note]", "¿Tiene permiso de trabajo?")
+    agent_page.click("#action-request_info-submit")
+    agent_page.wait_for_selector("#referral-status[data-status=info_requested]")
+
+    # The worker's open referral page shows the question; the worker answers there.
+    worker_page.wait_for_selector("#action-answer_info", timeout=PAGE_REFRESH_TIMEOUT_MS)
+    assert "¿Tiene permiso de trabajo?" in worker_page.inner_text("#thread")
+    worker_page.click("#action-answer_info-open")
+    worker_page.fill("#action-answer_info textarea[name=note]", "Sí, desde marzo.")
+    worker_page.click("#action-answer_info-submit")
+    worker_page.wait_for_selector("#referral-status[data-status=sent]")
+
+    # The partner's open page offers to accept again; the partner accepts.
+    agent_page.wait_for_selector("#action-accept-submit", timeout=PAGE_REFRESH_TIMEOUT_MS)
+    assert "Sí, desde marzo." in agent_page.inner_text("#thread")
+    agent_page.click("#action-accept-submit")
+    agent_page.wait_for_selector("#referral-status[data-status=accepted]")
+
+    # The worker sees "accepted", in the page's language, without reloading.
+    worker_page.wait_for_selector("#referral-status[data-status=accepted]", timeout=PAGE_REFRESH_TIMEOUT_MS)
+    language = worker_page.get_attribute("html", "lang")
+    with translation.override(language):
+        accepted = str(ReferralStatus.ACCEPTED.label)
+    assert worker_page.inner_text("#referral-status") == accepted
+
+    referral = outside_event_loop(lambda: Referral.objects.get(pk=referral_id))
+    assert referral.status == ReferralStatus.ACCEPTED
+    assert referral.shared_groups == ["contact", "identity"]
