@@ -37,6 +37,6 @@ format: $(BIN)/.installed
 
 # Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
 messages: $(BIN)/.installed
-	$(BIN)/python manage.py makemessages --no-obsolete -l fr_CA -l en_CA -l es_419 --ignore=.venv --ignore=var
-	$(BIN)/python manage.py makemessages --no-obsolete -d djangojs -l fr_CA -l en_CA -l es_419 --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages --no-obsolete -l fr_CA -l en_CA -l es_419 --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages --no-obsolete -d djangojs -l fr_CA -l en_CA -l es_419 --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
