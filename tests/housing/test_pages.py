@@ -4,6 +4,7 @@ conflict message, and the provider's page."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,9 @@ def other_site(world):
 
 
 def logged_in(client, user):
+    """Log in, reading the pages in English (the source language these tests quote)."""
     client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-ca"
     return client
 
 

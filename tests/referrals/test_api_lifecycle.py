@@ -141,7 +141,9 @@ def test_illegal_transitions_are_409_with_a_translated_message(api, world, setup
         assert error["current_version"] == referral.version
         assert error["status"] == referral.status
         with translation.override(language):
-            assert f"“{referral.get_status_display()}”" in error["detail"]
+            # The state is named in the reader's language (French quotes it « like this »).
+            assert referral.get_status_display() in error["detail"]
+            assert error["detail"] != referral.get_status_display()
     referral.refresh_from_db()
     assert (referral.status, referral.version, referral.events.count()) == before
 
