@@ -1,0 +1,153 @@
+"""Live availability across processes: two Daphne processes share one Redis, and a hold made
+through one process's HTTP API reaches a board connected to the other (issue 4, "Works across
+processes").
+
+Both servers are subprocesses on the test database, started for this test only (a server that
+outlived the flush at the end of a transactional test would keep stale content-type ids).
+"""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import websockets
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.housing.world import build_housing_world
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_environment() -> dict:
+    """The test process's environment (REDIS_URL included), pointed at the test database."""
+    env = dict(os.environ, WORKER_IN_PROCESS="false", DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost")
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["SQLITE_PATH"] = str(database["NAME"])
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    return env
+
+
+def wait_until_up(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:  # noqa: S310 - local server
+                if response.status == 200:
+                    return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Daphne did not start: see {log_path}") from None
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def two_daphnes(transactional_db):
+    """Two Daphne processes serving the whole ASGI app on the test database and one Redis;
+    yields their base URLs."""
+    env = server_environment()
+    servers = []
+    try:
+        for name in ("a", "b"):
+            port = free_port()
+            log_path = Path(settings.VAR_DIR) / f"cross-process-daphne-{name}.log"
+            with open(log_path, "a") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            servers.append((f"http://127.0.0.1:{port}", process, log_path))
+        for base_url, process, log_path in servers:
+            wait_until_up(base_url, process, log_path)
+        yield [base_url for base_url, _process, _log in servers]
+    finally:
+        for _base_url, process, _log in servers:
+            process.terminate()
+        for _base_url, process, _log in servers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def post_json(url: str, token: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(  # noqa: S310 - local server
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local server
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+async def receive_json(board, timeout: float = 5) -> dict:
+    """The next message that is not a heartbeat."""
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(await asyncio.wait_for(board.recv(), timeout=max(0.01, deadline - time.monotonic())))
+        if message["type"] != "heartbeat":
+            return message
+
+
+def test_a_hold_made_through_one_daphne_reaches_a_board_on_the_other(two_daphnes):
+    server_a, server_b = two_daphnes
+    world = build_housing_world()
+    client = Client()
+    client.force_login(world.hub_worker)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    token = Token.objects.create(user=world.hub_worker).key
+    site = str(world.site.pk)
+    family_beds = [bed.pk for bed in world.family_beds]
+
+    async def scenario():
+        board_url = server_b.replace("http://", "ws://") + "/ws/"
+        async with websockets.connect(board_url, origin=server_b, additional_headers={"Cookie": cookie}) as board:
+            await board.send(json.dumps({"subscribe": "housing.availability", "key": site}))
+            snapshot = await receive_json(board)
+            assert (snapshot["type"], snapshot["key"], snapshot["data"]["counts"]["held"]) == ("snapshot", site, 0)
+
+            status, hold = await asyncio.to_thread(
+                post_json,
+                f"{server_a}/api/v1/housing/holds/",
+                token,
+                {"site": world.site.pk, "beds": family_beds, "household": world.household.pk},
+            )
+            assert status == 201, hold
+
+            delta = await receive_json(board)
+            assert (delta["type"], delta["stream"], delta["key"]) == ("delta", "housing.availability", site)
+            assert (delta["prev_version"], delta["version"]) == (snapshot["version"], snapshot["version"] + 1)
+            assert delta["data"]["counts"]["held"] == len(family_beds)
+            held = {bed["id"] for bed in delta["data"]["beds"] if bed["status"] == "held"}
+            assert held == set(family_beds)
+
+    asyncio.run(scenario())
