@@ -157,6 +157,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The default Redis layer, chosen by measurement (docs/benchmarks.md). Each web process is one
+    # member of a group and fans out to its own sockets (notifications.consumers.LocalGroups); with
+    # that, the pub/sub layer measured no faster, and only this layer raises when its Redis
+    # connection is lost, which lets each process resynchronise its boards after a Redis restart.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -167,11 +171,18 @@ if REDIS_URL:
                         # redis-py 8's 5 s socket timeout races channels_redis's 5 s blocking
                         # read and closes idle websockets (STACK.md, trap 1).
                         "socket_timeout": None,
+                        # A ceiling, not a pool to fill: sockets no longer hold Redis connections
+                        # (LocalGroups); redis-py's default of 100 failed handshakes (trap 1).
                         "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", 2000)),
                     }
                 ],
-                # Killed processes leave stale members behind until this expiry (trap 11).
+                # Killed processes leave stale members behind until this expiry (trap 11): one per
+                # process, as sockets are not members themselves. Live processes renew theirs.
                 "group_expiry": 300,
+                # One channel per process now receives the events of every key its sockets follow:
+                # room for a burst (the hold-expiry job publishes one event per site) beyond the
+                # default 100, above which channels_redis drops messages.
+                "capacity": 1000,
             },
         }
     }

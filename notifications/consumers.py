@@ -10,14 +10,23 @@ Rules of this module: every ORM call goes through ``database_sync_to_async``; re
 makes no query (its recipients were chosen when the group was joined, and access is re-checked
 when it changes and on every heartbeat); a key the user may not see and a stream that does not
 exist get the same answer.
+
+Fan-out (STACK.md trap 8, docs/benchmarks.md): sockets do not join channel-layer groups
+themselves. ``LocalGroups`` makes one channel of this process the only layer member of each group
+that has subscribers here, so a change reaches the process once, and is then written to each local
+socket in one loop, with the JSON text the publisher serialised once.
 """
 
 import asyncio
 import json
 import logging
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -33,9 +42,232 @@ logger = logging.getLogger(__name__)
 # Closed before accept: the handshake is refused (HTTP 403) and the browser sees close code 1006.
 CLOSE_UNAUTHENTICATED = 4401
 
+# Seconds between attempts to reach the channel layer again after it failed (Redis restarting).
+LAYER_RETRY_SECONDS = 0.5
+
+
+def read_versions(subscriptions) -> dict[tuple[str, str], int]:
+    """The current version of each (stream, key), in one query."""
+    stored = {
+        (row.stream, row.key): row.version
+        for row in StreamVersion.objects.filter(key__in={key for _, key in subscriptions})
+    }
+    return {subscription: stored.get(subscription, 0) for subscription in subscriptions}
+
+
+class LocalGroups:
+    """The sockets of this process (one event loop) in each channel-layer group.
+
+    Why not Channels' own groups: a group message is delivered to every member channel, so one
+    change to a key with 1,000 boards meant 1,000 consumer dispatches, each waking the consumer's
+    task and checking database connections in a thread (``AsyncConsumer.dispatch``); measured
+    here at 0.3–0.6 ms per socket, 8–17 times a raw websocket broadcast (docs/benchmarks.md).
+
+    Here one channel of the process joins the layer group when the first local socket follows
+    the key and leaves it when the last one goes. The listener receives each event once and:
+    - writes a delta to every local member inline (the publisher's JSON text, no query, no
+      thread, no task switch per socket);
+    - queues any other event (an access change) on each member's own queue, so that it is handled
+      in order with that socket's requests, as a Channels dispatch would.
+
+    With Redis (channels_redis.core.RedisChannelLayer) this also means: one group member per
+    process instead of one per socket (a killed process leaves one stale member, STACK.md trap
+    11); memberships are renewed before ``group_expiry`` drops them; and when Redis fails
+    (restart), the sockets stay open, the listener joins its groups again as soon as Redis
+    answers and asks every local socket for a heartbeat at once, so boards that missed a delta
+    resubscribe within seconds instead of at the next regular heartbeat.
+    """
+
+    _by_loop: dict[asyncio.AbstractEventLoop, "LocalGroups"] = {}
+
+    @classmethod
+    def current(cls) -> "LocalGroups":
+        """The instance of the running event loop (Daphne runs one; tests run one per test) and
+        of the configured layer (tests may swap it)."""
+        loop = asyncio.get_running_loop()
+        for closed in [other for other in cls._by_loop if other.is_closed()]:
+            del cls._by_loop[closed]
+        layer = get_channel_layer()
+        instance = cls._by_loop.get(loop)
+        if instance is None or instance.layer is not layer:
+            if instance is not None:
+                instance.stop()
+            instance = cls._by_loop[loop] = cls(layer)
+        return instance
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.members: dict[str, set[StreamConsumer]] = {}  # group → local sockets
+        self.joined: set[str] = set()  # groups the process channel is a layer member of
+        # Layer membership changes run one at a time, in order: a join never overtakes the
+        # leave of the same group (which would leave the process out of the group).
+        self.lock = asyncio.Lock()
+        self.channel: str | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    # --- membership --------------------------------------------------------------------------
+
+    async def join(self, group: str, consumer: "StreamConsumer") -> None:
+        """Relay ``group``'s events to ``consumer``. Returns once the process is a layer member
+        of the group, so that a snapshot read after this call misses no later delta."""
+        self.members.setdefault(group, set()).add(consumer)
+        if group in self.joined:
+            return
+        async with self.lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel()
+                self.background(self.listen())
+                self.background(self.renew())
+            if group not in self.joined:
+                await self.layer.group_add(group, self.channel)
+                self.joined.add(group)
+
+    def leave(self, group: str, consumer: "StreamConsumer") -> None:
+        """Stop relaying ``group`` to ``consumer`` at once; the process leaves the layer group in
+        the background once no local socket follows it."""
+        members = self.members.get(group)
+        if members is None:
+            return
+        members.discard(consumer)
+        if not members:
+            del self.members[group]
+            self.background(self.discard_if_unused(group))
+
+    async def discard_if_unused(self, group: str) -> None:
+        async with self.lock:
+            if group in self.joined and group not in self.members:
+                self.joined.discard(group)
+                try:
+                    await self.layer.group_discard(group, self.channel)
+                except Exception:
+                    # Redis down: the membership goes with Redis's data or expires (group_expiry).
+                    logger.warning("Could not leave %s on the channel layer.", group, exc_info=True)
+
+    # --- the listener --------------------------------------------------------------------------
+
+    async def listen(self) -> None:
+        while True:
+            try:
+                event = await self.layer.receive(self.channel)
+            except Exception:
+                logger.warning("The channel layer failed; joining the groups again.", exc_info=True)
+                await self.recover()
+                continue
+            await self.relay(event)
+
+    async def relay(self, event: dict) -> None:
+        members = self.members.get(event.get("group"))
+        if not members:
+            return
+        if event["type"] == "stream.delta":
+            for consumer in list(members):
+                try:
+                    await consumer.stream_delta(event)
+                except Exception:
+                    # One broken socket must not keep the others from their delta.
+                    logger.warning("A delta could not be written to a socket.", exc_info=True)
+        else:
+            for consumer in list(members):
+                consumer.local_events.put_nowait(event)
+
+    async def recover(self) -> None:
+        """Join every group again once the layer answers (a Redis restart forgets them all),
+        then send every local socket a heartbeat at once: deltas sent meanwhile were lost, and a
+        board that sees a newer version resubscribes. The versions are read once for the whole
+        process; access is re-checked by the regular heartbeats."""
+        while True:
+            await asyncio.sleep(LAYER_RETRY_SECONDS)
+            try:
+                await self.rejoin()
+            except Exception:
+                logger.debug("The channel layer is still unreachable.")
+            else:
+                break
+        sockets = {consumer for members in self.members.values() for consumer in members}
+        versions = await database_sync_to_async(read_versions)(
+            {sub for consumer in sockets for sub in consumer.subscriptions}
+        )
+        for consumer in sockets:
+            try:
+                await consumer.send_versions(versions)
+            except Exception:
+                logger.warning("A heartbeat could not be written to a socket.", exc_info=True)
+
+    async def rejoin(self) -> None:
+        async with self.lock:
+            for group in list(self.joined):
+                await self.layer.group_add(group, self.channel)
+
+    async def renew(self) -> None:
+        """Renew the memberships before the layer expires them: channels_redis drops a group
+        member ``group_expiry`` seconds after it joined, however long its socket stays open."""
+        interval = getattr(self.layer, "group_expiry", 86400) / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.rejoin()
+            except Exception:
+                logger.warning("Could not renew the channel-layer groups.", exc_info=True)
+
+    def background(self, coroutine) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.add(task)  # a reference, so the task is not garbage-collected while it runs
+        task.add_done_callback(self.tasks.discard)
+
+    def stop(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
-    """Serves the subscribe / snapshot / delta / heartbeat protocol for every registered stream."""
+    """Serves the subscribe / snapshot / delta / heartbeat protocol for every registered stream.
+
+    Channels runs every ORM call of the process in one thread: each step makes one call there
+    (the permission check with the snapshot, the access check with a heartbeat's versions), so
+    that a burst of handshakes, resubscriptions or heartbeats queues as few calls as possible
+    (each call also checks its database connection before and after).
+    """
+
+    async def __call__(self, scope, receive, send):
+        """Channels' ``AsyncConsumer.__call__`` without a channel-layer channel per socket: the
+        socket's events come from ``LocalGroups`` through ``local_events`` (deltas directly)."""
+        self.scope = scope
+        self.base_send = send
+        self.local_groups = LocalGroups.current()
+        self.local_events: asyncio.Queue = asyncio.Queue()
+        self.groups_joined: set[str] = set()
+        # (stream, key) → last version sent to this socket
+        self.subscriptions: dict[tuple[str, str], int] = {}
+        # (stream, key) → deltas that arrived while the snapshot was being read
+        self.pending: dict[tuple[str, str], list[dict]] = {}
+        try:
+            await await_many_dispatch([receive, self.local_events.get], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            # Also when the consumer failed: a dead socket must not stay in the groups.
+            for group in self.groups_joined:
+                self.local_groups.leave(group, self)
+            if hasattr(self, "heartbeat_task"):
+                self.heartbeat_task.cancel()
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its ``close_old_connections`` thread call before every
+        message: every ORM call here goes through ``database_sync_to_async``, which does that
+        itself, and the extra call queued each client message behind the database work of all
+        the other sockets."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def join(self, group: str) -> None:
+        self.groups_joined.add(group)
+        await self.local_groups.join(group, self)
+
+    def leave(self, group: str) -> None:
+        self.groups_joined.discard(group)
+        self.local_groups.leave(group, self)
 
     async def connect(self):
         user = self.scope.get("user")
@@ -43,19 +275,12 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        # (stream, key) → last version sent to this socket
-        self.subscriptions: dict[tuple[str, str], int] = {}
-        await self.channel_layer.group_add(events.user_group(user.pk), self.channel_name)
+        await self.join(events.user_group(user.pk))
         await self.accept()
         self.heartbeat_task = asyncio.create_task(self.heartbeat_loop())
 
     async def disconnect(self, code):
-        if not hasattr(self, "user"):
-            return
-        self.heartbeat_task.cancel()
-        await self.channel_layer.group_discard(events.user_group(self.user.pk), self.channel_name)
-        for stream, key in list(self.subscriptions):
-            await self.channel_layer.group_discard(events.stream_group(stream, key), self.channel_name)
+        # Groups are left when the consumer ends (``__call__``).
         self.subscriptions.clear()
 
     # --- client requests ------------------------------------------------------------------
@@ -86,27 +311,45 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error("not_found", _("Not found."), stream=stream_name, key=key)
             return
         stream = get_stream(stream_name) if isinstance(stream_name, str) else None
-        if stream is None or not await self.allowed(stream_name, key):
+        if stream is None:
             await self.send_error("not_found", _("Not found."), stream=stream_name, key=key)
             return
-        # Join first, then read the snapshot: a delta committed in between arrives after the
-        # snapshot with a version the snapshot already covers, and is dropped below.
-        await self.channel_layer.group_add(events.stream_group(stream_name, key), self.channel_name)
-        version, data = await database_sync_to_async(self.take_snapshot)(stream, key)
-        self.subscriptions[(stream_name, key)] = version
+        # Join first, then check access and read the snapshot (one thread call). Nothing reaches
+        # the socket before the check passed: deltas that arrive meanwhile wait in ``pending``
+        # and are replayed after the snapshot; those it already covers are dropped.
+        subscription = (stream_name, key)
+        group = events.stream_group(stream_name, key)
+        self.pending[subscription] = []
+        try:
+            await self.join(group)
+            snapshot = await database_sync_to_async(self.snapshot_if_allowed)(stream, key)
+        finally:
+            buffered = self.pending.pop(subscription)
+        if snapshot is None:
+            if subscription not in self.subscriptions:
+                self.leave(group)
+            await self.send_error("not_found", _("Not found."), stream=stream_name, key=key)
+            return
+        version, data = snapshot
+        self.subscriptions[subscription] = version
         await self.send_json({"type": "snapshot", "stream": stream_name, "key": key, "version": version, "data": data})
+        for event in buffered:
+            await self.stream_delta(event)
 
     async def unsubscribe(self, stream_name, key):
         key = str(key)
         if self.subscriptions.pop((stream_name, key), None) is not None:
-            await self.channel_layer.group_discard(events.stream_group(stream_name, key), self.channel_name)
+            self.leave(events.stream_group(stream_name, key))
         await self.send_json({"type": "unsubscribed", "stream": stream_name, "key": key, "reason": "requested"})
 
-    # --- events from the channel layer ----------------------------------------------------
+    # --- events (from LocalGroups) ----------------------------------------------------------
 
     async def stream_delta(self, event):
         """Relay a committed change: no query, the JSON text was built once by the publisher."""
         subscription = (event["stream"], event["key"])
+        if subscription in self.pending:
+            self.pending[subscription].append(event)
+            return
         known = self.subscriptions.get(subscription)
         if known is None or event["version"] <= known:
             return
@@ -124,38 +367,56 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         lost delta or a lost access change is caught within one heartbeat."""
         while True:
             await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
-            try:
-                if not await self.recheck_access():
-                    return
-                versions = await database_sync_to_async(self.read_versions)(list(self.subscriptions))
-                await self.send_json({"type": "heartbeat", "versions": versions})
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("Heartbeat failed; closing the socket so that the client reconnects.")
-                await self.close()
+            if not await self.send_heartbeat():
                 return
 
-    async def recheck_access(self) -> bool:
-        """Drop the subscriptions the user lost; close the socket if the user was deactivated.
-        Returns whether the socket stays open."""
-        if not await database_sync_to_async(self.user_is_active)():
+    async def send_heartbeat(self) -> bool:
+        """Re-check access, then send the current versions. Returns whether the socket stays open."""
+        try:
+            return await self.recheck_access(heartbeat=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Heartbeat failed; closing the socket so that the client reconnects.")
             await self.close()
             return False
-        for stream_name, key in list(self.subscriptions):
-            if not await self.allowed(stream_name, key):
-                self.subscriptions.pop((stream_name, key), None)
-                await self.channel_layer.group_discard(events.stream_group(stream_name, key), self.channel_name)
+
+    async def recheck_access(self, heartbeat: bool = False) -> bool:
+        """Drop the subscriptions the user lost; close the socket if the user was deactivated;
+        for a heartbeat, then send the current versions. Returns whether the socket stays open."""
+        active, lost, versions = await database_sync_to_async(self.access_state)(list(self.subscriptions), heartbeat)
+        if not active:
+            await self.close()
+            return False
+        for stream_name, key in lost:
+            if self.subscriptions.pop((stream_name, key), None) is not None:
+                self.leave(events.stream_group(stream_name, key))
                 await self.send_json(
                     {"type": "unsubscribed", "stream": stream_name, "key": key, "reason": "access_lost"}
                 )
+        if heartbeat:
+            await self.send_versions(versions)
         return True
 
-    async def allowed(self, stream_name: str, key: str) -> bool:
-        stream = get_stream(stream_name)
-        return stream is not None and await database_sync_to_async(stream.can_subscribe)(self.user, key)
+    async def send_versions(self, versions: dict[tuple[str, str], int]) -> None:
+        """A heartbeat: the current version of each subscription of this socket."""
+        await self.send_json(
+            {
+                "type": "heartbeat",
+                "versions": [
+                    {"stream": stream, "key": key, "version": versions[(stream, key)]}
+                    for stream, key in self.subscriptions
+                    if (stream, key) in versions  # not one subscribed while the versions were read
+                ],
+            }
+        )
 
-    def take_snapshot(self, stream, key):
+    # --- database work (each method runs in one thread call) -------------------------------
+
+    def snapshot_if_allowed(self, stream, key) -> tuple[int, object] | None:
+        """(version, data) of the key as the user may see it, or None if they may not follow it."""
+        if not stream.can_subscribe(self.user, key):
+            return None
         ip_token = current_ip_address.set(self.client_ip())
         try:
             with translation.override(self.user.preferred_language):
@@ -163,17 +424,18 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         finally:
             current_ip_address.reset(ip_token)
 
-    def read_versions(self, subscriptions) -> list[dict]:
-        stored = {
-            (row.stream, row.key): row.version
-            for row in StreamVersion.objects.filter(key__in={key for _, key in subscriptions})
-        }
-        return [
-            {"stream": stream, "key": key, "version": stored.get((stream, key), 0)} for stream, key in subscriptions
-        ]
+    def access_state(self, subscriptions, with_versions: bool) -> tuple[bool, list, dict]:
+        """Whether the user is still active, the subscriptions they lost and, for a heartbeat,
+        the current version of each one they keep."""
+        if not get_user_model().objects.filter(pk=self.user.pk, is_active=True).exists():
+            return False, [], {}
+        lost = [(name, key) for name, key in subscriptions if not self.may_follow(name, key)]
+        kept = [subscription for subscription in subscriptions if subscription not in lost]
+        return True, lost, read_versions(kept) if with_versions else {}
 
-    def user_is_active(self) -> bool:
-        return get_user_model().objects.filter(pk=self.user.pk, is_active=True).exists()
+    def may_follow(self, stream_name: str, key: str) -> bool:
+        stream = get_stream(stream_name)
+        return stream is not None and stream.can_subscribe(self.user, key)
 
     def client_ip(self) -> str | None:
         client = self.scope.get("client")

@@ -87,8 +87,11 @@ def publish_access_changed_on_commit(user_ids) -> None:
 
 
 def send_to_group(group: str, event: dict) -> None:
-    """Send now. Never raises: the write this follows has already committed."""
+    """Send now. Never raises: the write this follows has already committed.
+
+    The group's name travels in the event: each web process receives it once and relays it to
+    its own sockets in that group (``notifications.consumers.LocalGroups``)."""
     try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        async_to_sync(get_channel_layer().group_send)(group, {**event, "group": group})
     except Exception:
         logger.exception("Live event to %s could not be sent; clients will resynchronise.", group)

@@ -3,6 +3,7 @@ authentication) and the configured channel layer (Redis on CI, in-memory on the 
 """
 
 import asyncio
+import copy
 import json
 
 import pytest
@@ -247,4 +248,22 @@ async def test_a_socket_idle_for_more_than_five_seconds_on_redis_stays_open(orga
     assert delta["data"] == {"after": "idle"}
     await communicator.send_json_to({"unsubscribe": organisation_stream, "key": str(organisation.pk)})
     assert json.dumps((await communicator.receive_json_from())["reason"]) == '"requested"'
+    await communicator.disconnect()
+
+
+@pytest.mark.redis
+async def test_a_board_open_longer_than_the_group_expiry_still_gets_deltas(settings, organisation_stream):
+    """channels_redis drops a group member ``group_expiry`` seconds after it joined, however long
+    its socket stays open: the process renews its memberships (LocalGroups.renew)."""
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    layers["default"]["CONFIG"]["group_expiry"] = 1
+    settings.CHANNEL_LAYERS = layers
+    organisation, user = await make_member()
+    communicator, _ = await open_socket(user)
+    await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    snapshot = await communicator.receive_json_from()
+    await asyncio.sleep(3)
+    await database_sync_to_async(_publish_in_transaction)(organisation_stream, organisation.pk, {"after": "expiry"})
+    delta = await communicator.receive_json_from(timeout=3)
+    assert (delta["data"], delta["prev_version"]) == ({"after": "expiry"}, snapshot["version"])
     await communicator.disconnect()
