@@ -8,91 +8,28 @@ outlived the flush at the end of a transactional test would keep stale content-t
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import websockets
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from tests.daphne_server import daphne_servers
 from tests.housing.world import build_housing_world
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_environment() -> dict:
-    """The test process's environment (REDIS_URL included), pointed at the test database."""
-    env = dict(os.environ, WORKER_IN_PROCESS="false", DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost")
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        env["SQLITE_PATH"] = str(database["NAME"])
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        )
-    return env
-
-
-def wait_until_up(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:  # noqa: S310 - local server
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Daphne did not start: see {log_path}") from None
-            time.sleep(0.2)
 
 
 @pytest.fixture
 def two_daphnes(transactional_db):
     """Two Daphne processes serving the whole ASGI app on the test database and one Redis;
     yields their base URLs."""
-    env = server_environment()
-    servers = []
-    try:
-        for name in ("a", "b"):
-            port = free_port()
-            log_path = Path(settings.VAR_DIR) / f"cross-process-daphne-{name}.log"
-            with open(log_path, "a") as log:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            servers.append((f"http://127.0.0.1:{port}", process, log_path))
-        for base_url, process, log_path in servers:
-            wait_until_up(base_url, process, log_path)
-        yield [base_url for base_url, _process, _log in servers]
-    finally:
-        for _base_url, process, _log in servers:
-            process.terminate()
-        for _base_url, process, _log in servers:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with daphne_servers("cross-process-a", "cross-process-b") as base_urls:
+        yield base_urls
 
 
 def post_json(url: str, token: str, body: dict) -> tuple[int, dict]:
