@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SiteKind(models.TextChoices):
@@ -31,10 +32,12 @@ class AllocationKind(models.TextChoices):
 
 
 class HoldStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # Contexts: "Active" and "Expired" also label consents and referrals, of other genders in
+    # French and Spanish.
+    ACTIVE = "active", pgettext_lazy("hold status", "Active")
     CHECKED_IN = "checked_in", _("Checked in")
     RELEASED = "released", _("Released")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("hold status", "Expired")
     NO_SHOW = "no_show", _("No-show")
 
 

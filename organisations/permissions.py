@@ -20,16 +20,24 @@ Why the SQL looks the way it does
     subquery, which PostgreSQL answers with a scan of the whole table (STACK.md, trap 7). Since
     Passerelle grants to groups only, one ``pk IN (group permissions of the user's groups)``
     subquery over the direct foreign-key table is enough, and it uses the primary-key index.
+    That subquery names the user's group ids and the permission id as plain numbers, read
+    beforehand, rather than joining the user-group and permission tables: PostgreSQL cannot
+    estimate such joins (it expected 70 grants where a partner had 19,796) and then picks plans
+    that read the whole referral table (docs/benchmarks.md, "Referral inbox").
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_migrate
 from guardian.shortcuts import assign_perm
 from guardian.utils import get_group_obj_perms_model
 from rest_framework import permissions as drf_permissions
@@ -80,6 +88,65 @@ class Rule:
 NOTHING = Q(pk__in=[])
 
 
+# Group ids read once inside ``group_ids_read_once()``: user id → group ids.
+_GROUP_IDS: ContextVar[dict[int, list[int]] | None] = ContextVar("group_ids", default=None)
+
+
+def user_group_ids(user) -> list[int]:
+    """The ids of ``user``'s groups: one small query, or none inside ``group_ids_read_once()``.
+
+    Not cached on the user object: a websocket consumer keeps one user object for the life of
+    its connection and re-checks access when a membership ends, and that check must see the
+    group the membership service just removed.
+    """
+    remembered = _GROUP_IDS.get()
+    if remembered is not None and user.pk in remembered:
+        return remembered[user.pk]
+    memberships = get_user_model().groups.through.objects.filter(user_id=user.pk)
+    group_ids = list(memberships.values_list("group_id", flat=True))
+    if remembered is not None:
+        remembered[user.pk] = group_ids
+    return group_ids
+
+
+@contextmanager
+def group_ids_read_once():
+    """Within this block each user's group ids are read once, for a read that restricts several
+    querysets (a list mixing sent and received referrals). Only for reads: a write inside the
+    block could change the groups it remembers."""
+    token = _GROUP_IDS.set({})
+    try:
+        yield
+    finally:
+        _GROUP_IDS.reset(token)
+
+
+# (app label, model, codename) → permission id. Permission rows only change with migrations, so
+# the ids are kept for the life of the process and forgotten after every migrate (and test flush).
+_PERMISSION_IDS: dict[tuple[str, str, str], int] = {}
+
+
+def permission_id(model: type[models.Model], codename: str) -> int | None:
+    """The id of ``codename`` on ``model``'s content type, or None if there is no such permission."""
+    key = (model._meta.app_label, model._meta.model_name, codename)
+    if key not in _PERMISSION_IDS:
+        found = Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), codename=codename
+        ).values_list("pk", flat=True)
+        if not found:
+            return None
+        _PERMISSION_IDS[key] = found[0]
+    return _PERMISSION_IDS[key]
+
+
+def forget_permission_ids(**kwargs) -> None:
+    """Empty the codename → id table (after a migrate, or a test that rolled permissions back)."""
+    _PERMISSION_IDS.clear()
+
+
+post_migrate.connect(forget_permission_ids, dispatch_uid="organisations.permissions.forget_permission_ids")
+
+
 @dataclass(frozen=True)
 class NetworkMember(Rule):
     """Every row, for any user with an active membership in an active organisation.
@@ -110,11 +177,13 @@ class ObjectPermission(Rule):
         permission_table = get_group_obj_perms_model(target)
         if permission_table is get_group_obj_perms_model(None):
             raise ImproperlyConfigured(f"{target.__name__} needs a direct group object permission table.")
-        granted = permission_table.objects.filter(
-            group__user=user,
-            permission__codename=self.codename,
-            permission__content_type=ContentType.objects.get_for_model(target),
-        ).values("content_object_id")
+        permission = permission_id(target, self.codename)
+        groups = user_group_ids(user)
+        if permission is None or not groups:
+            return NOTHING
+        granted = permission_table.objects.filter(group_id__in=groups, permission_id=permission).values(
+            "content_object_id"
+        )
         return Q(**{f"{self.path}__in" if self.path else "pk__in": granted})
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GenderIdentity(models.TextChoices):
@@ -95,7 +96,8 @@ class NeedStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     MET = "met", _("Met")
     UNMET_NO_RESOURCE = "unmet_no_resource", _("Unmet: no resource")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A context: "Withdrawn" also labels a consent, and French and Spanish give them two genders.
+    WITHDRAWN = "withdrawn", pgettext_lazy("need status", "Withdrawn")
 
 
 class DataGroup(models.TextChoices):

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from organisations import selectors as organisation_selectors
@@ -215,14 +216,16 @@ def _timeline(person, *, needs, milestones, consents, interventions) -> list[Tim
 
 def _consent_row(consent, today: date) -> dict:
     """A consent as the file lists it: its state today and its codes as labels."""
+    # Contexts: these words also label needs, holds and referrals, of other genders in French
+    # and Spanish.
     if consent.withdrawn_at:
-        state, label = "withdrawn", _("Withdrawn")
+        state, label = "withdrawn", pgettext("consent state", "Withdrawn")
     elif consent.valid_until < today:
-        state, label = "expired", _("Expired")
+        state, label = "expired", pgettext("consent state", "Expired")
     elif consent.valid_from > today:
         state, label = "upcoming", _("Not yet valid")
     else:
-        state, label = "active", _("Active")
+        state, label = "active", pgettext("consent state", "Active")
     groups = dict(DataGroup.choices)
     return {
         "consent": consent,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReferralStatus(models.TextChoices):
@@ -13,7 +14,8 @@ class ReferralStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
+    # Gendered in French and Spanish (une orientation expirée), unlike other "Expired" labels.
+    EXPIRED = "expired", pgettext_lazy("referral status", "Expired")
 
 
 OPEN_STATUSES = {
@@ -57,6 +59,6 @@ class ReferralEventKind(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("referral event", "Expired")
     ASSIGNED = "assigned", _("Assigned")
     RE_REFERRED = "re_referred", _("Referred again")

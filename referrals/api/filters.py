@@ -16,8 +16,11 @@ from referrals.models import Referral
 
 
 class ReferralFilter(django_filters.FilterSet):
+    # ``distinct=False``: the status is a column of the referral itself, so no join can repeat a
+    # row, and the default ``SELECT DISTINCT`` would make PostgreSQL join and sort every matching
+    # row before it could stop at the end of the page.
     status = django_filters.MultipleChoiceFilter(
-        choices=ReferralStatus.choices, help_text=_("Repeat the parameter for several statuses.")
+        choices=ReferralStatus.choices, distinct=False, help_text=_("Repeat the parameter for several statuses.")
     )
     need_category = django_filters.ChoiceFilter(choices=NeedCategory.choices)
     urgency = django_filters.ChoiceFilter(choices=NeedUrgency.choices)
