@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/passerelle REDIS_URL=redis://127.0.0.1:6379/0 \
       .venv/bin/python bench/ws_fanout.py [--clients 1000] [--rounds 10] [--layers core,pubsub]
-          [--connect-seconds 10] [--heartbeat 20] [--connect-timeout 5] [--skip-restart] [--skip-storm]
+          [--connect-seconds 10] [--heartbeat 20] [--connect-timeout 30] [--skip-restart] [--skip-storm]
 
 What it does, with every process on 127.0.0.1 and every loop bounded in count and time:
 
@@ -792,7 +792,10 @@ def parse_args(argv=None):
     parser.add_argument("--connect-seconds", type=float, default=10.0, help="spread of the connections")
     parser.add_argument("--heartbeat", type=float, default=20.0, help="WS_HEARTBEAT_SECONDS for Daphne")
     parser.add_argument(
-        "--connect-timeout", type=int, default=5, help="Daphne's --websocket_connect_timeout (its default: 5 s)"
+        "--connect-timeout",
+        type=int,
+        default=30,
+        help="Daphne's --websocket_connect_timeout (30 as in production, docs/deployment.md; Daphne's default: 5)",
     )
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between rounds")
     parser.add_argument("--recovery-timeout", type=float, default=30.0)

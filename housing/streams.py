@@ -1,5 +1,7 @@
 """The ``housing.availability`` live stream: one key per site, its beds' statuses and counts."""
 
+from collections.abc import Iterable
+
 from housing.availability import site_availability
 from housing.models import Site
 from notifications.streams import Stream
@@ -8,17 +10,24 @@ from organisations.permissions import Action
 
 class AvailabilityStream(Stream):
     """Key: a site id. Provider staff and hubs with a housing partnership may follow it; the
-    payload holds no person, so one payload serves every board."""
+    payload holds no person, so one payload serves every board (``shared_snapshot``)."""
 
     name = "housing.availability"
+    shared_snapshot = True
 
-    def site(self, user, key: str) -> Site | None:
-        if not key.isdigit():
-            return None
-        return Site.objects.restrict(user, Action.VIEW).filter(pk=key, is_active=True).first()
+    def allowed_keys(self, user, keys: Iterable[str]) -> set[str]:
+        """One permission query for all the keys asked at once (a socket's heartbeat, a burst of
+        resubscriptions)."""
+        site_ids = {int(key) for key in keys if key.isdigit()}
+        if not site_ids:
+            return set()
+        visible = Site.objects.restrict(user, Action.VIEW).filter(pk__in=site_ids, is_active=True)
+        return {str(pk) for pk in visible.values_list("pk", flat=True)}
 
     def can_subscribe(self, user, key: str) -> bool:
-        return self.site(user, key) is not None
+        return key in self.allowed_keys(user, [key])
 
     def snapshot(self, user, key: str):
-        return site_availability(self.site(user, key))
+        """The site's availability. The consumer calls it only after ``allowed_keys`` allowed the
+        key to this user, so the site is read by its id, without the permission query again."""
+        return site_availability(Site.objects.get(pk=key, is_active=True))

@@ -20,6 +20,9 @@ socket in one loop, with the JSON text the publisher serialised once.
 import asyncio
 import json
 import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -29,6 +32,7 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +49,18 @@ CLOSE_UNAUTHENTICATED = 4401
 # Seconds between attempts to reach the channel layer again after it failed (Redis restarting).
 LAYER_RETRY_SECONDS = 0.5
 
+# Heartbeats fall on the process's ticks of this length: the sockets due within one tick are
+# re-checked together, in one batch of reads (``ReadBatches``), instead of one thread call each.
+HEARTBEAT_TICK_SECONDS = 1.0
+
+
+def next_heartbeat_delay(now: float) -> float:
+    """Seconds from ``now`` (the event loop's clock) to a socket's next heartbeat:
+    WS_HEARTBEAT_SECONDS, rounded up to the next tick shared by every socket of the process."""
+    interval = settings.WS_HEARTBEAT_SECONDS
+    tick = min(HEARTBEAT_TICK_SECONDS, interval)
+    return math.ceil((now + interval) / tick) * tick - now
+
 
 def read_versions(subscriptions) -> dict[tuple[str, str], int]:
     """The current version of each (stream, key), in one query."""
@@ -53,6 +69,143 @@ def read_versions(subscriptions) -> dict[tuple[str, str], int]:
         for row in StreamVersion.objects.filter(key__in={key for _, key in subscriptions})
     }
     return {subscription: stored.get(subscription, 0) for subscription in subscriptions}
+
+
+@dataclass(eq=False)
+class SubscribeRead:
+    """A socket asks to follow ``stream``/``key``: answered with None (refused) or the snapshot's
+    version and the encoded snapshot message."""
+
+    consumer: "StreamConsumer"
+    stream: object
+    key: str
+
+
+@dataclass(eq=False)
+class AccessRead:
+    """A socket re-checks its subscriptions: answered with (user still active, subscriptions
+    lost, current versions of those kept when ``with_versions``)."""
+
+    consumer: "StreamConsumer"
+    subscriptions: list[tuple[str, str]]
+    with_versions: bool
+
+
+def read_batch(requests: list) -> list:
+    """Answer the database questions of many sockets in one thread call: each user's activity
+    once, each (user, stream) permission once for all its keys, each version once and, for a
+    stream whose snapshot is the same for everyone allowed (``shared_snapshot``), each snapshot
+    once per key and language, encoded once. A request that fails gets its exception as answer.
+
+    Permissions are still decided per user: a shared snapshot is only handed to the sockets whose
+    user was allowed the key in this same call."""
+    users = {request.consumer.user.pk: request.consumer.user for request in requests}
+    rechecking = {request.consumer.user.pk for request in requests if isinstance(request, AccessRead)}
+    active = set(get_user_model().objects.filter(pk__in=rechecking, is_active=True).values_list("pk", flat=True))
+
+    wanted: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for request in requests:
+        user_id = request.consumer.user.pk
+        if isinstance(request, SubscribeRead):
+            wanted[user_id, request.stream.name].add(request.key)
+        elif user_id in active:
+            for name, key in request.subscriptions:
+                wanted[user_id, name].add(key)
+    allowed: dict[tuple[int, str], set[str] | Exception] = {}
+    for (user_id, name), keys in wanted.items():
+        stream = get_stream(name)
+        try:
+            allowed[user_id, name] = stream.allowed_keys(users[user_id], keys) if stream else set()
+        except Exception as error:
+            allowed[user_id, name] = error
+
+    def may_follow(user_id, name, key) -> bool:
+        keys = allowed[user_id, name]
+        if isinstance(keys, Exception):
+            raise keys
+        return key in keys
+
+    # Versions first, then snapshots: a snapshot is never older than the version it is sent with.
+    needed = set()
+    for request in requests:
+        if isinstance(request, SubscribeRead):
+            needed.add((request.stream.name, request.key))
+        elif request.with_versions and request.consumer.user.pk in active:
+            needed.update(request.subscriptions)
+    versions = read_versions(needed)
+
+    shared: dict[tuple[str, str, str], str | None] = {}
+    answers = []
+    for request in requests:
+        user = request.consumer.user
+        try:
+            if isinstance(request, AccessRead):
+                if user.pk not in active:
+                    answers.append((False, [], {}))
+                    continue
+                lost = [(name, key) for name, key in request.subscriptions if not may_follow(user.pk, name, key)]
+                kept = [subscription for subscription in request.subscriptions if subscription not in lost]
+                answers.append((True, lost, {sub: versions[sub] for sub in kept} if request.with_versions else {}))
+                continue
+            stream, key = request.stream, request.key
+            if not may_follow(user.pk, stream.name, key):
+                answers.append(None)
+                continue
+            version = versions[stream.name, key]
+            if stream.shared_snapshot:
+                cache_key = (stream.name, key, user.preferred_language)
+                if cache_key not in shared:
+                    shared[cache_key] = request.consumer.read_snapshot(stream, key, version)
+                text = shared[cache_key]
+            else:
+                text = request.consumer.read_snapshot(stream, key, version)
+            answers.append(None if text is None else (version, text))
+        except Exception as error:
+            answers.append(error)
+    return answers
+
+
+class ReadBatches:
+    """The database reads of the sockets of one process, made in batches.
+
+    Channels runs every ORM call of the process in one thread, so a burst of subscriptions (every
+    board resubscribing after a Redis restart, a storm of reconnections) or of heartbeats queued
+    one call per socket: ~15 ms each for a board's permission check and snapshot, 1,000 boards
+    ≈ 17 s (docs/benchmarks.md). Here a request waits only while the previous batch is in the
+    thread; everything that arrived meanwhile goes in the next call, together (``read_batch``).
+    A lone request is read at once: nothing is delayed on purpose."""
+
+    def __init__(self):
+        self.queue: list[tuple[SubscribeRead | AccessRead, asyncio.Future]] = []
+        self.draining: asyncio.Task | None = None
+
+    async def ask(self, request: SubscribeRead | AccessRead):
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((request, future))
+        if self.draining is None:
+            self.draining = asyncio.ensure_future(self.drain())
+        answer = await future
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def drain(self) -> None:
+        try:
+            while self.queue:
+                batch, self.queue = self.queue, []
+                try:
+                    answers = await database_sync_to_async(read_batch)([request for request, _ in batch])
+                except Exception as error:
+                    answers = [error] * len(batch)
+                for (_request, future), answer in zip(batch, answers, strict=True):
+                    if not future.done():  # its socket may have gone meanwhile
+                        future.set_result(answer)
+        finally:
+            self.draining = None
+
+    def stop(self) -> None:
+        if self.draining is not None:
+            self.draining.cancel()
 
 
 class LocalGroups:
@@ -104,6 +257,7 @@ class LocalGroups:
         self.lock = asyncio.Lock()
         self.channel: str | None = None
         self.tasks: set[asyncio.Task] = set()
+        self.reads = ReadBatches()
 
     # --- membership --------------------------------------------------------------------------
 
@@ -160,6 +314,8 @@ class LocalGroups:
         if not members:
             return
         if event["type"] == "stream.delta":
+            # One ASGI message for every socket: nothing is built per socket but the frame.
+            event["message"] = {"type": "websocket.send", "text": event["text"]}
             for consumer in list(members):
                 try:
                     await consumer.stream_delta(event)
@@ -217,15 +373,16 @@ class LocalGroups:
     def stop(self) -> None:
         for task in list(self.tasks):
             task.cancel()
+        self.reads.stop()
 
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
     """Serves the subscribe / snapshot / delta / heartbeat protocol for every registered stream.
 
-    Channels runs every ORM call of the process in one thread: each step makes one call there
-    (the permission check with the snapshot, the access check with a heartbeat's versions), so
-    that a burst of handshakes, resubscriptions or heartbeats queues as few calls as possible
-    (each call also checks its database connection before and after).
+    Channels runs every ORM call of the process in one thread: a socket's database questions (the
+    permission check with the snapshot, the access check with a heartbeat's versions) go through
+    the process's ``ReadBatches``, so that a burst of handshakes, resubscriptions or heartbeats
+    makes a few thread calls for all the sockets, not one each.
     """
 
     async def __call__(self, scope, receive, send):
@@ -322,7 +479,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.pending[subscription] = []
         try:
             await self.join(group)
-            snapshot = await database_sync_to_async(self.snapshot_if_allowed)(stream, key)
+            snapshot = await self.local_groups.reads.ask(SubscribeRead(self, stream, key))
         finally:
             buffered = self.pending.pop(subscription)
         if snapshot is None:
@@ -330,9 +487,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 self.leave(group)
             await self.send_error("not_found", _("Not found."), stream=stream_name, key=key)
             return
-        version, data = snapshot
+        version, text = snapshot
         self.subscriptions[subscription] = version
-        await self.send_json({"type": "snapshot", "stream": stream_name, "key": key, "version": version, "data": data})
+        await self.send(text_data=text)
         for event in buffered:
             await self.stream_delta(event)
 
@@ -354,7 +511,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if known is None or event["version"] <= known:
             return
         self.subscriptions[subscription] = event["version"]
-        await self.send(text_data=event["text"])
+        # Straight to the ASGI send, past the consumer's own ``send`` methods (same message).
+        await self.base_send(event.get("message") or {"type": "websocket.send", "text": event["text"]})
 
     async def access_changed(self, event):
         """A membership, partnership or consent of this user changed: re-check every subscription."""
@@ -365,8 +523,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def heartbeat_loop(self):
         """Send the current versions every WS_HEARTBEAT_SECONDS and re-check access, so that a
         lost delta or a lost access change is caught within one heartbeat."""
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
+            await asyncio.sleep(next_heartbeat_delay(loop.time()))
             if not await self.send_heartbeat():
                 return
 
@@ -384,7 +543,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def recheck_access(self, heartbeat: bool = False) -> bool:
         """Drop the subscriptions the user lost; close the socket if the user was deactivated;
         for a heartbeat, then send the current versions. Returns whether the socket stays open."""
-        active, lost, versions = await database_sync_to_async(self.access_state)(list(self.subscriptions), heartbeat)
+        request = AccessRead(self, list(self.subscriptions), with_versions=heartbeat)
+        active, lost, versions = await self.local_groups.reads.ask(request)
         if not active:
             await self.close()
             return False
@@ -411,31 +571,24 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    # --- database work (each method runs in one thread call) -------------------------------
+    # --- database work (runs in the database thread, from ``read_batch``) --------------------
 
-    def snapshot_if_allowed(self, stream, key) -> tuple[int, object] | None:
-        """(version, data) of the key as the user may see it, or None if they may not follow it."""
-        if not stream.can_subscribe(self.user, key):
-            return None
+    def read_snapshot(self, stream, key: str, version: int) -> str | None:
+        """The encoded snapshot message of a key this user was just allowed, read in the user's
+        language and with the socket's address for the audit log (``read_batch``). None when the
+        object went away between the check and the read."""
         ip_token = current_ip_address.set(self.client_ip())
         try:
             with translation.override(self.user.preferred_language):
-                return events.current_version(stream.name, key), stream.snapshot(self.user, key)
+                data = stream.snapshot(self.user, key)
+                # Encoded here, in the user's language (lazy strings), once for a shared snapshot.
+                return events.encode(
+                    {"type": "snapshot", "stream": stream.name, "key": key, "version": version, "data": data}
+                )
+        except ObjectDoesNotExist:
+            return None
         finally:
             current_ip_address.reset(ip_token)
-
-    def access_state(self, subscriptions, with_versions: bool) -> tuple[bool, list, dict]:
-        """Whether the user is still active, the subscriptions they lost and, for a heartbeat,
-        the current version of each one they keep."""
-        if not get_user_model().objects.filter(pk=self.user.pk, is_active=True).exists():
-            return False, [], {}
-        lost = [(name, key) for name, key in subscriptions if not self.may_follow(name, key)]
-        kept = [subscription for subscription in subscriptions if subscription not in lost]
-        return True, lost, read_versions(kept) if with_versions else {}
-
-    def may_follow(self, stream_name: str, key: str) -> bool:
-        stream = get_stream(stream_name)
-        return stream is not None and stream.can_subscribe(self.user, key)
 
     def client_ip(self) -> str | None:
         client = self.scope.get("client")

@@ -71,7 +71,19 @@ def daphne_servers(*names: str) -> Iterator[list[str]]:
             log_path = Path(settings.VAR_DIR) / f"daphne-{name}.log"
             with open(log_path, "a") as log:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        # As in production (docs/deployment.md): slow handshakes wait, not fail.
+                        "--websocket_connect_timeout",
+                        "30",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "config.asgi:application",
+                    ],
                     cwd=settings.BASE_DIR,
                     env=env,
                     stdout=log,

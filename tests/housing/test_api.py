@@ -324,6 +324,34 @@ def test_hold_input_errors(api, world):
     assert not Hold.objects.exists()
 
 
+def test_a_site_that_does_not_exist_and_one_you_may_not_use_get_the_same_answers(api, world):
+    """The serializer reads the site by id only (the service checks it): a malformed request is
+    a 400 and a well-formed one a 404, whether the site exists or not."""
+    other_provider = factories.organisation(kind=OrganisationKind.HOUSING_PROVIDER)
+    hidden = services.site_create(
+        actor=None, provider=other_provider, name="Ailleurs", address="2, rue Y", kind=SiteKind.EMERGENCY
+    )
+    api.force_authenticate(world.hub_worker)
+    for site_id in (hidden.pk, 10**9):
+        body = {"site": site_id, "beds": [], "household": world.household.pk}
+        malformed = api.post(reverse("housing-hold-list"), body, format="json")
+        assert (malformed.status_code, list(malformed.json()["fields"])) == (400, ["beds"])
+        refused = post_hold(api, world, world.family_beds, site=site_id)
+        assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    assert not Hold.objects.exists()
+
+
+def test_a_hold_and_a_refusal_are_bounded_in_queries(api, world, django_assert_max_num_queries):
+    """Each permission is checked once, by the service (docs/benchmarks.md, "Hold contention");
+    a refusal stops before writing anything."""
+    api.force_authenticate(world.hub_worker)
+    with django_assert_max_num_queries(30):
+        assert post_hold(api, world, world.family_beds).status_code == 201
+    with django_assert_max_num_queries(16) as refusal:
+        assert post_hold(api, world, world.family_beds[:1], household=None, person=world.person.pk).status_code == 409
+    assert not [query for query in refusal.captured_queries if query["sql"].startswith("INSERT")]
+
+
 def test_one_household_cannot_hold_twice(api, world):
     api.force_authenticate(world.hub_worker)
     assert post_hold(api, world, world.family_beds).status_code == 201

@@ -267,3 +267,70 @@ async def test_a_board_open_longer_than_the_group_expiry_still_gets_deltas(setti
     delta = await communicator.receive_json_from(timeout=3)
     assert (delta["data"], delta["prev_version"]) == ({"after": "expiry"}, snapshot["version"])
     await communicator.disconnect()
+
+
+class SharedOrganisationStream(OrganisationInternalStream):
+    """The organisation stream with one snapshot for every allowed user, counting its reads."""
+
+    name = "tests.shared"
+    shared_snapshot = True
+    reads = 0
+
+    def snapshot(self, user, key):
+        SharedOrganisationStream.reads += 1
+        return {"organisation": int(key), "read": SharedOrganisationStream.reads}
+
+
+@pytest.fixture
+def shared_stream():
+    SharedOrganisationStream.reads = 0
+    streams.register(SharedOrganisationStream())
+    yield SharedOrganisationStream.name
+    streams.unregister(SharedOrganisationStream.name)
+
+
+async def test_sockets_subscribing_together_share_one_snapshot_but_not_their_permissions(shared_stream):
+    """A burst of subscriptions (every board after a Redis restart) is read in batches: one
+    snapshot per key for every allowed socket, while each user's access is still checked."""
+    organisation, member = await make_member()
+    _elsewhere, outsider = await make_member()
+    sockets = [(await open_socket(member))[0] for _ in range(8)] + [(await open_socket(outsider))[0]]
+    request = {"subscribe": shared_stream, "key": str(organisation.pk)}
+    for communicator in sockets:
+        await communicator.send_json_to(request)
+    answers = [await communicator.receive_json_from(timeout=3) for communicator in sockets]
+
+    *members_answers, outsider_answer = answers
+    assert (outsider_answer["type"], outsider_answer["code"]) == ("error", "not_found")
+    assert {answer["type"] for answer in members_answers} == {"snapshot"}
+    assert len({answer["version"] for answer in members_answers}) == 1
+    # Fewer reads than sockets: those that asked while a batch was being read were read together.
+    assert 1 <= SharedOrganisationStream.reads < len(members_answers)
+    for communicator in sockets:
+        await communicator.disconnect()
+
+
+async def test_each_socket_of_a_batch_gets_its_own_answer(organisation_stream):
+    """Without a shared snapshot every socket's snapshot is read for its own user, even when the
+    requests are answered in one batch."""
+    organisation, first = await make_member()
+    second = await database_sync_to_async(factories.member)(organisation, Role.WORKER)
+    sockets = [(await open_socket(user))[0] for user in (first, second, first)]
+    for communicator in sockets:
+        await communicator.send_json_to({"subscribe": organisation_stream, "key": str(organisation.pk)})
+    for communicator in sockets:
+        snapshot = await communicator.receive_json_from(timeout=3)
+        assert (snapshot["type"], snapshot["data"]) == ("snapshot", {"organisation": organisation.pk})
+        await communicator.disconnect()
+
+
+async def test_heartbeats_fall_on_the_process_ticks(settings):
+    from notifications.consumers import next_heartbeat_delay
+
+    settings.WS_HEARTBEAT_SECONDS = 20
+    # Two sockets due 0.3 s apart within one tick are checked at the same moment.
+    assert next_heartbeat_delay(100.2) == pytest.approx(20.8)
+    assert next_heartbeat_delay(100.5) == pytest.approx(20.5)
+    assert next_heartbeat_delay(100.0) == pytest.approx(20.0)
+    settings.WS_HEARTBEAT_SECONDS = 0.2
+    assert 0.2 <= next_heartbeat_delay(7.05) < 0.4

@@ -1,0 +1,129 @@
+"""The ``housing.availability`` stream: who may follow a site, one snapshot shared by the boards
+that subscribe together (it names no person) while each board's access is checked, and, on
+PostgreSQL, a state sent as version n that holds every change committed before it."""
+
+import threading
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from config.routing import websocket_application
+from housing import services
+from housing.choices import BedStatus
+from housing.streams import AvailabilityStream
+from notifications.events import current_version
+from organisations.choices import OrganisationKind, Role
+from people import services as people_services
+from tests import factories
+from tests.housing.world import build_housing_world
+
+
+def test_who_may_follow_which_site(db):
+    world = build_housing_world()
+    stream = AvailabilityStream()
+    site = str(world.site.pk)
+    outsider = factories.member(factories.organisation(kind=OrganisationKind.HUB), Role.WORKER)
+    keys = [site, "999999", "not-a-site"]
+    assert stream.allowed_keys(world.hub_worker, keys) == {site}
+    assert stream.allowed_keys(world.provider_staff, keys) == {site}
+    assert stream.allowed_keys(outsider, keys) == set()
+    assert stream.can_subscribe(world.hub_worker, site)
+    assert not stream.can_subscribe(outsider, site)
+    world.site.is_active = False
+    world.site.save(update_fields=["is_active"])
+    assert stream.allowed_keys(world.hub_worker, keys) == set()
+
+
+def test_the_site_is_checked_with_one_permission_query(db, django_assert_max_num_queries):
+    world = build_housing_world()
+    stream = AvailabilityStream()
+    keys = [str(world.site.pk)]
+    with django_assert_max_num_queries(6) as captured:
+        stream.allowed_keys(world.hub_worker, keys)
+    assert sum('FROM "housing_site"' in query["sql"] for query in captured.captured_queries) == 1
+
+
+@database_sync_to_async
+def session_cookie_for(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def open_board(user) -> WebsocketCommunicator:
+    cookie = f"{settings.SESSION_COOKIE_NAME}={await session_cookie_for(user)}".encode()
+    communicator = WebsocketCommunicator(
+        websocket_application, "/ws/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
+    )
+    connected, _code = await communicator.connect()
+    assert connected
+    return communicator
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_boards_subscribing_together_get_one_state_and_an_outsider_none():
+    world = await database_sync_to_async(build_housing_world)()
+    outsider = await database_sync_to_async(factories.member)(
+        await database_sync_to_async(factories.organisation)(kind=OrganisationKind.HUB), Role.WORKER
+    )
+    boards = [await open_board(user) for user in (world.hub_worker, world.provider_staff, world.hub_worker, outsider)]
+    for board in boards:
+        await board.send_json_to({"subscribe": "housing.availability", "key": str(world.site.pk)})
+    answers = [await board.receive_json_from(timeout=3) for board in boards]
+    *allowed, refused = answers
+    assert (refused["type"], refused["code"]) == ("error", "not_found")
+    assert "data" not in refused
+    assert {answer["type"] for answer in allowed} == {"snapshot"}
+    assert all(answer["data"] == allowed[0]["data"] for answer in allowed)
+    assert len(allowed[0]["data"]["beds"]) == 5
+    for board in boards:
+        await board.disconnect()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_state_sent_with_each_version_holds_every_earlier_change():
+    """Holds on one site at the same moment: the state published with the last version must show
+    every bed held, not only the last request's (each state is read under the site's lock)."""
+    world = build_housing_world()
+    beds = world.family_beds + world.shared_beds
+    people = [
+        people_services.person_create(actor=world.hub_worker, owner=world.hub, given_names=f"P{i}", family_names="X")
+        for i in range(len(beds))
+    ]
+    published = []
+    barrier = threading.Barrier(len(beds))
+
+    def hold(bed, person):
+        try:
+            barrier.wait(timeout=30)
+            services.hold_create(
+                actor=world.hub_worker, organisation=world.hub, site=world.site, bed_ids=[bed.pk], person=person
+            )
+        finally:
+            connection.close()
+
+    original = services.publish_on_commit
+
+    def recording(stream, key, data):
+        version = original(stream, key, data)
+        published.append((version, data))
+        return version
+
+    services.publish_on_commit = recording
+    try:
+        threads = [threading.Thread(target=hold, args=pair) for pair in zip(beds, people, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        services.publish_on_commit = original
+    assert current_version("housing.availability", world.site.pk) == max(version for version, _ in published)
+    _version, last_state = max(published, key=lambda item: item[0])
+    assert {bed["status"] for bed in last_state["beds"]} == {BedStatus.HELD}
