@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.availability import overlapping, site_availability
 from housing.choices import AllocationKind, HoldStatus, StayStatus
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
+from housing.notifications import notify_hold_expired
 from notifications.events import publish_on_commit
 from notifications.jobs import periodic_job
 from organisations import permissions
@@ -42,7 +43,14 @@ def hold_duration() -> timedelta:
 
 
 def publish_availability(site: Site) -> int:
-    """Bump the site's availability version and send the new state to the boards after commit."""
+    """Bump the site's availability version and send the new state to the boards after commit.
+
+    The site's row is locked first (``FOR NO KEY UPDATE``, which new holds' and stays' foreign
+    keys do not wait for), then the availability read: so the state sent as version n holds every
+    change committed as an earlier version. Read before the lock, two holds on one site could
+    each send a state without the other's bed, and the later version would show a taken bed free.
+    """
+    list(Site.objects.select_for_update(no_key=True).filter(pk=site.pk).values_list("pk"))
     return publish_on_commit(AVAILABILITY_STREAM, site.pk, site_availability(site))
 
 
@@ -53,13 +61,20 @@ def _lock_beds(site: Site, bed_ids) -> list[Bed]:
     return beds
 
 
-def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason="") -> None:
-    """Take ``beds`` for [starts_at, ends_at), all or none (the caller holds their row locks)."""
+def _refuse_taken(beds, starts_at, ends_at) -> None:
+    """Raise ``BedsTakenError`` if any of ``beds`` is allocated in [starts_at, ends_at)."""
     taken = set(
         BedAllocation.objects.filter(overlapping(starts_at, ends_at), bed__in=beds).values_list("bed_id", flat=True)
     )
     if taken:
         raise BedsTakenError(extra={"beds": sorted(taken), "version": _version(beds[0].site_id)})
+
+
+def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason="", checked=False) -> None:
+    """Take ``beds`` for [starts_at, ends_at), all or none (the caller holds their row locks).
+    ``checked``: the caller has already called ``_refuse_taken`` under those locks."""
+    if not checked:
+        _refuse_taken(beds, starts_at, ends_at)
     try:
         with transaction.atomic():
             BedAllocation.objects.bulk_create(
@@ -134,6 +149,9 @@ def hold_create(
     beds = _lock_beds(site, bed_ids)
     if Hold.objects.filter(_same_people(household, person), status=HoldStatus.ACTIVE, expires_at__gt=now).exists():
         raise ConflictError(_("This household already holds beds."), code="already_held")
+    # Refuse a taken bed before writing anything: under contention most requests end here. From
+    # ``now`` rather than the hold's own start (a moment later), so nothing overlapping is missed.
+    _refuse_taken(beds, now, expires_at)
     try:
         with transaction.atomic():
             hold = Hold.objects.create(
@@ -149,7 +167,7 @@ def hold_create(
             )
     except IntegrityError:
         raise ConflictError(_("This household already holds beds."), code="already_held") from None
-    _allocate(beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold)
+    _allocate(beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold, checked=True)
     audit_record(
         actor=actor,
         organisation=organisation,
@@ -205,7 +223,9 @@ def hold_expire_stale(batch_size: int = 100) -> int:
             for hold in due:
                 _end_hold(hold, HoldStatus.EXPIRED, now)
                 audit_record(actor=None, organisation=hold.organisation, action="housing.hold.expired", obj=hold)
-            for site in {hold.site for hold in due}:
+                notify_hold_expired(hold)
+            # In id order: two workers publishing the same sites lock them in the same order.
+            for site in sorted({hold.site for hold in due}, key=lambda site: site.pk):
                 publish_availability(site)
         expired += len(due)
         if len(due) < batch_size:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -81,3 +82,26 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
             level, "Job %s handled %s item(s) in %.2f s", job.name, results[job.name], time.monotonic() - started
         )
     return results
+
+
+def for_each_row_locked(queryset, handle: Callable, batch_size: int = 100) -> int:
+    """Call ``handle(row)`` for every row of ``queryset``, each in a transaction of its own with
+    the row locked (``SELECT … FOR UPDATE SKIP LOCKED``), and return the sum of what it returns.
+
+    One short transaction per row, not per batch: a reminder writes to its recipients' stream
+    versions, and a long transaction would hold those rows locked against every other write
+    that notifies the same people (and against a second worker). A row another worker holds is
+    skipped; the row is read again under the lock, so one that is no longer due is skipped too.
+    """
+    handled = 0
+    last_pk = 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        for pk in ids:
+            with transaction.atomic():
+                row = queryset.filter(pk=pk).select_for_update(skip_locked=True, of=("self",)).first()
+                if row is not None:
+                    handled += handle(row)
+        if len(ids) < batch_size:
+            return handled
+        last_pk = ids[-1]

@@ -26,6 +26,7 @@ from organisations.models import (
     ServiceNeedCategory,
     User,
 )
+from organisations.notifications import notify_membership_changed
 from organisations.permissions import Action
 
 MEMBERSHIP_STREAM = "organisations.membership"
@@ -141,6 +142,7 @@ def membership_grant(
         details={"user": user.pk, "role": role},
     )
     _publish_membership(membership)
+    notify_membership_changed(membership=membership, actor=actor)
     return membership
 
 
@@ -204,6 +206,7 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
         details={"user": membership.user_id, "role": membership.role, "reason": reason},
     )
     _publish_membership(membership)
+    notify_membership_changed(membership=membership, actor=actor)
     return membership
 
 

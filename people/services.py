@@ -16,6 +16,7 @@ from organisations.permissions import Action
 from people.choices import SENSITIVE_DATA_GROUPS, ConsentGivenBy, NeedStatus
 from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
 from people.names import name_key
+from people.notifications import consent_remind_expiring  # noqa: F401 - registers the reminder job
 
 # Apps that depend on people (referrals) register here to react when a consent stops applying,
 # without people importing them.

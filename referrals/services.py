@@ -25,6 +25,7 @@ from people.choices import NeedUrgency
 from people.models import Consent, Person
 from referrals.choices import DeclineReason, ReferralEventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
+from referrals.notifications import notify_referral_message, notify_referral_transition
 
 INBOX_STREAM = "referrals.inbox"
 
@@ -267,6 +268,7 @@ def referral_transition(
         details={"from": from_status, "to": referral.status, "reason": reason},
     )
     _publish(referral)
+    notify_referral_transition(referral=referral, action=action, actor=actor)
     return referral
 
 
@@ -334,6 +336,7 @@ def referral_message_post(*, actor: User, referral: Referral, body: str) -> Refe
         details={"referral": referral.pk},
     )
     _publish(referral)
+    notify_referral_message(message=message, actor=actor)
     return message
 
 

@@ -44,7 +44,12 @@ def test_a_membership_change_publishes_the_rest_serializer_payload(db, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         membership = services.membership_grant(actor=None, organisation=organisation, user=user, role=Role.WORKER)
     groups = [group for group, _event in sent]
-    assert groups == [f"stream.organisations.membership.{user.pk}", f"user.{user.pk}"]
+    # The member's notification inbox hears of it too (notifications.inbox, organisations.notifications).
+    assert groups == [
+        f"stream.organisations.membership.{user.pk}",
+        f"user.{user.pk}",
+        f"stream.notifications.inbox.{user.pk}",
+    ]
     delta = sent[0][1]
     assert delta["type"] == "stream.delta"
     assert '"role":"worker"' in delta["text"] and f'"id":{membership.pk}' in delta["text"]

@@ -1,0 +1,311 @@
+"""Benchmark: what notifications cost a referral, how fast the outbox drains into a real SMTP
+server, and how long a reminder pass takes with one and two workers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/passerelle REDIS_URL=redis://127.0.0.1:6379/0 \
+      .venv/bin/python bench/notification_delivery.py [--referrals 200] [--emails 1000] [--reminders 2000]
+
+1. Creates and migrates its own database ``passerelle_bench_notifications`` on DATABASE_URL's
+   server (never the database named there, nor a ``test*`` one), emptied of referrals and
+   notifications at each run; seeds a hub and a partner (admin, coordinator, 3 workers: 5
+   recipients of a new referral) through the services.
+2. ``referral send``: ``--referrals`` referrals created and sent through ``referral_create``, half
+   with the notification hook, half with it replaced by a no-op (alternating); median and p95
+   per call, and the ratio.
+3. ``outbox``: ``--emails`` pending emails sent into an aiosmtpd sink on 127.0.0.1 by one worker,
+   then as many by two worker threads at once; emails per second, and every email received once.
+4. ``half-time reminders``: ``--reminders`` open referrals past half time; one pass with one
+   worker, one with two (on fresh rows), then an idle pass (everything already reminded): seconds
+   each, and exactly one reminder per recipient and referral.
+
+Figures are from one run on a shared machine; the load average is printed with them.
+"""
+
+import argparse
+import math
+import os
+import socket
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+BENCH_DATABASE = "passerelle_bench_notifications"
+PROTECTED_DATABASES = {"passerelle", "postgres", "template0", "template1"}
+STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else float("nan")
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def database_urls() -> tuple[str, str]:
+    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/passerelle"
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        sys.exit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme!r}.")
+    name = os.environ.get("BENCH_DATABASE", BENCH_DATABASE)
+    if name in PROTECTED_DATABASES or name.startswith(("test", "template")):
+        sys.exit(f"Refusing to use database {name!r}.")
+    return (
+        urllib.parse.urlunsplit(parts._replace(path=f"/{name}")),
+        urllib.parse.urlunsplit(parts._replace(path="/postgres")),
+    )
+
+
+def django_setup(database_url: str) -> None:
+    os.environ.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        WORKER_IN_PROCESS="false",
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "ERROR"),
+    )
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url: str, maintenance_url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            log(f"creating database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed():
+    """A hub worker, a partner with five case workers, a person with a consent; old referrals
+    and notifications are removed so that every run starts alike."""
+    from django.db import connection
+
+    from organisations import services as organisation_services
+    from organisations.choices import OrganisationKind, PartnershipScope, Role
+    from organisations.models import Organisation
+    from tests import factories
+    from tests.casework import consent_for
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE notifications_outgoingemail, notifications_notification, referrals_referral CASCADE")
+    hub = Organisation.objects.filter(slug="bench-notifications-hub").first()
+    if hub is None:
+        log("seeding")
+        hub = organisation_services.organisation_create(
+            actor=None, name="Bench hub", slug="bench-notifications-hub", kind=OrganisationKind.HUB
+        )
+        partner = organisation_services.organisation_create(
+            actor=None, name="Bench partner", slug="bench-notifications-partner", kind=OrganisationKind.EMPLOYMENT
+        )
+        organisation_services.partnership_create(
+            actor=None, organisation=hub, partner=partner, scope=PartnershipScope.REFERRALS
+        )
+        factories.member(hub, Role.WORKER)
+        for role in (Role.ADMIN, Role.COORDINATOR, Role.WORKER, Role.WORKER, Role.WORKER):
+            factories.member(partner, role)
+    partner = Organisation.objects.get(slug="bench-notifications-partner")
+    worker = factories.case_worker(hub)
+    person = factories.person(hub, actor=worker)
+    consent = consent_for(worker, person, partner)
+    return hub, partner, worker, person, consent
+
+
+def refer(world):
+    from organisations.choices import NeedCategory
+    from people.choices import DataGroup, NeedUrgency
+    from referrals import services
+
+    hub, partner, worker, person, consent = world
+    return services.referral_create(
+        actor=worker,
+        sender=hub,
+        recipient=partner,
+        person=person,
+        consent=consent,
+        need_category=NeedCategory.EMPLOYMENT,
+        urgency=NeedUrgency.DAYS,
+        shared_groups=[DataGroup.IDENTITY, DataGroup.CONTACT],
+    )
+
+
+def bench_referral_send(world, count: int) -> None:
+    from referrals import services
+
+    hook = services.notify_referral_transition
+    timings = {"with": [], "without": []}
+    for index in range(count):
+        variant = "with" if index % 2 == 0 else "without"
+        services.notify_referral_transition = hook if variant == "with" else (lambda **kwargs: None)
+        started = time.perf_counter()
+        refer(world)
+        timings[variant].append((time.perf_counter() - started) * 1000)
+    services.notify_referral_transition = hook
+    medians = {variant: statistics.median(values) for variant, values in timings.items()}
+    for variant, values in timings.items():
+        summary = f"median {medians[variant]:.1f} ms, p95 {percentile(values, 0.95):.1f} ms"
+        log(f"referral send {variant} notifications: {summary}")
+    log(f"referral send: ratio with/without {medians['with'] / medians['without']:.2f} (5 recipients)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Sink:
+    def __init__(self):
+        self.received = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received.append(envelope)
+        return "250 OK"
+
+
+def run_workers(count: int, function) -> list:
+    from django.db import close_old_connections
+
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run():
+        barrier.wait()
+        try:
+            results.append(function())
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def bench_outbox(world, count: int) -> None:
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+
+    from notifications.models import Notification, OutgoingEmail
+    from notifications.services import outbox_send_due
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", controller.port, False
+    notification = Notification.objects.filter(kind="referral_received").first()
+    try:
+        for workers in (1, 2):
+            OutgoingEmail.objects.all().delete()
+            sink.received.clear()
+            # One notification per email (an email belongs to one notification).
+            notifications = Notification.objects.bulk_create(
+                [
+                    Notification(
+                        recipient=notification.recipient,
+                        organisation=notification.organisation,
+                        kind=notification.kind,
+                        content_type=notification.content_type,
+                        object_id=notification.object_id,
+                        params=notification.params,
+                        delivery="email",
+                    )
+                    for _ in range(count)
+                ]
+            )
+            OutgoingEmail.objects.bulk_create(
+                [OutgoingEmail(recipient=notification.recipient, notification=n) for n in notifications]
+            )
+            started = time.perf_counter()
+            sent = sum(run_workers(workers, lambda: outbox_send_due(batch_size=count)))
+            elapsed = time.perf_counter() - started
+            assert sent == count and len(sink.received) == count, (sent, len(sink.received))
+            assert not OutgoingEmail.objects.exclude(status="sent").exists()
+            log(f"outbox, {workers} worker(s): {count} emails in {elapsed:.2f} s, {count / elapsed:.0f}/s, each once")
+    finally:
+        controller.stop()
+
+
+def bench_reminders(world, count: int) -> None:
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from referrals import services
+    from referrals.models import Referral
+    from referrals.notifications import HALF_TIME, referral_remind_half_time
+    from referrals.services import notify_referral_transition
+
+    services.notify_referral_transition = lambda **kwargs: None  # seeding: no "received" noise
+    try:
+        for workers in (1, 2):
+            Referral.objects.all().delete()
+            for _ in range(count):
+                refer(world)
+            later = timezone.now() + timedelta(days=2)
+            started = time.perf_counter()
+            reminded = sum(
+                run_workers(workers, lambda later=later: referral_remind_half_time(batch_size=200, now=later))
+            )
+            elapsed = time.perf_counter() - started
+            duplicates = (
+                Notification.objects.filter(kind=HALF_TIME)
+                .values("recipient_id", "object_id")
+                .annotate(n=Count("id"))
+                .filter(n__gt=1)
+                .count()
+            )
+            assert duplicates == 0 and reminded == count * 5, (duplicates, reminded)
+            log(f"half-time reminders, {workers} worker(s): {reminded} for {count} referrals in {elapsed:.2f} s")
+            started = time.perf_counter()
+            assert referral_remind_half_time(now=later) == 0
+            log(
+                f"half-time reminders, idle pass over {count} reminded referrals: {time.perf_counter() - started:.3f} s"
+            )
+            Notification.objects.filter(kind=HALF_TIME).delete()
+    finally:
+        services.notify_referral_transition = notify_referral_transition
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--referrals", type=int, default=200)
+    parser.add_argument("--emails", type=int, default=1000)
+    parser.add_argument("--reminders", type=int, default=2000)
+    options = parser.parse_args()
+    database_url, maintenance_url = database_urls()
+    django_setup(database_url)
+    ensure_database(database_url, maintenance_url)
+    world = seed()
+    log(f"load average before: {load_average()}")
+    bench_referral_send(world, options.referrals)
+    bench_outbox(world, options.emails)
+    bench_reminders(world, options.reminders)
+    log(f"load average after: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()

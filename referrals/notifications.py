@@ -1,0 +1,292 @@
+"""Notifications about referrals: the kinds, who hears about what, and the half-time reminder.
+
+Who is told (each list then goes through ``notifications.services.notify``, which keeps only those
+who may open the referral, never the actor):
+
+- the receiving side: the assignee when there is one, else the receiving organisation's case
+  workers — exactly the role groups the referral is granted to, not its liaisons or privacy
+  officers;
+- the sending side: whoever wrote the referral, or the sender's coordinators once that person has
+  lost access;
+- escalations: the sender's coordinators (a kind nobody can switch off).
+"""
+
+from datetime import datetime, timedelta
+
+from django.db.models import DurationField, ExpressionWrapper, F, Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notifications.jobs import for_each_row_locked, periodic_job
+from notifications.kinds import NotificationKind, register_kind
+from notifications.models import Delivery
+from notifications.services import notify
+from organisations.choices import NeedCategory, Role
+from organisations.models import User
+from organisations.permissions import Action, can, role_group_for, users_with_organisation_permission
+from referrals.choices import DeclineReason, ReferralStatus
+from referrals.models import Referral, ReferralMessage
+
+RECEIVED = "referral_received"
+INFO_REQUESTED = "referral_info_requested"
+INFO_ANSWERED = "referral_info_answered"
+ACCEPTED = "referral_accepted"
+DECLINED = "referral_declined"
+EXPIRED = "referral_expired"
+MESSAGE = "referral_message"
+HALF_TIME = "referral_half_time"
+DEADLINE_PASSED = "referral_deadline_passed"
+ESCALATED = "referral_escalated"
+
+
+def _need(params) -> str:
+    try:
+        return str(NeedCategory(params.get("need")).label)
+    except ValueError:
+        return params.get("need", "")
+
+
+def _referral_url(notification) -> str:
+    return reverse("referrals:detail", args=[notification.object_id])
+
+
+def _kind(code, label, text, default=Delivery.IN_APP, locked=False) -> None:
+    register_kind(
+        NotificationKind(
+            code=code, label=label, model=Referral, text=text, url=_referral_url, default=default, locked=locked
+        )
+    )
+
+
+_kind(
+    RECEIVED,
+    gettext_lazy("Referral received"),
+    lambda p: (
+        _("Referral #%(number)s (%(need)s) from %(sender)s is waiting for your answer.")
+        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
+    ),
+    default=Delivery.EMAIL,
+)
+_kind(
+    INFO_REQUESTED,
+    gettext_lazy("Information requested on a referral"),
+    lambda p: (
+        _("%(recipient)s asks for more information about referral #%(number)s (%(need)s).")
+        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
+    ),
+    default=Delivery.EMAIL,
+)
+_kind(
+    INFO_ANSWERED,
+    gettext_lazy("Referral information answered"),
+    lambda p: (
+        _("%(sender)s answered your question about referral #%(number)s (%(need)s).")
+        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
+    ),
+)
+_kind(
+    ACCEPTED,
+    gettext_lazy("Referral accepted"),
+    lambda p: (
+        _("%(recipient)s accepted referral #%(number)s (%(need)s).")
+        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
+    ),
+)
+
+
+def _declined_text(p) -> str:
+    try:
+        reason = str(DeclineReason(p.get("reason")).label)
+    except ValueError:
+        reason = p.get("reason", "")
+    return _("%(recipient)s declined referral #%(number)s (%(need)s): %(reason)s.") % {
+        "number": p["number"],
+        "need": _need(p),
+        "recipient": p["recipient"],
+        "reason": reason,
+    }
+
+
+_kind(DECLINED, gettext_lazy("Referral declined"), _declined_text, default=Delivery.EMAIL)
+_kind(
+    EXPIRED,
+    gettext_lazy("Referral expired"),
+    lambda p: (
+        _("Nobody at %(recipient)s answered referral #%(number)s (%(need)s) in time: it has expired.")
+        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
+    ),
+    default=Delivery.EMAIL,
+)
+_kind(
+    MESSAGE,
+    gettext_lazy("New message on a referral"),
+    lambda p: (
+        _("%(author)s wrote about referral #%(number)s (%(need)s).")
+        % {"number": p["number"], "need": _need(p), "author": p.get("author", "")}
+    ),
+)
+_kind(
+    HALF_TIME,
+    gettext_lazy("Referral deadline: half the time has passed"),
+    lambda p: (
+        _("Half the time to answer referral #%(number)s (%(need)s) from %(sender)s has passed.")
+        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
+    ),
+    default=Delivery.EMAIL,
+)
+_kind(
+    DEADLINE_PASSED,
+    gettext_lazy("Referral deadline passed"),
+    lambda p: (
+        _("The deadline to answer referral #%(number)s (%(need)s) from %(sender)s has passed.")
+        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
+    ),
+    default=Delivery.EMAIL,
+)
+_kind(
+    ESCALATED,
+    gettext_lazy("Escalation: a partner did not answer in time"),
+    lambda p: (
+        _("%(recipient)s did not answer referral #%(number)s (%(need)s) by its deadline: please follow up.")
+        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
+    ),
+    default=Delivery.EMAIL,
+    locked=True,
+)
+
+
+def _params(referral: Referral, **extra) -> dict:
+    """Codes and proper names only: the sentence is written when read, in the reader's language."""
+    return {
+        "number": referral.pk,
+        "need": referral.need_category,
+        "sender": referral.sender.name,
+        "recipient": referral.recipient.name,
+        **extra,
+    }
+
+
+def receiving_side(referral: Referral) -> list[User]:
+    """The assignee, else the receiving organisation's case workers."""
+    if referral.assignee_id is not None:
+        return [referral.assignee]
+    return list(users_with_organisation_permission(referral.recipient, "work_cases"))
+
+
+def sender_coordinators(referral: Referral) -> list[User]:
+    return list(role_group_for(referral.sender, Role.COORDINATOR).user_set.filter(is_active=True))
+
+
+def sending_side(referral: Referral) -> list[User]:
+    """Whoever wrote the referral while they may still open it, else the sender's coordinators."""
+    author = referral.created_by
+    if can(author, Action.VIEW, referral):
+        return [author]
+    return sender_coordinators(referral)
+
+
+# action of referral_transition → (kind, side told, organisation the notification is for)
+TRANSITION_KINDS = {
+    "send": (RECEIVED, receiving_side, "recipient"),
+    "request_info": (INFO_REQUESTED, sending_side, "sender"),
+    "answer_info": (INFO_ANSWERED, receiving_side, "recipient"),
+    "accept": (ACCEPTED, sending_side, "sender"),
+    "decline": (DECLINED, sending_side, "sender"),
+    "expire": (EXPIRED, sending_side, "sender"),
+}
+
+
+def notify_referral_transition(*, referral: Referral, action: str, actor: User | None) -> None:
+    """Called by ``referral_transition`` inside its transaction."""
+    if action not in TRANSITION_KINDS:
+        return
+    kind, side, organisation_field = TRANSITION_KINDS[action]
+    params = _params(referral, reason=referral.decline_reason)
+    notify(
+        kind=kind,
+        subject=referral,
+        recipients=side(referral),
+        organisation=getattr(referral, organisation_field),
+        actor=actor,
+        params=params,
+    )
+    if action == "expire":
+        # The deadline passed unanswered: the partner's agents hear it, and the hub's
+        # coordinators are asked to follow up (an escalation nobody can switch off).
+        notify(
+            kind=DEADLINE_PASSED,
+            subject=referral,
+            recipients=receiving_side(referral),
+            organisation=referral.recipient,
+            occasion="deadline",
+            params=params,
+        )
+        notify(
+            kind=ESCALATED,
+            subject=referral,
+            recipients=sender_coordinators(referral),
+            organisation=referral.sender,
+            occasion="deadline",
+            params=params,
+        )
+
+
+def notify_referral_message(*, message: ReferralMessage, actor: User) -> None:
+    """Called by ``referral_message_post``: the other side hears about a new message."""
+    referral = message.referral
+    if message.organisation_id == referral.sender_id:
+        recipients, organisation = receiving_side(referral), referral.recipient
+    else:
+        recipients, organisation = sending_side(referral), referral.sender
+    notify(
+        kind=MESSAGE,
+        subject=referral,
+        recipients=recipients,
+        organisation=organisation,
+        actor=actor,
+        params=_params(referral, author=message.organisation.name),
+    )
+
+
+@periodic_job("referrals.remind_half_time", every=timedelta(minutes=5))
+def referral_remind_half_time(batch_size: int = 100, now: datetime | None = None) -> int:
+    """Remind the partner's agents when half the time to answer an open referral has passed.
+
+    Idempotent: one reminder per recipient and referral (occasion ``half_time``, unique in the
+    database). Each referral is handled in a short transaction of its own, its row locked with
+    SKIP LOCKED, so two workers share the work; a worker that was down sends the reminders still
+    due (not those of referrals that expired meanwhile).
+    """
+    from notifications.models import Notification
+
+    now = now or timezone.now()
+    reminded = Notification.objects.filter(kind=HALF_TIME, occasion="half_time").values("object_id")
+    due = (
+        Referral.objects.filter(
+            status__in=(ReferralStatus.SENT, ReferralStatus.INFO_REQUESTED),
+            sent_at__isnull=False,
+            respond_by__gt=now,
+        )
+        .exclude(pk__in=reminded)
+        # Half time passed ⇔ time left ≤ time elapsed.
+        .alias(
+            left=ExpressionWrapper(F("respond_by") - Value(now), output_field=DurationField()),
+            elapsed=ExpressionWrapper(Value(now) - F("sent_at"), output_field=DurationField()),
+        )
+        .filter(left__lte=F("elapsed"))
+    )
+
+    def remind(referral: Referral) -> int:
+        notified = notify(
+            kind=HALF_TIME,
+            subject=referral,
+            recipients=receiving_side(referral),
+            organisation=referral.recipient,
+            occasion="half_time",
+            params=_params(referral),
+        )
+        return len(notified)
+
+    return for_each_row_locked(due.select_related("sender", "recipient", "assignee"), remind, batch_size)
