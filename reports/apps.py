@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from notifications import streams
+        from organisations.navigation import register_links
+        from reports import services, views  # noqa: F401 - services registers the rollup and live jobs
+        from reports.streams import LiveCountersStream
+
+        streams.register(LiveCountersStream())
+        register_links(views.navigation_links)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("funder-report/", views.funder_report, name="funder-report"),
+    path("export/<slug:section>.csv", views.export_csv, name="export"),
+]

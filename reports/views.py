@@ -1,0 +1,198 @@
+"""Pages of the reports: the dashboard (tables, bars and the monthly series, live counters for
+today), the CSV export of a section and the printable funder report in French, English or Spanish.
+
+Everything comes from ``reports.selectors``, which applies suppression; exports are suppressed
+whoever asks (they leave the hub). Anyone without ``view_aggregates``: 404.
+"""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from organisations.errors import ApplicationError
+from reports import selectors
+from reports.api.serializers import PeriodQuerySerializer
+from reports.catalogue import SECTIONS
+from reports.periods import fiscal_year_of, this_month
+
+CSV_COLUMNS = [
+    "section",
+    "table",
+    "code",
+    "label",
+    "period_start",
+    "period_end",
+    "count",
+    "previous_period_start",
+    "previous_count",
+]
+REPORT_LANGUAGES = {"fr": "fr-ca", "en": "en-ca", "es": "es-419"}
+
+
+def require_viewer(request) -> selectors.Viewer:
+    found = selectors.viewer(user=request.user)
+    if found is None:
+        raise Http404
+    return found
+
+
+def requested_period(request):
+    """The period asked for, or this month with the form's errors."""
+    query = PeriodQuerySerializer(data=request.GET)
+    if query.is_valid():
+        return query.validated_data["resolved"], {}
+    return this_month(), query.errors
+
+
+def with_bars(report: dict) -> dict:
+    """Add to each row the width of its bar, relative to the table's largest shown count."""
+    for table in report["tables"]:
+        largest = max((row["value"] or 0 for row in table["rows"]), default=0)
+        for row in table["rows"]:
+            row["bar"] = round(100 * row["value"] / largest) if largest and row["value"] else 0
+    return report
+
+
+def series_with_bars(series: dict) -> dict:
+    for line in series["series"]:
+        largest = max((point["value"] or 0 for point in line["points"]), default=0)
+        for point in line["points"]:
+            point["bar"] = round(100 * point["value"] / largest) if largest and point["value"] else 0
+    return series
+
+
+def dashboard_figures(user, period) -> tuple[list[dict], dict]:
+    reports = [with_bars(selectors.section_report(user=user, section=name, period=period)) for name in SECTIONS]
+    return reports, series_with_bars(selectors.time_series(user=user, period=period))
+
+
+@login_required
+def dashboard(request):
+    found = require_viewer(request)
+    period, errors = requested_period(request)
+    try:
+        reports, series = dashboard_figures(request.user, period)
+    except ApplicationError as error:
+        errors = {"period": [error.message]}
+        period = this_month()
+        reports, series = dashboard_figures(request.user, period)
+    query = urlencode(period.query())
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "period": period,
+            "period_query": query,
+            "errors": errors,
+            "reports": reports,
+            "series": series,
+            "suppressed": not found.unsuppressed,
+            "live_key": "hub" if found.unsuppressed else "city",
+            "live": selectors.live_counters(suppressed=not found.unsuppressed),
+            "can_export": period.is_preset,
+            "fiscal_year": fiscal_year_of(period.start),
+            "report_languages": [("fr", "Français"), ("en", "English"), ("es", "Español")],
+            "this_month": this_month(),
+        },
+    )
+
+
+@login_required
+def export_csv(request, section: str):
+    """One CSV of every table of a section (or of the whole report), always suppressed."""
+    require_viewer(request)
+    period, errors = requested_period(request)
+    if errors or section not in [*SECTIONS, "all"]:
+        raise Http404
+    names = list(SECTIONS) if section == "all" else [section]
+    try:
+        reports = [
+            selectors.section_report(user=request.user, section=name, period=period, for_export=True) for name in names
+        ]
+    except ApplicationError as error:
+        return HttpResponse(str(error.message), status=error.status_code, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"passerelle-{section}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for report in reports:
+        previous = report["previous_period"]
+        for table in report["tables"]:
+            for row in [*table["rows"], {"code": "", "label": _("Total"), **table["total"]}]:
+                if not row["display"] and not row["previous_display"]:
+                    continue
+                writer.writerow(
+                    [
+                        report["section"],
+                        table["key"],
+                        row["code"],
+                        row["label"],
+                        period.start,
+                        period.end,
+                        row["display"],
+                        previous["start"],
+                        row["previous_display"],
+                    ]
+                )
+        for figure in report["figures"]:
+            writer.writerow(
+                [
+                    report["section"],
+                    figure["key"],
+                    "",
+                    figure["title"],
+                    period.start,
+                    period.end,
+                    figure["display"],
+                    previous["start"],
+                    figure["previous_display"],
+                ]
+            )
+    return response
+
+
+@login_required
+def funder_report(request):
+    """The printable funder report (print it to PDF from the browser), in the language asked
+    (``lang``: fr, en or es), with the same suppression as any export."""
+    require_viewer(request)
+    period, errors = requested_period(request)
+    language = REPORT_LANGUAGES.get(request.GET.get("lang", ""), translation.get_language())
+    with translation.override(language):
+        try:
+            reports = [
+                with_bars(selectors.section_report(user=request.user, section=name, period=period, for_export=True))
+                for name in SECTIONS
+            ]
+            series = series_with_bars(selectors.time_series(user=request.user, period=period, for_export=True))
+        except ApplicationError as error:
+            raise Http404 from error
+        response = render(
+            request,
+            "reports/funder_report.html",
+            {
+                "period": period,
+                "reports": reports,
+                "series": series,
+                "generated_at": timezone.now(),
+                "language_code": language,
+                "dashboard_url": reverse("reports:dashboard") + "?" + urlencode(period.query()),
+            },
+        )
+    return response
+
+
+def navigation_links(context) -> list[tuple[str, str]]:
+    """ "Reports" in the header for users who may see aggregates (registered in ReportsConfig.ready)."""
+    if not {"coordinator", "liaison"} & set(context.roles):
+        return []
+    if selectors.viewer(user=context.user) is None:
+        return []
+    return [(reverse("reports:dashboard"), _("Reports"))]
