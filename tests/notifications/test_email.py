@@ -17,6 +17,8 @@ from tests.notifications.test_worker import run_in_threads
 from tests.notifications.world import build
 
 LANGUAGES = {"fr-ca": "Emploi", "en-ca": "Employment", "es-419": "Empleo"}
+# How each language writes "referral number 12" (French and Spanish typography, from locale/).
+REFERRAL_NUMBER = {"fr-ca": "nº\xa0{number}", "en-ca": "#{number}", "es-419": "n.º {number}"}
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def test_the_email_is_written_in_the_recipients_language(world, settings, langua
     assert f'<html lang="{language}">' in html
     # The need's label is translated already (locale/), in both parts.
     assert need_label in message.body and need_label in html
-    assert f"#{referral.pk}" in message.body
+    assert REFERRAL_NUMBER[language].format(number=referral.pk) in message.body
     assert f"/referrals/{referral.pk}/" in message.body
     # Nothing translated is stored: only codes and names.
     notification = Notification.objects.get(recipient=agent, kind="referral_received")
@@ -66,11 +68,7 @@ def test_the_email_is_written_in_the_recipients_language(world, settings, langua
 
 @pytest.mark.parametrize(("language", "greeting"), [("fr-ca", "Bonjour"), ("es-419", "Hola")])
 def test_new_strings_are_translated_in_the_email(world, settings, language, greeting):
-    """NEEDS THE LEAD'S TRANSLATIONS: the email's own sentences ("Hello …") are new strings.
-    Expected to fail until locale/ has them; then it must pass (strict)."""
-    with translation.override(language):
-        if translation.gettext("Hello %(name)s,") == "Hello %(name)s,":
-            pytest.xfail("the notification strings are not translated yet (lead adds them to locale/)")
+    """The email's own sentences, not only the labels it borrows, are in the reader's language."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     agent = world.partner[Role.WORKER]
     agent.preferred_language = language
@@ -182,7 +180,8 @@ def test_a_daily_digest_collects_the_days_notifications_once(world, settings):
     mail.outbox.clear()
     services.outbox_send_due(now=tomorrow)
     [digest] = [message for message in mail.outbox if message.to == [author.email]]
-    assert f"#{referral.pk}" in digest.body and digest.body.count(f"#{referral.pk}") == 2
+    number = REFERRAL_NUMBER[author.preferred_language].format(number=referral.pk)
+    assert digest.body.count(number) == 2
     assert not Notification.objects.filter(recipient=author, delivery=Delivery.DIGEST, emailed_at__isnull=True)
 
 
