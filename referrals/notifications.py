@@ -17,7 +17,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, register_kind
@@ -41,18 +41,30 @@ DEADLINE_PASSED = "referral_deadline_passed"
 ESCALATED = "referral_escalated"
 
 
-def _need(params) -> str:
+def _label(choices, code) -> str:
+    """The translated label of a stored code, or the code itself if it is no longer a choice."""
     try:
-        return str(NeedCategory(params.get("need")).label)
+        return str(choices(code).label)
     except ValueError:
-        return params.get("need", "")
+        return code or ""
 
 
 def _referral_url(notification) -> str:
     return reverse("referrals:detail", args=[notification.object_id])
 
 
-def _kind(code, label, text, default=Delivery.IN_APP, locked=False) -> None:
+def _kind(code, label, sentence, default=Delivery.IN_APP, locked=False) -> None:
+    """Register a referral kind whose text is ``sentence`` (marked with gettext_noop, translated at
+    display time) filled with the stored params, the need and decline reason as labels."""
+
+    def text(params) -> str:
+        return _(sentence) % {
+            **params,
+            "need": _label(NeedCategory, params.get("need")),
+            "reason": _label(DeclineReason, params.get("reason")),
+            "author": params.get("author", ""),
+        }
+
     register_kind(
         NotificationKind(
             code=code, label=label, model=Referral, text=text, url=_referral_url, default=default, locked=locked
@@ -63,95 +75,58 @@ def _kind(code, label, text, default=Delivery.IN_APP, locked=False) -> None:
 _kind(
     RECEIVED,
     gettext_lazy("Referral received"),
-    lambda p: (
-        _("Referral #%(number)s (%(need)s) from %(sender)s is waiting for your answer.")
-        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
-    ),
+    gettext_noop("Referral #%(number)s (%(need)s) from %(sender)s is waiting for your answer."),
     default=Delivery.EMAIL,
 )
 _kind(
     INFO_REQUESTED,
     gettext_lazy("Information requested on a referral"),
-    lambda p: (
-        _("%(recipient)s asks for more information about referral #%(number)s (%(need)s).")
-        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
-    ),
+    gettext_noop("%(recipient)s asks for more information about referral #%(number)s (%(need)s)."),
     default=Delivery.EMAIL,
 )
 _kind(
     INFO_ANSWERED,
     gettext_lazy("Referral information answered"),
-    lambda p: (
-        _("%(sender)s answered your question about referral #%(number)s (%(need)s).")
-        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
-    ),
+    gettext_noop("%(sender)s answered your question about referral #%(number)s (%(need)s)."),
 )
 _kind(
     ACCEPTED,
     gettext_lazy("Referral accepted"),
-    lambda p: (
-        _("%(recipient)s accepted referral #%(number)s (%(need)s).")
-        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
-    ),
+    gettext_noop("%(recipient)s accepted referral #%(number)s (%(need)s)."),
 )
-
-
-def _declined_text(p) -> str:
-    try:
-        reason = str(DeclineReason(p.get("reason")).label)
-    except ValueError:
-        reason = p.get("reason", "")
-    return _("%(recipient)s declined referral #%(number)s (%(need)s): %(reason)s.") % {
-        "number": p["number"],
-        "need": _need(p),
-        "recipient": p["recipient"],
-        "reason": reason,
-    }
-
-
-_kind(DECLINED, gettext_lazy("Referral declined"), _declined_text, default=Delivery.EMAIL)
+_kind(
+    DECLINED,
+    gettext_lazy("Referral declined"),
+    gettext_noop("%(recipient)s declined referral #%(number)s (%(need)s): %(reason)s."),
+    default=Delivery.EMAIL,
+)
 _kind(
     EXPIRED,
     gettext_lazy("Referral expired"),
-    lambda p: (
-        _("Nobody at %(recipient)s answered referral #%(number)s (%(need)s) in time: it has expired.")
-        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
-    ),
+    gettext_noop("Nobody at %(recipient)s answered referral #%(number)s (%(need)s) in time: it has expired."),
     default=Delivery.EMAIL,
 )
 _kind(
     MESSAGE,
     gettext_lazy("New message on a referral"),
-    lambda p: (
-        _("%(author)s wrote about referral #%(number)s (%(need)s).")
-        % {"number": p["number"], "need": _need(p), "author": p.get("author", "")}
-    ),
+    gettext_noop("%(author)s wrote about referral #%(number)s (%(need)s)."),
 )
 _kind(
     HALF_TIME,
     gettext_lazy("Referral deadline: half the time has passed"),
-    lambda p: (
-        _("Half the time to answer referral #%(number)s (%(need)s) from %(sender)s has passed.")
-        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
-    ),
+    gettext_noop("Half the time to answer referral #%(number)s (%(need)s) from %(sender)s has passed."),
     default=Delivery.EMAIL,
 )
 _kind(
     DEADLINE_PASSED,
     gettext_lazy("Referral deadline passed"),
-    lambda p: (
-        _("The deadline to answer referral #%(number)s (%(need)s) from %(sender)s has passed.")
-        % {"number": p["number"], "need": _need(p), "sender": p["sender"]}
-    ),
+    gettext_noop("The deadline to answer referral #%(number)s (%(need)s) from %(sender)s has passed."),
     default=Delivery.EMAIL,
 )
 _kind(
     ESCALATED,
     gettext_lazy("Escalation: a partner did not answer in time"),
-    lambda p: (
-        _("%(recipient)s did not answer referral #%(number)s (%(need)s) by its deadline: please follow up.")
-        % {"number": p["number"], "need": _need(p), "recipient": p["recipient"]}
-    ),
+    gettext_noop("%(recipient)s did not answer referral #%(number)s (%(need)s) by its deadline: please follow up."),
     default=Delivery.EMAIL,
     locked=True,
 )

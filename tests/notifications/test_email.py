@@ -14,11 +14,9 @@ from notifications import services
 from notifications.models import Delivery, Notification, NotificationPreference, OutgoingEmail
 from organisations.choices import Role
 from tests.notifications.test_worker import run_in_threads
-from tests.notifications.world import build
+from tests.notifications.world import build, referral_number
 
 LANGUAGES = {"fr-ca": "Emploi", "en-ca": "Employment", "es-419": "Empleo"}
-# How each language writes "referral number 12" (French and Spanish typography, from locale/).
-REFERRAL_NUMBER = {"fr-ca": "nº\xa0{number}", "en-ca": "#{number}", "es-419": "n.º {number}"}
 
 
 @pytest.fixture
@@ -58,7 +56,7 @@ def test_the_email_is_written_in_the_recipients_language(world, settings, langua
     assert f'<html lang="{language}">' in html
     # The need's label is translated already (locale/), in both parts.
     assert need_label in message.body and need_label in html
-    assert REFERRAL_NUMBER[language].format(number=referral.pk) in message.body
+    assert referral_number(referral, language) in message.body
     assert f"/referrals/{referral.pk}/" in message.body
     # Nothing translated is stored: only codes and names.
     notification = Notification.objects.get(recipient=agent, kind="referral_received")
@@ -180,7 +178,7 @@ def test_a_daily_digest_collects_the_days_notifications_once(world, settings):
     mail.outbox.clear()
     services.outbox_send_due(now=tomorrow)
     [digest] = [message for message in mail.outbox if message.to == [author.email]]
-    number = REFERRAL_NUMBER[author.preferred_language].format(number=referral.pk)
+    number = referral_number(referral, author.preferred_language)
     assert digest.body.count(number) == 2
     assert not Notification.objects.filter(recipient=author, delivery=Delivery.DIGEST, emailed_at__isnull=True)
 

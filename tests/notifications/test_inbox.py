@@ -10,11 +10,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from notifications import events, services
 from notifications.models import Delivery, Notification, NotificationPreference
 from organisations.choices import Role
-from tests.notifications.world import build
+from tests.notifications.world import build, referral_number
 
 ORIGIN = b"http://localhost"
 
@@ -84,7 +85,7 @@ def test_a_committed_change_pushes_the_count_and_the_text_in_the_readers_languag
     assert message["type"] == "delta" and message["stream"] == "notifications.inbox"
     assert message["data"]["unread_count"] == services.unread_count(agent)
     assert message["data"]["notification"]["kind"] == "referral_received"
-    assert f"#{referral.pk}" in message["data"]["notification"]["text"]
+    assert referral_number(referral, "es-419") in message["data"]["notification"]["text"]
     assert "Empleo" in message["data"]["notification"]["text"]  # the need, in Spanish (locale/)
     assert message["data"]["notification"]["url"] == f"/referrals/{referral.pk}/"
 
@@ -107,7 +108,7 @@ def test_with_redis_unreachable_the_write_succeeds_and_the_notification_is_store
     client = Client()
     client.force_login(agent)
     page = client.get(reverse("notifications:inbox"))
-    assert f"#{referral.pk}" in page.content.decode()
+    assert referral_number(referral, agent.preferred_language) in page.content.decode()
 
 
 # --- API ------------------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def test_the_bell_inbox_and_preferences_pages(world):
 
     page = client.get(reverse("notifications:inbox"), {"unread": "1", "kind": "referral_received"}).content.decode()
     assert page.count('class="notification notification--unread"') == 1
-    assert f"#{referral.pk}" in page
+    assert referral_number(referral, agent.preferred_language) in page
 
     notification = Notification.objects.get(recipient=agent, kind="referral_received")
     response = client.post(reverse("notifications:open", args=[notification.pk]))
@@ -268,11 +269,14 @@ def test_after_losing_access_the_text_and_link_are_withheld(world, api):
     organisation_services.membership_end(actor=None, membership=membership)
     api.force_authenticate(agent)
     rows = {row["kind"]: row for row in api.get("/api/v1/notifications/", {"page_size": 100}).json()["results"]}
-    assert f"#{referral.pk}" not in rows["referral_received"]["text"]
+    with translation.override(agent.preferred_language):
+        withheld = translation.gettext("You no longer have access to what this notification was about.")
+    assert rows["referral_received"]["text"] == withheld
     assert rows["referral_received"]["url"] == ""
     # Their own membership stays theirs to read.
     assert rows["membership_ended"]["url"] == "/profile/"
     client = Client()
     client.force_login(agent)
     page = client.get(reverse("notifications:inbox")).content.decode()
-    assert f"#{referral.pk}" not in page
+    assert referral_number(referral, agent.preferred_language) not in page
+    assert escape(withheld) in page

@@ -16,6 +16,14 @@ from tests.casework import consent_for
 
 ALL_ROLES = tuple(Role)
 
+# How each language writes "referral number 12" in a notification (French and Spanish typography).
+_REFERRAL_NUMBER = {"fr-ca": "nº\xa0{number}", "en-ca": "#{number}", "es-419": "n.º {number}"}
+
+
+def referral_number(referral: Referral, language: str) -> str:
+    """The referral's number as a notification written in ``language`` shows it."""
+    return _REFERRAL_NUMBER[language].format(number=referral.pk)
+
 
 @dataclass
 class NotificationWorld:
