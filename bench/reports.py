@@ -436,6 +436,9 @@ def main() -> None:
         orgs = seed_organisations()
         seed_bulk(url, orgs)
         log(f"seeding done in {time.monotonic() - began:.1f} s")
+    else:
+        # A seeded database from an earlier run: apply any newer migration (reports' tables).
+        call_command("migrate", verbosity=0, interactive=False)
 
     def user_pk(email_start):
         return User.objects.filter(email__startswith=email_start).values_list("pk", flat=True).get()

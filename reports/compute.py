@@ -7,7 +7,7 @@ name, a note or any free text: only codes leave this module.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -16,6 +16,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Q,
     QuerySet,
     Sum,
     Value,
@@ -28,7 +29,7 @@ from people.models import Intervention, Milestone, Need, Person
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 from reports.catalogue import AGE_BAND_LOWER_AGES, AgeBand, ClaimStage
-from reports.models import OccupancyNight
+from reports.models import OccupancyNight, ServedMonth
 from reports.periods import Period
 
 # (section, measure, dimension, value, count): one stored figure.
@@ -155,12 +156,14 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def person_rows(ids: QuerySet, on: date) -> tuple[str, list]:
+def person_rows(ids: QuerySet, on: date, *, few: bool = False) -> tuple[str, list]:
     """SQL selecting the people whose ids ``ids`` gives, with every person dimension as it stands
     on ``on`` (age band at that day, claim stage from the milestones reached by then).
 
     The claim stage joins each person's furthest milestone, aggregated once for everybody (one
-    hash aggregate), rather than a subquery per person: ten times faster over a year of people."""
+    hash aggregate), rather than a subquery per person: ten times faster over a year of people.
+    ``few``: ``ids`` selects few people (a few days' new people), whose milestones alone are
+    aggregated (the same result, without reading everybody's milestones)."""
     person, milestone = Person._meta.db_table, Milestone._meta.db_table
     params: list = []
     age = "CASE WHEN p.date_of_birth IS NULL THEN %s"
@@ -183,6 +186,11 @@ def person_rows(ids: QuerySet, on: date) -> tuple[str, list]:
     rank_case += " ELSE 0 END"
     params.append(on.isoformat())
     ids_sql, ids_params = ids.query.sql_with_params()
+    milestones_of = ""
+    if few:
+        # A few days' new people: aggregate their milestones only, not everybody's.
+        milestones_of = f" AND person_id IN ({ids_sql})"
+        params += list(ids_params)
     params += list(ids_params)
     # Table names are the models'; every value is a bound parameter.
     sql = (
@@ -190,25 +198,76 @@ def person_rows(ids: QuerySet, on: date) -> tuple[str, list]:
         "p.preferred_language AS d_preferred_language, p.intake_channel AS d_intake_channel, "
         f"{age} AS d_age_band, {stage} AS d_claim_stage "
         f"FROM {person} AS p LEFT JOIN (SELECT person_id, MAX({rank_case}) AS claim_rank FROM {milestone} "
-        "WHERE occurred_on <= %s GROUP BY person_id) AS m ON m.person_id = p.id "
+        f"WHERE occurred_on <= %s{milestones_of} GROUP BY person_id) AS m ON m.person_id = p.id "
         f"WHERE p.id IN ({ids_sql})"
     )
     return sql, params
 
 
-def people_served(period: Period) -> list[Figure]:
+def people_served(period: Period, months: Iterable[Period] = ()) -> list[Figure]:
     """Distinct people in at least one intervention of the period, by every person dimension.
-    Not additive over months: always counted over the whole period."""
-    served_ids = Intervention.people.through.objects.filter(
-        intervention__occurred_on__range=(period.start, period.end)
-    ).values("person_id")
+    Not additive over months: counted over the whole period, as a set.
+
+    ``months``: whole months inside the period whose people are stored (``ServedMonth``, kept
+    with the month's figures); their people are read from there and united with the people of
+    the interventions of the other days. A union of sets, so exact, and a year-long range reads
+    its months' stored ids and a few weeks of intervention links instead of a year of links."""
+    months = sorted(months, key=lambda month: month.start)
+    link = Intervention.people.through.objects
+    days = Q()
+    for start, end in days_outside(period, months):
+        days |= Q(intervention__occurred_on__range=(start, end))
+    if not months:
+        served_ids = link.filter(days).values("person_id")
+    else:
+        served_ids = ServedMonth.objects.filter(month__in=[month.start for month in months]).values("person_id")
+        if days:
+            served_ids = served_ids.union(link.filter(days).values("person_id"))
     return figures("people", "people", person_rows(served_ids, period.end), PERSON_DIMENSIONS)
+
+
+def days_outside(period: Period, months: list[Period]) -> list[tuple[date, date]]:
+    """The ranges of days of ``period`` outside ``months`` (whole months inside it, in order)."""
+    ranges, day = [], period.start
+    for month in months:
+        if day < month.start:
+            ranges.append((day, month.start - timedelta(days=1)))
+        day = month.end + timedelta(days=1)
+    if day <= period.end:
+        ranges.append((day, period.end))
+    return ranges
+
+
+def served_month_write(month: Period) -> None:
+    """Replace the stored people served in ``month`` (one statement each way, inside the
+    caller's transaction)."""
+    ServedMonth.objects.filter(month=month.start).delete()
+    link = Intervention.people.through
+    ids_sql, ids_params = (
+        link.objects.filter(intervention__occurred_on__range=(month.start, month.end))
+        .values("person_id")
+        .distinct()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        # The table name is the model's; every value is a bound parameter.
+        cursor.execute(
+            f"INSERT INTO {ServedMonth._meta.db_table} (month, person_id) SELECT %s, served.person_id "  # noqa: S608
+            f"FROM ({ids_sql}) AS served",
+            [month.start, *ids_params],
+        )
+
+
+# Up to this many days, a period's new people are few enough to read only their milestones.
+FEW_DAYS = 62
 
 
 def new_people(period: Period) -> list[Figure]:
     """People whose first intake falls in the period, by every person dimension."""
-    ids = Person.objects.filter(first_intake_date__range=(period.start, period.end)).values("pk")
-    return figures("people", "new_people", person_rows(ids, period.end), PERSON_DIMENSIONS)
+    # No ordering: the people's default order would sort the subquery for nothing.
+    ids = Person.objects.filter(first_intake_date__range=(period.start, period.end)).order_by().values("pk")
+    few = period.days <= FEW_DAYS
+    return figures("people", "new_people", person_rows(ids, period.end, few=few), PERSON_DIMENSIONS)
 
 
 def people(period: Period) -> list[Figure]:
@@ -265,9 +324,10 @@ def referral_counts(period: Period) -> list[Figure]:
     return result
 
 
-def referral_medians(period: Period) -> list[Figure]:
+def referral_medians(period: Period, months: Iterable[Period] = ()) -> list[Figure]:
     """Median times to the first response and to acceptance of the referrals sent in the period
-    (and how many each rests on): not additive, always over the whole period."""
+    (and how many each rests on): not additive, always over the whole period (``months`` is
+    not used: a median has no stored part)."""
     start, end = period.bounds()
     sent = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
     result: list[Figure] = []
@@ -325,7 +385,8 @@ SECTION_FUNCTIONS = {
 }
 
 
-# What does not add up over days: counted over the whole of an ad-hoc range, while the rest is
+# What does not add up over days: counted over the whole of an ad-hoc range (given the stored
+# months inside it, which people served unites with the days around them), while the rest is
 # the sum of the stored months inside it and of the days around them.
 NOT_ADDITIVE = {"people": people_served, "referrals": referral_medians}
 NOT_ADDITIVE_MEASURES = {

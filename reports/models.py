@@ -93,3 +93,23 @@ class ReportState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServedMonth(models.Model):
+    """A person served in at least one intervention of a calendar month (``month``: its first
+    day), written with the month's stored figures by the rollup job (``reports.services``).
+
+    Distinct people do not add up over months, but sets unite: the people served over a custom
+    range are exactly the union of these rows for the whole months inside it and of the people
+    of the interventions of the days around them (``reports.compute.people_served``). A plain
+    integer rather than a foreign key: a month's rows are written in bulk by one statement, and a
+    person since deleted is left out by the join to the people table. No name, only the id."""
+
+    month = models.DateField()
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "person_id"], name="unique_served_month_person")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.person_id}"

@@ -141,9 +141,10 @@ def live(section: str, period: Period) -> PeriodFigures:
     """A custom range, counted now under a statement timeout (PostgreSQL).
 
     Counts that add up over days are the sum of the stored months lying inside the range and of
-    the days around them, counted from the domain tables; distinct people and medians are counted
-    over the whole range. Both are exact; a year-long range reads a few weeks of raw rows instead
-    of a year of them."""
+    the days around them, counted from the domain tables; medians are counted over the whole
+    range, and distinct people as the union of the people stored for those months and of the
+    people of the days around them. All are exact; a year-long range reads a few weeks of raw
+    rows instead of a year of them."""
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -181,7 +182,7 @@ def adhoc_rows(section: str, period: Period) -> tuple[list, datetime]:
             if measure not in compute.NOT_ADDITIVE_MEASURES
         ]
     if section in compute.NOT_ADDITIVE:
-        rows += compute.NOT_ADDITIVE[section](period)
+        rows += compute.NOT_ADDITIVE[section](period, months=covered)
     oldest = min((figures.computed_at for figures in stored_months), default=timezone.now())
     return rows, oldest
 

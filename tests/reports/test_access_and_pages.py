@@ -188,7 +188,7 @@ def test_a_custom_range_past_the_statement_timeout_is_a_503(api, world, monkeypa
 
     from reports import compute, selectors
 
-    def slow(period):
+    def slow(period, months=()):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(0.5)")
         return []

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from people.models import Intervention, Milestone, Need, Person
 from reports import compute, selectors, services
+from reports.models import ServedMonth
 from reports.periods import custom_period, fiscal_year_period, month_period
 from tests.reports.world import days_of
 
@@ -103,6 +104,64 @@ def test_stored_and_adhoc_figures_agree(hub_year):
     stored = selectors.stored("people", [month])[month.kind, month.start].values
     live = selectors.live("people", custom_period(month.start, month.end)).values
     assert stored == live
+
+
+def served_by_code(rows) -> dict:
+    return {(dimension, value): count for _section, measure, dimension, value, count in rows if measure == "people"}
+
+
+def test_a_custom_range_unites_the_stored_months_people_with_the_days_around_them(hub_year, monkeypatch):
+    """Starting and ending mid-month, the people served are the stored people of the whole months
+    inside (ServedMonth) united with those of the days around them: the same figures as counting
+    the range from the interventions, also after an incremental refresh."""
+    # Served only in the days around the stored months, or only just outside the range.
+    first_days, last_days, outside = (hub_year.people(2, gender_identity="woman") for _ in range(3))
+    hub_year.interventions(
+        [date(2019, 5, 20), date(2020, 2, 5), date(2019, 5, 14), date(2020, 2, 11)],
+        [first_days, last_days, outside[:1], outside[1:]],
+    )
+    # New in the last days, with a claim stage (their milestones are read apart, being few).
+    arrived = hub_year.people(2, first_intake_date=date(2020, 2, 7))
+    Milestone.objects.create(person=arrived[0], kind="decision_accepted", occurred_on=date(2020, 2, 8))
+    Milestone.objects.create(person=arrived[1], kind="claim_made", occurred_on=date(2020, 2, 11))
+    period = custom_period(date(2019, 5, 15), date(2020, 2, 10))
+    assert services.rollups_refresh(full=True) > 20
+    assert ServedMonth.objects.filter(month=date(2019, 6, 1)).exists()
+    used: list = []
+
+    def spy(period, months=()):
+        used.append(list(months))
+        return compute.people_served(period, months)
+
+    monkeypatch.setitem(compute.NOT_ADDITIVE, "people", spy)
+
+    def served_live() -> dict:
+        values = selectors.live("people", period).values.items()
+        return {(dimension, value): count for (measure, dimension, value), count in values if measure == "people"}
+
+    direct = served_by_code(compute.people_served(period))
+    assert served_live() == direct
+    everything = {}
+    for _section, measure, dimension, value, count in compute.people(period):
+        everything[measure, dimension, value] = everything.get((measure, dimension, value), 0) + count
+    assert selectors.live("people", period).values == everything
+    assert everything["new_people", "claim_stage", "protected_person"] == 1
+    assert [month.start for month in used[-1]] == [date(2019, month, 1) for month in range(6, 13)] + [date(2020, 1, 1)]
+    # The four served only in the days around the months are in, the two just outside are not.
+    without_edges = served_by_code(compute.people_served(custom_period(date(2019, 6, 1), date(2020, 1, 31))))
+    assert direct["", ""] == without_edges["", ""] + 4
+    # Written late, for a person served nowhere else in October 2019: the refresh rewrites the
+    # month's people, and the range follows.
+    yesterday = timezone.now() - timedelta(days=1)
+    Intervention.objects.update(created_at=yesterday)
+    Person.objects.update(updated_at=yesterday)
+    assert services.rollups_refresh() == 2
+    late = hub_year.people(1, gender_identity="man")
+    hub_year.interventions([date(2019, 10, 9)], [late])
+    assert served_live()["", ""] == direct["", ""]  # not yet stored
+    services.rollups_refresh()  # October 2019 (and the new person's month of intake) recomputed
+    assert served_live() == served_by_code(compute.people_served(period))
+    assert served_live()["", ""] == direct["", ""] + 1
 
 
 def test_the_number_of_statements_does_not_grow_with_the_data(hub_year, django_assert_max_num_queries):
