@@ -7,5 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("funder-report/", views.funder_report, name="funder-report"),
+    path("funder-report.pdf", views.funder_report_pdf, name="funder-report-pdf"),
     path("export/<slug:section>.csv", views.export_csv, name="export"),
 ]

@@ -1,11 +1,13 @@
 """Pages of the reports: the dashboard (tables, bars and the monthly series, live counters for
-today), the CSV export of a section and the printable funder report in French, English or Spanish.
+today), the CSV export of a section and the funder report in French, English or Spanish (a
+printable page and a PDF, from the same figures).
 
 Everything comes from ``reports.selectors``, which applies suppression; exports are suppressed
 whoever asks (they leave the hub). Anyone without ``view_aggregates``: 404.
 """
 
 import csv
+from contextlib import contextmanager
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,9 +18,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from organisations.errors import ApplicationError
-from reports import selectors
+from reports import pdf, selectors
 from reports.api.serializers import PeriodQuerySerializer
 from reports.catalogue import SECTIONS
+from reports.models import PeriodKind
 from reports.periods import fiscal_year_of, this_month
 
 CSV_COLUMNS = [
@@ -158,12 +161,15 @@ def export_csv(request, section: str):
     return response
 
 
-@login_required
-def funder_report(request):
-    """The printable funder report (print it to PDF from the browser), in the language asked
-    (``lang``: fr, en or es), with the same suppression as any export."""
+@contextmanager
+def funder_report_data(request):
+    """What the funder report (HTML page and PDF) shows, computed and rendered in the language
+    asked (``lang``: fr, en or es; the active language otherwise): the viewer check (404), the
+    period (this month if the query is wrong) and every section and the monthly series with the
+    export suppression. Used as ``with funder_report_data(request) as data:``; the language stays
+    active inside the block, for rendering."""
     require_viewer(request)
-    period, errors = requested_period(request)
+    period, _errors = requested_period(request)
     language = REPORT_LANGUAGES.get(request.GET.get("lang", ""), translation.get_language())
     with translation.override(language):
         try:
@@ -174,18 +180,50 @@ def funder_report(request):
             series = series_with_bars(selectors.time_series(user=request.user, period=period, for_export=True))
         except ApplicationError as error:
             raise Http404 from error
-        response = render(
+        yield {
+            "period": period,
+            "reports": reports,
+            "series": series,
+            "generated_at": timezone.now(),
+            "language_code": language,
+        }
+
+
+def funder_report_query(data: dict) -> str:
+    """The query string selecting the same period and language (for links between the page and the PDF)."""
+    query = data["period"].query()
+    short = {long: short for short, long in REPORT_LANGUAGES.items()}.get(data["language_code"])
+    if short:
+        query["lang"] = short
+    return urlencode(query)
+
+
+@login_required
+def funder_report(request):
+    """The printable funder report (print it from the browser, or download the PDF), in the
+    language asked (``lang``: fr, en or es), with the same suppression as any export."""
+    with funder_report_data(request) as data:
+        return render(
             request,
             "reports/funder_report.html",
             {
-                "period": period,
-                "reports": reports,
-                "series": series,
-                "generated_at": timezone.now(),
-                "language_code": language,
-                "dashboard_url": reverse("reports:dashboard") + "?" + urlencode(period.query()),
+                **data,
+                "dashboard_url": reverse("reports:dashboard") + "?" + urlencode(data["period"].query()),
+                "pdf_url": reverse("reports:funder-report-pdf") + "?" + funder_report_query(data),
             },
         )
+
+
+@login_required
+def funder_report_pdf(request):
+    """The funder report as a PDF file (``reports.pdf``), from the same figures as the page."""
+    with funder_report_data(request) as data:
+        content = pdf.funder_report_pdf(**data)
+        period = data["period"]
+    fiscal_year = period.kind == PeriodKind.FISCAL_YEAR
+    name = f"fy{period.start:%Y}-{period.end:%Y}" if fiscal_year else f"{period.start:%Y-%m}"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="passerelle-funder-report-{name}.pdf"'
     return response
 
 
