@@ -11,6 +11,7 @@ from tests import factories
 from tests.browser.test_referrals import make_network
 from tests.browser.test_shell import log_in
 from tests.casework import consent_for
+from tests.notifications.world import referral_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,7 +73,7 @@ def test_the_partners_bell_counts_a_referral_sent_by_the_hub(new_page, outside_e
     agent_home.click("#notification-bell")
     agent_home.wait_for_url("**/notifications/")
     item = agent_home.locator(".notification--unread").first
-    assert f"#{referral_id}" in item.inner_text()
+    assert referral_number(referral_id, "fr-ca") in item.inner_text()  # the agent reads French
     item.locator("button.notification__open").click()
     agent_home.wait_for_url(f"**/referrals/{referral_id}/")
     agent_directory.wait_for_function(

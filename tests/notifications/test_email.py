@@ -56,7 +56,7 @@ def test_the_email_is_written_in_the_recipients_language(world, settings, langua
     assert f'<html lang="{language}">' in html
     # The need's label is translated already (locale/), in both parts.
     assert need_label in message.body and need_label in html
-    assert referral_number(referral, language) in message.body
+    assert referral_number(referral.pk, language) in message.body
     assert f"/referrals/{referral.pk}/" in message.body
     # Nothing translated is stored: only codes and names.
     notification = Notification.objects.get(recipient=agent, kind="referral_received")
@@ -178,7 +178,7 @@ def test_a_daily_digest_collects_the_days_notifications_once(world, settings):
     mail.outbox.clear()
     services.outbox_send_due(now=tomorrow)
     [digest] = [message for message in mail.outbox if message.to == [author.email]]
-    number = referral_number(referral, author.preferred_language)
+    number = referral_number(referral.pk, author.preferred_language)
     assert digest.body.count(number) == 2
     assert not Notification.objects.filter(recipient=author, delivery=Delivery.DIGEST, emailed_at__isnull=True)
 

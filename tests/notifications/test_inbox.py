@@ -85,7 +85,7 @@ def test_a_committed_change_pushes_the_count_and_the_text_in_the_readers_languag
     assert message["type"] == "delta" and message["stream"] == "notifications.inbox"
     assert message["data"]["unread_count"] == services.unread_count(agent)
     assert message["data"]["notification"]["kind"] == "referral_received"
-    assert referral_number(referral, "es-419") in message["data"]["notification"]["text"]
+    assert referral_number(referral.pk, "es-419") in message["data"]["notification"]["text"]
     assert "Empleo" in message["data"]["notification"]["text"]  # the need, in Spanish (locale/)
     assert message["data"]["notification"]["url"] == f"/referrals/{referral.pk}/"
 
@@ -108,7 +108,7 @@ def test_with_redis_unreachable_the_write_succeeds_and_the_notification_is_store
     client = Client()
     client.force_login(agent)
     page = client.get(reverse("notifications:inbox"))
-    assert referral_number(referral, agent.preferred_language) in page.content.decode()
+    assert referral_number(referral.pk, agent.preferred_language) in page.content.decode()
 
 
 # --- API ------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_the_bell_inbox_and_preferences_pages(world):
 
     page = client.get(reverse("notifications:inbox"), {"unread": "1", "kind": "referral_received"}).content.decode()
     assert page.count('class="notification notification--unread"') == 1
-    assert referral_number(referral, agent.preferred_language) in page
+    assert referral_number(referral.pk, agent.preferred_language) in page
 
     notification = Notification.objects.get(recipient=agent, kind="referral_received")
     response = client.post(reverse("notifications:open", args=[notification.pk]))
@@ -278,5 +278,5 @@ def test_after_losing_access_the_text_and_link_are_withheld(world, api):
     client = Client()
     client.force_login(agent)
     page = client.get(reverse("notifications:inbox")).content.decode()
-    assert referral_number(referral, agent.preferred_language) not in page
+    assert referral_number(referral.pk, agent.preferred_language) not in page
     assert escape(withheld) in page

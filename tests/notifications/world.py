@@ -20,9 +20,9 @@ ALL_ROLES = tuple(Role)
 _REFERRAL_NUMBER = {"fr-ca": "nº\xa0{number}", "en-ca": "#{number}", "es-419": "n.º {number}"}
 
 
-def referral_number(referral: Referral, language: str) -> str:
-    """The referral's number as a notification written in ``language`` shows it."""
-    return _REFERRAL_NUMBER[language].format(number=referral.pk)
+def referral_number(referral_id: int, language: str) -> str:
+    """A referral's number as a notification written in ``language`` shows it."""
+    return _REFERRAL_NUMBER[language].format(number=referral_id)
 
 
 @dataclass
