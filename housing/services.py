@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +18,9 @@ from housing.availability import overlapping, site_availability
 from housing.choices import AllocationKind, HoldStatus, StayStatus
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.notifications import notify_hold_expired
-from notifications.events import publish_on_commit
+from notifications.events import normalise_key, publish_on_commit
 from notifications.jobs import periodic_job
+from notifications.models import StreamVersion
 from organisations import permissions
 from organisations.audit import audit_record
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
@@ -72,7 +73,7 @@ def _refuse_taken(beds, starts_at, ends_at) -> None:
 
 def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason="", checked=False) -> None:
     """Take ``beds`` for [starts_at, ends_at), all or none (the caller holds their row locks).
-    ``checked``: the caller has already called ``_refuse_taken`` under those locks."""
+    ``checked``: the caller has already checked them under those locks (``_check_beds_free``)."""
     if not checked:
         _refuse_taken(beds, starts_at, ends_at)
     try:
@@ -113,17 +114,56 @@ def _same_people(household: Household | None, person: Person | None) -> Q:
     return same
 
 
-def _check_occupant(actor, organisation, household, person):
-    if (household is None) == (person is None):
-        raise ApplicationError(_("Choose a household or a person."), code="occupant_required")
+def _require_hold_rights(actor, organisation, site, household, person) -> None:
+    """The user works ``organisation``'s cases, may hold beds of ``site`` and may work on the
+    occupant's file, which ``organisation`` owns: else 404. One query for the three rights, the
+    user's groups read once (a hold changes no membership, so the groups read at the start of
+    the request stay true for all of it)."""
     occupant = household or person
-    if actor is not None:
-        permissions.require(actor, Action.CHANGE, occupant)
+    valid_occupant = (household is None) != (person is None)
+    with permissions.group_ids_read_once():
+        checks = [
+            permissions.organisation_with_permission(actor, "work_cases", organisation),
+            permissions.allowed(actor, "hold", site),
+        ]
+        if valid_occupant:
+            checks.append(permissions.allowed(actor, Action.CHANGE, occupant))
+        permissions.require_all(*checks)
+    if not valid_occupant:
+        raise ApplicationError(_("Choose a household or a person."), code="occupant_required")
     if occupant.owner_id != organisation.pk:
         raise NotFoundError()
 
 
-@transaction.atomic
+def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expires_at: datetime) -> None:
+    """Refuse, in one query, what a hold of ``bed_ids`` from ``now`` to ``expires_at`` may not
+    take, in this order: a bed that is not an active bed of ``site`` (400 ``invalid_beds``), these
+    people already holding beds (409 ``already_held``), a bed already allocated in that period
+    (409 ``beds_taken`` with the taken beds and the site's availability version).
+
+    Called twice by ``hold_create``: before any lock, a shortcut that answers most requests under
+    contention at once; then under the beds' locks, where it decides. From ``now`` rather than the
+    hold's own start (a moment later), so nothing overlapping is missed."""
+    if not bed_ids:
+        raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
+    held = Hold.objects.filter(_same_people(household, person), status=HoldStatus.ACTIVE, expires_at__gt=now)
+    taken = BedAllocation.objects.filter(overlapping(now, expires_at), bed=OuterRef("pk"))
+    version = StreamVersion.objects.filter(stream=AVAILABILITY_STREAM, key=normalise_key(site.pk)).values("version")
+    rows = list(
+        Bed.objects.filter(pk__in=bed_ids, site=site, is_active=True)
+        .annotate(taken=Exists(taken), held=Exists(held), version=Subquery(version[:1]))
+        .order_by("pk")
+        .values_list("pk", "taken", "held", "version")
+    )
+    if len(rows) != len(set(bed_ids)):
+        raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
+    if rows[0][2]:
+        raise ConflictError(_("This household already holds beds."), code="already_held")
+    taken_beds = [bed_id for bed_id, is_taken, _held, _version in rows if is_taken]
+    if taken_beds:
+        raise BedsTakenError(extra={"beds": taken_beds, "version": rows[0][3] or 0})
+
+
 def hold_create(
     *,
     actor: User,
@@ -137,23 +177,23 @@ def hold_create(
     in_transit: bool = False,
     expected_arrival_at: datetime | None = None,
 ) -> Hold:
-    """Hold beds (a family's all at once, or none) while the household travels."""
-    if not permissions.has_organisation_permission(actor, "work_cases", organisation):
-        raise NotFoundError()
-    permissions.require(actor, "hold", site)
-    _check_occupant(actor, organisation, household, person)
+    """Hold beds (a family's all at once, or none) while the household travels.
+
+    Under contention most requests are refused: they are answered before any transaction or lock
+    (rights, then the beds read once), and write nothing. The locked check decides the others."""
+    _require_hold_rights(actor, organisation, site, household, person)
     now = timezone.now()
     expires_at = expires_at or now + hold_duration()
     if expires_at <= now:
         raise ApplicationError(_("A hold must end in the future."), code="invalid_expiry")
-    beds = _lock_beds(site, bed_ids)
-    if Hold.objects.filter(_same_people(household, person), status=HoldStatus.ACTIVE, expires_at__gt=now).exists():
-        raise ConflictError(_("This household already holds beds."), code="already_held")
-    # Refuse a taken bed before writing anything: under contention most requests end here. From
-    # ``now`` rather than the hold's own start (a moment later), so nothing overlapping is missed.
-    _refuse_taken(beds, now, expires_at)
-    try:
-        with transaction.atomic():
+    _check_beds_free(site, bed_ids, household, person, now, expires_at)
+    with transaction.atomic():
+        beds = _lock_beds(site, bed_ids)
+        # The shortcut read the beds before their locks: check again now that they are held.
+        _check_beds_free(site, bed_ids, household, person, now, expires_at)
+        try:
+            # No savepoint: a violation (the same people held elsewhere meanwhile) ends the
+            # transaction with this exception, and nothing runs in it after.
             hold = Hold.objects.create(
                 site=site,
                 organisation=organisation,
@@ -165,17 +205,19 @@ def hold_create(
                 in_transit=in_transit,
                 expected_arrival_at=expected_arrival_at,
             )
-    except IntegrityError:
-        raise ConflictError(_("This household already holds beds."), code="already_held") from None
-    _allocate(beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold, checked=True)
-    audit_record(
-        actor=actor,
-        organisation=organisation,
-        action="housing.hold.created",
-        obj=hold,
-        details={"site": site.pk, "beds": [bed.pk for bed in beds]},
-    )
-    publish_availability(site)
+        except IntegrityError:
+            raise ConflictError(_("This household already holds beds."), code="already_held") from None
+        _allocate(
+            beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold, checked=True
+        )
+        audit_record(
+            actor=actor,
+            organisation=organisation,
+            action="housing.hold.created",
+            obj=hold,
+            details={"site": site.pk, "beds": [bed.pk for bed in beds]},
+        )
+        publish_availability(site)
     return hold
 
 

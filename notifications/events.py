@@ -14,8 +14,7 @@ from functools import partial
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from notifications.models import StreamVersion
 
@@ -51,11 +50,23 @@ def current_version(stream: str, key) -> int:
 
 
 def bump_version(stream: str, key: str) -> int:
-    """Add one to the key's version and return it. The row stays locked until the caller's
-    transaction ends, so concurrent publishers on one key commit in version order."""
-    StreamVersion.objects.bulk_create([StreamVersion(stream=stream, key=key, version=0)], ignore_conflicts=True)
-    StreamVersion.objects.filter(stream=stream, key=key).update(version=F("version") + 1)
-    return StreamVersion.objects.filter(stream=stream, key=key).values_list("version", flat=True).get()
+    """Add one to the key's version and return it, in one statement (an upsert: PostgreSQL and
+    SQLite). The row stays locked until the caller's transaction ends, so concurrent publishers
+    on one key commit in version order."""
+    quote = connection.ops.quote_name
+    table = quote(StreamVersion._meta.db_table)
+    stream_column, key_column, version_column = (
+        quote(StreamVersion._meta.get_field(name).column) for name in ("stream", "key", "version")
+    )
+    # Identifiers come from the model, values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({stream_column}, {key_column}, {version_column}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({stream_column}, {key_column}) "
+        f"DO UPDATE SET {version_column} = {table}.{version_column} + 1 RETURNING {version_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stream, key])
+        return cursor.fetchone()[0]
 
 
 def encode(message: dict) -> str:

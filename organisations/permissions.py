@@ -112,8 +112,12 @@ def user_group_ids(user) -> list[int]:
 @contextmanager
 def group_ids_read_once():
     """Within this block each user's group ids are read once, for a read that restricts several
-    querysets (a list mixing sent and received referrals). Only for reads: a write inside the
-    block could change the groups it remembers."""
+    querysets (a list mixing sent and received referrals), or a write that changes no membership
+    (a hold checks three rules). Not around a write that could change the groups it remembers
+    (membership, organisation or role services). Nested blocks share the outer one's memory."""
+    if _GROUP_IDS.get() is not None:
+        yield
+        return
     token = _GROUP_IDS.set({})
     try:
         yield
@@ -258,9 +262,27 @@ def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.Qu
     return queryset.filter(rule.q(user, queryset.model))
 
 
+def allowed(user, action: str, obj: models.Model) -> models.QuerySet:
+    """The saved object ``obj`` if ``user`` may perform ``action`` on it, else nothing (unread)."""
+    return restrict_queryset(type(obj)._default_manager.filter(pk=obj.pk), user, action)
+
+
 def can(user, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may perform ``action`` on the saved object ``obj``."""
-    return restrict_queryset(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+    return allowed(user, action, obj).exists()
+
+
+def require_all(*checks: models.QuerySet) -> None:
+    """Raise ``NotFoundError`` unless each of ``checks`` has a row, asked in one query.
+
+    Each check is one object narrowed to what the user may do (``allowed``,
+    ``organisation_with_permission``): a write that needs several rights checks them together,
+    the user's group ids read once."""
+    if any(check.query.is_empty() for check in checks):
+        raise NotFoundError()
+    first, *others = checks
+    if not first.filter(*(models.Exists(other) for other in others)).exists():
+        raise NotFoundError()
 
 
 def require(user, action: str, obj: models.Model) -> None:
@@ -278,12 +300,17 @@ def has_organisation_permission(user, codename: str, organisation) -> bool:
 
     For checks before an object exists (may this user add members to this organisation?).
     """
+    return organisation_with_permission(user, codename, organisation).exists()
+
+
+def organisation_with_permission(user, codename: str, organisation) -> models.QuerySet:
+    """``organisation`` if one of ``user``'s role groups holds ``codename`` on it, else nothing."""
     from organisations.models import Organisation
 
     if user is None or not user.is_authenticated or not user.is_active:
-        return False
+        return Organisation.objects.none()
     rule = ObjectPermission(codename)
-    return Organisation.objects.filter(rule.q(user, Organisation), pk=organisation.pk).exists()
+    return Organisation.objects.filter(rule.q(user, Organisation), pk=organisation.pk)
 
 
 # --- Role groups ----------------------------------------------------------------------------------------

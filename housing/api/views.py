@@ -60,7 +60,7 @@ from organisations.api.base import RestrictedViewSetMixin
 from organisations.api.idempotency import idempotent
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
-from organisations.permissions import Action, ObjectPermission, RestrictedObjectPermission
+from organisations.permissions import Action, ObjectPermission, RestrictedObjectPermission, group_ids_read_once
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -256,7 +256,14 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
     @idempotent
     def create(self, request, *args, **kwargs):
         """Hold beds of one site, all of them or none: a bed taken meanwhile is a 409 with the
-        taken beds and the site's current availability version."""
+        taken beds and the site's current availability version.
+
+        The user's group ids are read once for the whole request (the referral field, then the
+        service's three rights): holding beds changes no membership, so they stay true."""
+        with group_ids_read_once():
+            return self._create(request)
+
+    def _create(self, request):
         serializer = HoldCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

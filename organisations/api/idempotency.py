@@ -50,12 +50,13 @@ def idempotent(view_method):
                     user=request.user, key=key, scope=scope, request_hash=request_hash
                 )
                 response = view_method(self, request, *args, **kwargs)
-                record.status_code = response.status_code
-                record.response_body = json.loads(json.dumps(response.data, default=str))
-                record.save(update_fields=["status_code", "response_body"])
                 if response.status_code >= 400:
                     # A refused request changed nothing; its key may be used again.
                     transaction.set_rollback(True)
+                    return response
+                record.status_code = response.status_code
+                record.response_body = json.loads(json.dumps(response.data, default=str))
+                record.save(update_fields=["status_code", "response_body"])
                 return response
         except IntegrityError:
             stored = IdempotencyRecord.objects.get(user=request.user, key=key)
