@@ -33,11 +33,8 @@ import argparse
 import collections
 import http.client
 import json
-import math
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,48 +46,25 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.support import (  # noqa: E402
+    database_urls,
+    ensure_database,
+    free_port,
+    gunicorn_env,
+    gunicorn_executable,
+    log,
+    percentile,
+    stop_gunicorn,
+    wait_for_healthz,
+)
+
 BENCH_DATABASE = "passerelle_bench_holds"
-PROTECTED_DATABASES = {"passerelle", "postgres", "template0", "template1"}
 SITE_BEDS = 50
 CASES = [("1 bed", 1), ("last 5 beds", 5), ("50 beds", 50)]
 REQUEST_TIMEOUT = 30  # seconds: a request not answered by then counts as failed
-STARTED = time.monotonic()
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else float("nan")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- Database --------------------------------------------------------------------------------------
-
-
-def database_urls() -> tuple[str, str]:
-    """(the bench database URL, the maintenance database URL), on DATABASE_URL's server."""
-    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/passerelle"
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme!r}.")
-    if parts.hostname not in ("127.0.0.1", "localhost"):
-        sys.exit("This benchmark runs against a local PostgreSQL only (127.0.0.1).")
-    name = os.environ.get("BENCH_DATABASE", BENCH_DATABASE)
-    if name in PROTECTED_DATABASES or name.startswith(("test", "template")):
-        sys.exit(f"Refusing to use database {name!r}.")
-    return (
-        urllib.parse.urlunsplit(parts._replace(path=f"/{name}")),
-        urllib.parse.urlunsplit(parts._replace(path="/postgres")),
-    )
 
 
 def django_setup(database_url: str) -> None:
@@ -105,20 +79,6 @@ def django_setup(database_url: str) -> None:
     import django
 
     django.setup()
-
-
-def ensure_database(database_url: str, maintenance_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            log(f"creating database {name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(clients: int) -> dict:
@@ -206,17 +166,9 @@ def active_holds(world: dict) -> int:
 
 
 def start_gunicorn(database_url: str, port: int, args) -> subprocess.Popen:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WORKER_IN_PROCESS": "false",
-    }
+    env = gunicorn_env(database_url)
     command = [
-        gunicorn,
+        gunicorn_executable(),
         "config.wsgi:application",
         "--workers",
         str(args.workers),
@@ -237,32 +189,7 @@ def start_gunicorn(database_url: str, port: int, args) -> subprocess.Popen:
         process = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, start_new_session=True, stdout=log_file, stderr=subprocess.STDOUT
         )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited with {process.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process
-        except OSError:
-            pass
-        time.sleep(0.25)
-    stop_gunicorn(process)
-    sys.exit("gunicorn did not answer /healthz within 60 s")
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # gunicorn's graceful stop of its own workers
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-    log("gunicorn stopped")
+    return wait_for_healthz(process, port)
 
 
 # --- One round ---------------------------------------------------------------------------------------
@@ -351,7 +278,7 @@ def run_case(port: int, world: dict, name: str, free: int, rounds: int) -> dict:
 
 
 def main(args) -> None:
-    database_url, maintenance_url = database_urls()
+    database_url, maintenance_url = database_urls(BENCH_DATABASE)
     redis_url = os.environ.get("REDIS_URL", "")
     if redis_url and urllib.parse.urlsplit(redis_url).hostname not in ("127.0.0.1", "localhost"):
         sys.exit("This benchmark runs against 127.0.0.1 only.")

@@ -21,50 +21,24 @@ Figures are from one run on a shared machine; the load average is printed with t
 """
 
 import argparse
-import math
 import os
-import socket
 import statistics
 import sys
 import threading
 import time
-import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.support import database_urls, ensure_database, free_port, log, percentile  # noqa: E402
+
 BENCH_DATABASE = "passerelle_bench_notifications"
-PROTECTED_DATABASES = {"passerelle", "postgres", "template0", "template1"}
-STARTED = time.monotonic()
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else float("nan")
 
 
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
-def database_urls() -> tuple[str, str]:
-    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/passerelle"
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme!r}.")
-    name = os.environ.get("BENCH_DATABASE", BENCH_DATABASE)
-    if name in PROTECTED_DATABASES or name.startswith(("test", "template")):
-        sys.exit(f"Refusing to use database {name!r}.")
-    return (
-        urllib.parse.urlunsplit(parts._replace(path=f"/{name}")),
-        urllib.parse.urlunsplit(parts._replace(path="/postgres")),
-    )
 
 
 def django_setup(database_url: str) -> None:
@@ -78,20 +52,6 @@ def django_setup(database_url: str) -> None:
     import django
 
     django.setup()
-
-
-def ensure_database(database_url: str, maintenance_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            log(f"creating database {name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed():
@@ -164,12 +124,6 @@ def bench_referral_send(world, count: int) -> None:
         summary = f"median {medians[variant]:.1f} ms, p95 {percentile(values, 0.95):.1f} ms"
         log(f"referral send {variant} notifications: {summary}")
     log(f"referral send: ratio with/without {medians['with'] / medians['without']:.2f} (5 recipients)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Sink:
@@ -296,7 +250,7 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=1000)
     parser.add_argument("--reminders", type=int, default=2000)
     options = parser.parse_args()
-    database_url, maintenance_url = database_urls()
+    database_url, maintenance_url = database_urls(BENCH_DATABASE, local_only=False)
     django_setup(database_url)
     ensure_database(database_url, maintenance_url)
     world = seed()

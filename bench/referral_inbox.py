@@ -31,9 +31,6 @@ import argparse
 import http.client
 import json
 import os
-import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,11 +40,23 @@ import urllib.parse
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 from psycopg.types.json import Jsonb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.support import (  # noqa: E402
+    database_create,
+    database_exists,
+    database_settings,
+    django_setup_in_process,
+    free_port,
+    gunicorn_env,
+    gunicorn_executable,
+    log,
+    stop_gunicorn,
+    wait_for_healthz,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench"
 SEED_VERSION = 1
@@ -80,47 +89,8 @@ STATUS_MIX = [
 RECIPIENT_ROLES = ("admin", "coordinator", "worker")
 URL = "/api/v1/referrals/?box=received&status=sent&page_size={page_size}"
 
-PROTECTED_DATABASES = {"passerelle", "postgres", "template0", "template1"}
-
-
-STARTED = time.monotonic()
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
-
 
 # --- Database --------------------------------------------------------------------------------------
-
-
-def database_settings() -> tuple[str, str, str]:
-    """(bench database URL, its name, the maintenance database URL on the same server)."""
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme!r}.")
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("This benchmark runs against a local PostgreSQL only (127.0.0.1).")
-    name = parts.path.lstrip("/")
-    if not name or name in PROTECTED_DATABASES or name.startswith(("test", "template")):
-        sys.exit(f"Refusing to use database {name!r}: give the benchmark its own, e.g. passerelle_bench.")
-    maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    return url, name, maintenance
-
-
-def database_exists(maintenance_url: str, name: str) -> bool:
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
-def database_create(maintenance_url: str, name: str, *, drop_first: bool) -> None:
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        ident = sql.Identifier(name)
-        if drop_first:
-            log(f"dropping database {name}")
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
-        log(f"creating database {name}")
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
 
 
 def seed_info(url: str) -> dict | None:
@@ -130,20 +100,6 @@ def seed_info(url: str) -> dict | None:
             return None
         row = conn.execute("SELECT info FROM bench_referral_inbox_seed WHERE version = %s", [SEED_VERSION]).fetchone()
         return row[0] if row else None
-
-
-def django_setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # The in-process test client speaks as "testserver".
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
-    # EXPLAIN ANALYZE of a slow plan must not be cut short by the request timeout.
-    os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "120000")
-    import django
-
-    django.setup()
 
 
 # --- Seeding -------------------------------------------------------------------------------------
@@ -413,12 +369,13 @@ def seed(url: str) -> dict:
 
 
 def prepare_database(reseed: bool) -> tuple[str, dict]:
-    url, name, maintenance = database_settings()
+    url, name, maintenance = database_settings(DEFAULT_DATABASE_URL)
     exists = database_exists(maintenance, name)
     info = seed_info(url) if exists and not reseed else None
     if info is None:
         database_create(maintenance, name, drop_first=exists)
-    django_setup(url)
+    # EXPLAIN ANALYZE of a slow plan must not be cut short by the request timeout.
+    django_setup_in_process(url, statement_timeout_ms="120000")
     from django.core.management import call_command
 
     # Also on a reused database: the schema follows the code (new apps, new indexes).
@@ -437,24 +394,10 @@ def prepare_database(reseed: bool) -> tuple[str, dict]:
 # --- HTTP server -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WORKER_IN_PROCESS": "false",
-    }
+    env = gunicorn_env(url)
     command = [
-        gunicorn,
+        gunicorn_executable(),
         "config.wsgi:application",
         "--workers",
         str(workers),
@@ -471,32 +414,7 @@ def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads
         command += ["--threads", str(threads)]
     log(f"starting {' '.join(command[1:])}")
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited with {process.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process
-        except OSError:
-            pass
-        time.sleep(0.25)
-    stop_gunicorn(process)
-    sys.exit("gunicorn did not answer /healthz within 60 s")
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # gunicorn's graceful stop of its own workers
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-    log("gunicorn stopped")
+    return wait_for_healthz(process, port)
 
 
 # --- Load ----------------------------------------------------------------------------------------------

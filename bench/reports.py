@@ -28,7 +28,6 @@ import re
 import statistics
 import sys
 import time
-import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,8 +37,15 @@ from psycopg import sql
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.support import (  # noqa: E402
+    database_create,
+    database_exists,
+    database_settings,
+    django_setup_in_process,
+    log,
+)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench_reports"
-PROTECTED_DATABASES = {"passerelle", "postgres", "template0", "template1"}
 SEED_VERSION = 1
 
 PEOPLE = 100_000
@@ -53,41 +59,6 @@ HOLDS = 10_000
 UNMET = 5_000
 DAYS = 730
 
-STARTED = time.monotonic()
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
-
-
-def database_settings() -> tuple[str, str, str]:
-    """(bench database URL, its name, the maintenance database URL on the same server)."""
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme!r}.")
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("This benchmark runs against a local PostgreSQL only (127.0.0.1).")
-    name = parts.path.lstrip("/")
-    if not name or name in PROTECTED_DATABASES or name.startswith(("test", "template")):
-        sys.exit(f"Refusing to use database {name!r}: give the benchmark its own, e.g. passerelle_bench_reports.")
-    return url, name, urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-
-
-def database_exists(maintenance_url: str, name: str) -> bool:
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
-def database_create(maintenance_url: str, name: str, *, drop_first: bool) -> None:
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        ident = sql.Identifier(name)
-        if drop_first:
-            log(f"dropping database {name}")
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
-        log(f"creating database {name}")
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
-
 
 def seeded(url: str) -> bool:
     with psycopg.connect(url, autocommit=True) as conn:
@@ -96,19 +67,6 @@ def seeded(url: str) -> bool:
         return (
             conn.execute("SELECT 1 FROM bench_reports_seed WHERE version = %s", [SEED_VERSION]).fetchone() is not None
         )
-
-
-def django_setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
-    # The full rebuild counts whole fiscal years in single statements.
-    os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "300000")
-    import django
-
-    django.setup()
 
 
 def seed_organisations() -> dict:
@@ -419,12 +377,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="requests per preset endpoint")
     parser.add_argument("--custom-repeat", type=int, default=8, help="requests per custom-range section")
     args = parser.parse_args()
-    url, name, maintenance = database_settings()
+    url, name, maintenance = database_settings(DEFAULT_DATABASE_URL)
     print(f"load average at start: {os.getloadavg()}")
     fresh = args.reseed or not database_exists(maintenance, name)
     if fresh:
         database_create(maintenance, name, drop_first=args.reseed)
-    django_setup(url)
+    # The full rebuild counts whole fiscal years in single statements.
+    django_setup_in_process(url, statement_timeout_ms="300000")
     from django.core.management import call_command
 
     from organisations.models import User

@@ -56,7 +56,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -70,8 +69,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.support import database_urls, ensure_database, free_port, log  # noqa: E402
+
 BENCH_DATABASE = "passerelle_bench_ws"
-PROTECTED_DATABASES = {"passerelle", "postgres", "template0", "template1"}
 LAYERS = {
     "core": "channels_redis.core.RedisChannelLayer",
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -81,17 +81,6 @@ RAW_CHANNEL = "bench.ws_fanout.raw"
 BEDS_PER_ROOM = (5, 5, 5, 5)  # one site of 20 beds, the size of the demo sites
 REFUSALS = collections.Counter()  # why handshakes failed, printed with the figures
 BOARD_LIFETIME = 1800  # seconds: every board stops by then, whatever happens
-STARTED = time.monotonic()
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -101,23 +90,6 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 # --- Database and settings ------------------------------------------------------------------------
-
-
-def database_urls() -> tuple[str, str]:
-    """(the bench database URL, the maintenance database URL), on DATABASE_URL's server."""
-    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/passerelle"
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme!r}.")
-    if parts.hostname not in ("127.0.0.1", "localhost"):
-        sys.exit("This benchmark runs against a local PostgreSQL only (127.0.0.1).")
-    name = os.environ.get("BENCH_DATABASE", BENCH_DATABASE)
-    if name in PROTECTED_DATABASES or name.startswith(("test", "template")):
-        sys.exit(f"Refusing to use database {name!r}.")
-    return (
-        urllib.parse.urlunsplit(parts._replace(path=f"/{name}")),
-        urllib.parse.urlunsplit(parts._replace(path="/postgres")),
-    )
 
 
 def configure(database_url: str, redis_url: str, layer: str) -> None:
@@ -141,20 +113,6 @@ def configure(database_url: str, redis_url: str, layer: str) -> None:
     django.setup()
     # The delta lost while Redis is down is logged with its traceback; one line of ours says it.
     logging.getLogger("notifications.events").setLevel(logging.CRITICAL)
-
-
-def ensure_database(database_url: str, maintenance_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            log(f"creating database {name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(clients: int) -> dict:
@@ -738,7 +696,7 @@ async def restart_redis(args, layer, redis: PrivateRedis, world, boards, hold_id
 
 
 async def main(args) -> None:
-    database_url, maintenance_url = database_urls()
+    database_url, maintenance_url = database_urls(BENCH_DATABASE)
     shared_redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     if urllib.parse.urlsplit(shared_redis).hostname not in ("127.0.0.1", "localhost"):
         sys.exit("This benchmark runs against 127.0.0.1 only.")
