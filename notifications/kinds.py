@@ -52,3 +52,12 @@ def get_kind(code: str) -> NotificationKind | None:
 
 def registered_kinds() -> list[NotificationKind]:
     return list(_KINDS.values())
+
+
+def choice_label(choices, code) -> str:
+    """The translated label of a code stored in a notification's params, or the code itself if it
+    is no longer one of ``choices`` (a notification outlives a renamed choice)."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code or ""

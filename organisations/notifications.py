@@ -8,20 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notifications.kinds import NotificationKind, register_kind
+from notifications.kinds import NotificationKind, choice_label, register_kind
 from notifications.services import notify
 from organisations.choices import Role
 from organisations.models import Membership, User
 
 MEMBERSHIP_GRANTED = "membership_granted"
 MEMBERSHIP_ENDED = "membership_ended"
-
-
-def _role(params) -> str:
-    try:
-        return str(Role(params["role"]).label)
-    except ValueError:
-        return params["role"]
 
 
 def _profile_url(notification) -> str:
@@ -35,7 +28,7 @@ register_kind(
         model=Membership,
         text=lambda p: (
             _("You now have the role “%(role)s” at %(organisation)s.")
-            % {"role": _role(p), "organisation": p["organisation"]}
+            % {"role": choice_label(Role, p["role"]), "organisation": p["organisation"]}
         ),
         url=_profile_url,
     )
@@ -47,7 +40,7 @@ register_kind(
         model=Membership,
         text=lambda p: (
             _("Your role “%(role)s” at %(organisation)s has ended.")
-            % {"role": _role(p), "organisation": p["organisation"]}
+            % {"role": choice_label(Role, p["role"]), "organisation": p["organisation"]}
         ),
         url=_profile_url,
     )

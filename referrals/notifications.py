@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from notifications.jobs import for_each_row_locked, periodic_job
-from notifications.kinds import NotificationKind, register_kind
+from notifications.kinds import NotificationKind, choice_label, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
 from organisations.choices import NeedCategory, Role
@@ -41,14 +41,6 @@ DEADLINE_PASSED = "referral_deadline_passed"
 ESCALATED = "referral_escalated"
 
 
-def _label(choices, code) -> str:
-    """The translated label of a stored code, or the code itself if it is no longer a choice."""
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return code or ""
-
-
 def _referral_url(notification) -> str:
     return reverse("referrals:detail", args=[notification.object_id])
 
@@ -60,8 +52,8 @@ def _kind(code, label, sentence, default=Delivery.IN_APP, locked=False) -> None:
     def text(params) -> str:
         return _(sentence) % {
             **params,
-            "need": _label(NeedCategory, params.get("need")),
-            "reason": _label(DeclineReason, params.get("reason")),
+            "need": choice_label(NeedCategory, params.get("need")),
+            "reason": choice_label(DeclineReason, params.get("reason")),
             "author": params.get("author", ""),
         }
 
