@@ -11,6 +11,8 @@ computed by the same SQL as an ad-hoc range (``reports.compute``).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reports.suppression import SHOWN
+
 
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Month")
@@ -47,7 +49,7 @@ class RollupFigure(models.Model):
     count = models.BigIntegerField()
     status = models.CharField(
         max_length=8,
-        default="shown",
+        default=SHOWN,
         help_text="For viewers outside the hub: shown, small (1–4, shown as <5) or hidden (x), decided with "
         "the whole fiscal year when the figures are stored (reports.suppression).",
     )
