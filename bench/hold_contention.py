@@ -22,7 +22,9 @@
    clients when there are fewer than n), every other answer a 409 with a reason (``code``), no
    5xx and no timeout.
 4. Prints p50/p99 latency per case (all answers, then 201 and 409 apart). Targets: p99 <= 250 ms
-   with contention on one bed, <= 100 ms spread over 50 beds.
+   with contention on one bed, <= 100 ms spread over 50 beds. Then the CPU per request of the
+   races (gunicorn, the PostgreSQL backends of the bench database, the client threads): the
+   figure to compare runs by on a shared machine, where latency follows the neighbours' load.
 5. Stops gunicorn.
 
 Figures are from one run: on 2 shared cores the 64 client threads, the gunicorn workers and
@@ -47,6 +49,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.support import (  # noqa: E402
+    backend_pids,
+    cpu_snapshot,
     database_urls,
     ensure_database,
     free_port,
@@ -54,6 +58,7 @@ from bench.support import (  # noqa: E402
     gunicorn_executable,
     log,
     percentile,
+    print_cpu,
     stop_gunicorn,
     wait_for_healthz,
 )
@@ -233,13 +238,20 @@ def race(port: int, world: dict, site: int, free_beds: list[int]) -> list[dict]:
     return answers
 
 
-def run_case(port: int, world: dict, name: str, free: int, rounds: int) -> dict:
+def run_case(server: dict, world: dict, name: str, free: int, rounds: int) -> dict:
+    """``rounds`` races for ``free`` beds; the CPU of the races alone (gunicorn, PostgreSQL, the
+    client threads) is summed, not that of the resets between them."""
     latencies = {"all": [], "201": [], "409": []}
     problems = []
     codes = collections.Counter()
+    cpu_used = collections.Counter()
     for number in range(1, rounds + 1):
         free_beds = reset(world, free)
-        answers = race(port, world, world["site"], free_beds)
+        backends = backend_pids(server["database_url"])
+        before = cpu_snapshot(server["pid"], backends)
+        answers = race(server["port"], world, world["site"], free_beds)
+        after = cpu_snapshot(server["pid"], backends)
+        cpu_used.update({key: after[key] - before[key] for key in after})
         statuses = collections.Counter(answer["status"] for answer in answers)
         holds = active_holds(world)
         for answer in answers:
@@ -265,6 +277,8 @@ def run_case(port: int, world: dict, name: str, free: int, rounds: int) -> dict:
         "rounds": rounds,
         "problems": problems,
         "codes": dict(codes),
+        "cpu": dict(cpu_used),
+        "requests": rounds * len(world["clients"]),
     }
     for kind, values in latencies.items():
         summary[kind] = (percentile(values, 0.5), percentile(values, 0.99), len(values))
@@ -291,7 +305,8 @@ def main(args) -> None:
     try:
         # Warm-up: every worker imports and connects before the first measured round.
         race(port, world, world["site"], reset(world, SITE_BEDS))
-        results = [run_case(port, world, name, free, args.rounds) for name, free in CASES if free in args.cases]
+        server = {"port": port, "pid": process.pid, "database_url": database_url}
+        results = [run_case(server, world, name, free, args.rounds) for name, free in CASES if free in args.cases]
     finally:
         stop_gunicorn(process)
         reset(world, SITE_BEDS)
@@ -311,6 +326,9 @@ def main(args) -> None:
         )
         for problem in r["problems"]:
             print(f"  {problem}")
+    for r in results:
+        print(f"{r['case']}:")
+        print_cpu(r["cpu"], r["requests"])
     if any(r["problems"] for r in results):
         sys.exit(1)
 

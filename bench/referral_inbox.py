@@ -46,6 +46,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.support import (  # noqa: E402
+    backend_pids,
+    cpu_snapshot,
     database_create,
     database_exists,
     database_settings,
@@ -54,6 +56,7 @@ from bench.support import (  # noqa: E402
     gunicorn_env,
     gunicorn_executable,
     log,
+    print_cpu,
     stop_gunicorn,
     wait_for_healthz,
 )
@@ -444,40 +447,6 @@ def relative(url: str) -> str:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def _proc_cpu_seconds(pid: int) -> tuple[int, float] | None:
-    """(parent pid, user + system CPU seconds) of a process, from /proc."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            text = stat.read()
-    except OSError:
-        return None
-    fields = text[text.rfind(")") + 2 :].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_snapshot(gunicorn_pid: int, backend_pids: list[int]) -> dict:
-    """CPU seconds used so far by gunicorn (master and workers), the PostgreSQL backends serving
-    the bench database, and this process (the load generator)."""
-    gunicorn = 0.0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            found = _proc_cpu_seconds(int(entry))
-            if found and (int(entry) == gunicorn_pid or found[0] == gunicorn_pid):
-                gunicorn += found[1]
-    postgres = sum(found[1] for pid in backend_pids if (found := _proc_cpu_seconds(pid)))
-    return {"gunicorn": gunicorn, "postgres": postgres, "load generator": time.process_time()}
-
-
-def backend_pids(url: str) -> list[int]:
-    """The PostgreSQL backends connected to the bench database (gunicorn's persistent ones)."""
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
-        ).fetchall()
-    return [row[0] for row in rows]
-
-
 def run_load(
     port: int,
     token: str,
@@ -565,19 +534,6 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 def load_average() -> str:
     one, five, _fifteen = os.getloadavg()
     return f"load average {one:.1f} (1 min) {five:.1f} (5 min) on {os.cpu_count()} CPUs"
-
-
-def print_cpu(cpu_used: dict | None, requests: int) -> None:
-    """Where the CPU went, per request: robust to other work on a shared machine, unlike latency."""
-    if not cpu_used or not requests:
-        return
-    per_request = {key: seconds * 1000 / requests for key, seconds in cpu_used.items()}
-    total = sum(per_request.values())
-    parts = "  ".join(f"{key} {value:.1f}" for key, value in per_request.items())
-    print(
-        f"  CPU per request (ms): {parts}  total {total:.1f} -> at most ~{os.cpu_count() * 1000 / total:.0f} req/s"
-        f" if {os.cpu_count()} CPUs did nothing else"
-    )
 
 
 def print_load(latencies, by_page, errors, duration: float, clients: str) -> dict:

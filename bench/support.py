@@ -191,3 +191,56 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
             process.kill()
             process.wait(timeout=10)
     log("gunicorn stopped")
+
+
+# --- CPU per request --------------------------------------------------------------------------------
+
+
+def process_cpu_seconds(pid: int) -> tuple[int, float] | None:
+    """(parent pid, user + system CPU seconds) of a process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    fields = text[text.rfind(")") + 2 :].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(gunicorn_pid: int, backend_pids: list[int]) -> dict:
+    """CPU seconds used so far by gunicorn (master and workers), the PostgreSQL backends serving
+    the bench database, and this process (the load generator). Compare two snapshots: CPU per
+    request is robust to other work on a shared machine, unlike latency."""
+    gunicorn = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            found = process_cpu_seconds(int(entry))
+            if found and (int(entry) == gunicorn_pid or found[0] == gunicorn_pid):
+                gunicorn += found[1]
+    postgres = sum(found[1] for pid in backend_pids if (found := process_cpu_seconds(pid)))
+    return {"gunicorn": gunicorn, "postgres": postgres, "load generator": time.process_time()}
+
+
+def backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends connected to the bench database (gunicorn's persistent ones)."""
+    import psycopg
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def print_cpu(cpu_used: dict | None, requests: int) -> None:
+    """Where the CPU went, per request: robust to other work on a shared machine, unlike latency."""
+    if not cpu_used or not requests:
+        return
+    per_request = {key: seconds * 1000 / requests for key, seconds in cpu_used.items()}
+    total = sum(per_request.values())
+    parts = "  ".join(f"{key} {value:.1f}" for key, value in per_request.items())
+    print(
+        f"  CPU per request (ms): {parts}  total {total:.1f} -> at most ~{os.cpu_count() * 1000 / total:.0f} req/s"
+        f" if {os.cpu_count()} CPUs did nothing else"
+    )

@@ -7,6 +7,7 @@ After commit the site's availability is published to every open board.
 """
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,15 +45,15 @@ def hold_duration() -> timedelta:
 
 
 def publish_availability(site: Site) -> int:
-    """Bump the site's availability version and send the new state to the boards after commit.
+    """Bump the site's availability version now and send the site's state to the boards after
+    the commit.
 
-    The site's row is locked first (``FOR NO KEY UPDATE``, which new holds' and stays' foreign
-    keys do not wait for), then the availability read: so the state sent as version n holds every
-    change committed as an earlier version. Read before the lock, two holds on one site could
-    each send a state without the other's bed, and the later version would show a taken bed free.
-    """
-    list(Site.objects.select_for_update(no_key=True).filter(pk=site.pk).values_list("pk"))
-    return publish_on_commit(AVAILABILITY_STREAM, site.pk, site_availability(site))
+    The state is read after the commit (``publish_on_commit`` with a function): the version's row
+    stays locked from the bump to the commit, so the state sent as version n holds every change
+    committed as an earlier version. Read inside the transaction, it needed the site's row locked
+    first, and fifty holds on one site then waited in turn for each other's read (7 ms each,
+    docs/benchmarks.md, "Hold contention")."""
+    return publish_on_commit(AVAILABILITY_STREAM, site.pk, partial(site_availability, site))
 
 
 def _lock_beds(site: Site, bed_ids) -> list[Bed]:
@@ -117,11 +118,11 @@ def _same_people(household: Household | None, person: Person | None) -> Q:
 def _require_hold_rights(actor, organisation, site, household, person) -> None:
     """The user works ``organisation``'s cases, may hold beds of ``site`` and may work on the
     occupant's file, which ``organisation`` owns: else 404. One query for the three rights, the
-    user's groups read once (a hold changes no membership, so the groups read at the start of
-    the request stay true for all of it)."""
+    grants of the user's groups on organisations read once before it (a hold changes no
+    membership or role, so what is read at the start of the request stays true for all of it)."""
     occupant = household or person
     valid_occupant = (household is None) != (person is None)
-    with permissions.group_ids_read_once():
+    with permissions.rights_read_once():
         checks = [
             permissions.organisation_with_permission(actor, "work_cases", organisation),
             permissions.allowed(actor, "hold", site),

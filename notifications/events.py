@@ -77,17 +77,39 @@ def encode(message: dict) -> str:
 def publish_on_commit(stream: str, key, data) -> int:
     """Publish ``data`` as the next delta of ``stream``/``key`` once the transaction commits.
 
-    Call it inside the service's transaction; ``data`` is built with the REST serializer of the
-    object. Returns the new version.
+    Call it inside the service's transaction. ``data`` is built with the REST serializer of the
+    object, or is a function that builds it once the transaction has committed: the key's
+    version stays locked from here to the commit, so by then every earlier version has committed
+    too, and a state read then holds all of them (and perhaps a later change, which the next
+    version's delta repeats). A state that takes long to read is read there, not while other
+    writers of the key wait for its lock. Returns the new version.
     """
     key = normalise_key(key)
     version = bump_version(stream, key)
+    if callable(data):
+        transaction.on_commit(partial(_build_and_send_delta, stream, key, version, data))
+    else:
+        event = _delta_event(stream, key, version, data)
+        transaction.on_commit(partial(send_to_group, stream_group(stream, key), event))
+    return version
+
+
+def _delta_event(stream: str, key: str, version: int, data) -> dict:
     text = encode(
         {"type": "delta", "stream": stream, "key": key, "version": version, "prev_version": version - 1, "data": data}
     )
-    event = {"type": "stream.delta", "stream": stream, "key": key, "version": version, "text": text}
-    transaction.on_commit(partial(send_to_group, stream_group(stream, key), event))
-    return version
+    return {"type": "stream.delta", "stream": stream, "key": key, "version": version, "text": text}
+
+
+def _build_and_send_delta(stream: str, key: str, version: int, build) -> None:
+    """Read the delta's data after the commit and send it. Never raises, like ``send_to_group``:
+    if the read fails, the boards catch up through the version in the next heartbeat."""
+    try:
+        data = build()
+    except Exception:
+        logger.exception("Live event %s/%s v%s could not be read; clients will resynchronise.", stream, key, version)
+        return
+    send_to_group(stream_group(stream, key), _delta_event(stream, key, version, data))
 
 
 def publish_access_changed_on_commit(user_ids) -> None:

@@ -23,7 +23,9 @@ Why the SQL looks the way it does
     That subquery names the user's group ids and the permission id as plain numbers, read
     beforehand, rather than joining the user-group and permission tables: PostgreSQL cannot
     estimate such joins (it expected 70 grants where a partner had 19,796) and then picks plans
-    that read the whole referral table (docs/benchmarks.md, "Referral inbox").
+    that read the whole referral table (docs/benchmarks.md, "Referral inbox"). Inside
+    ``rights_read_once()`` a rule on organisations goes further and names the organisations
+    themselves (``provider_id IN (3)``), read once from the user's few grants on organisations.
 """
 
 from contextlib import contextmanager
@@ -88,41 +90,76 @@ class Rule:
 NOTHING = Q(pk__in=[])
 
 
-# Group ids read once inside ``group_ids_read_once()``: user id → group ids.
-_GROUP_IDS: ContextVar[dict[int, list[int]] | None] = ContextVar("group_ids", default=None)
+@dataclass
+class _RightsRead:
+    """What was read of one user's rights inside ``rights_read_once()``."""
+
+    group_ids: list[int] | None = None
+    # permission id → ids of the organisations where one of the user's groups holds it
+    organisation_grants: dict[int, list[int]] | None = None
+
+
+# Inside ``rights_read_once()``: user id → what was read of that user's rights.
+_RIGHTS_READ: ContextVar[dict[int, _RightsRead] | None] = ContextVar("rights_read", default=None)
+
+
+def _remembered(user) -> _RightsRead | None:
+    remembered = _RIGHTS_READ.get()
+    if remembered is None:
+        return None
+    return remembered.setdefault(user.pk, _RightsRead())
 
 
 def user_group_ids(user) -> list[int]:
-    """The ids of ``user``'s groups: one small query, or none inside ``group_ids_read_once()``.
+    """The ids of ``user``'s groups: one small query, or none inside ``rights_read_once()``.
 
     Not cached on the user object: a websocket consumer keeps one user object for the life of
     its connection and re-checks access when a membership ends, and that check must see the
     group the membership service just removed.
     """
-    remembered = _GROUP_IDS.get()
-    if remembered is not None and user.pk in remembered:
-        return remembered[user.pk]
+    remembered = _remembered(user)
+    if remembered is not None and remembered.group_ids is not None:
+        return remembered.group_ids
     memberships = get_user_model().groups.through.objects.filter(user_id=user.pk)
     group_ids = list(memberships.values_list("group_id", flat=True))
     if remembered is not None:
-        remembered[user.pk] = group_ids
+        remembered.group_ids = group_ids
     return group_ids
 
 
+def _organisation_grants(user, remembered: _RightsRead) -> dict[int, list[int]]:
+    """Permission id → organisation ids, for every grant on an organisation to ``user``'s groups
+    (a handful of rows: a few roles in a few organisations), read once per block."""
+    if remembered.organisation_grants is None:
+        from organisations.models import OrganisationGroupObjectPermission
+
+        grants: dict[int, list[int]] = {}
+        # Through the user-group table rather than the group ids: a write checking only
+        # organisation rights (a hold) then needs no query for the group ids.
+        rows = OrganisationGroupObjectPermission.objects.filter(group__user=user.pk)
+        for permission, organisation in rows.values_list("permission_id", "content_object_id"):
+            grants.setdefault(permission, []).append(organisation)
+        remembered.organisation_grants = grants
+    return remembered.organisation_grants
+
+
 @contextmanager
-def group_ids_read_once():
-    """Within this block each user's group ids are read once, for a read that restricts several
-    querysets (a list mixing sent and received referrals), or a write that changes no membership
-    (a hold checks three rules). Not around a write that could change the groups it remembers
-    (membership, organisation or role services). Nested blocks share the outer one's memory."""
-    if _GROUP_IDS.get() is not None:
+def rights_read_once():
+    """Within this block each user's group ids, and the grants their groups hold on
+    organisations, are read once; rules then name those organisations as plain ids instead of
+    a subquery, which is cheaper to build, compile and plan (docs/benchmarks.md, "Hold
+    contention"). For a read that restricts several querysets (a list mixing sent and received
+    referrals), or a write that changes no membership or role (a hold checks three rules). Not
+    around a write that could change what it remembers (membership, organisation or role
+    services). Nested blocks share the outer one's memory."""
+    if _RIGHTS_READ.get() is not None:
         yield
         return
-    token = _GROUP_IDS.set({})
+    token = _RIGHTS_READ.set({})
     try:
         yield
     finally:
-        _GROUP_IDS.reset(token)
+        _RIGHTS_READ.reset(token)
 
 
 # (app label, model, codename) → permission id. Permission rows only change with migrations, so
@@ -182,13 +219,18 @@ class ObjectPermission(Rule):
         if permission_table is get_group_obj_perms_model(None):
             raise ImproperlyConfigured(f"{target.__name__} needs a direct group object permission table.")
         permission = permission_id(target, self.codename)
+        lookup = f"{self.path}__in" if self.path else "pk__in"
+        remembered = _remembered(user)
+        if permission is not None and remembered is not None and target._meta.label == "organisations.Organisation":
+            granted = _organisation_grants(user, remembered).get(permission)
+            return Q(**{lookup: granted}) if granted else NOTHING
         groups = user_group_ids(user)
         if permission is None or not groups:
             return NOTHING
         granted = permission_table.objects.filter(group_id__in=groups, permission_id=permission).values(
             "content_object_id"
         )
-        return Q(**{f"{self.path}__in" if self.path else "pk__in": granted})
+        return Q(**{lookup: granted})
 
 
 @dataclass(frozen=True)
@@ -202,12 +244,10 @@ class Partnered(Rule):
     codename: str = "work_cases"
 
     def q(self, user, model):
-        from organisations.models import Organisation, Partnership
+        from organisations.models import Partnership
 
-        mine = Organisation.objects.filter(ObjectPermission(self.codename).q(user, Organisation))
-        partners = Partnership.objects.filter(is_active=True, scope=self.scope, organisation__in=mine).values(
-            "partner_id"
-        )
+        mine = ObjectPermission(self.codename, "organisation").q(user, Partnership)
+        partners = Partnership.objects.filter(mine, is_active=True, scope=self.scope).values("partner_id")
         return Q(**{f"{self.path}__in": partners})
 
 

@@ -60,7 +60,7 @@ from organisations.api.base import RestrictedViewSetMixin
 from organisations.api.idempotency import idempotent
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
-from organisations.permissions import Action, ObjectPermission, RestrictedObjectPermission, group_ids_read_once
+from organisations.permissions import Action, ObjectPermission, RestrictedObjectPermission, rights_read_once
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -258,9 +258,9 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
         """Hold beds of one site, all of them or none: a bed taken meanwhile is a 409 with the
         taken beds and the site's current availability version.
 
-        The user's group ids are read once for the whole request (the referral field, then the
-        service's three rights): holding beds changes no membership, so they stay true."""
-        with group_ids_read_once():
+        The user's rights are read once for the whole request (the referral field, then the
+        service's three rights): holding beds changes no membership or role, so they stay true."""
+        with rights_read_once():
             return self._create(request)
 
     def _create(self, request):

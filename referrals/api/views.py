@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from organisations.api.idempotency import idempotent
 from organisations.models import Organisation
-from organisations.permissions import ObjectPermission, RestrictedObjectPermission, group_ids_read_once
+from organisations.permissions import ObjectPermission, RestrictedObjectPermission, rights_read_once
 from referrals import selectors, services
 from referrals.api.filters import ReferralFilter
 from referrals.api.serializers import (
@@ -154,7 +154,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         box = self._box()
-        with group_ids_read_once():
+        with rights_read_once():
             queryset = self.filter_queryset(self.get_queryset())
             reader = self._row_reader(box)
         # The page's few organisations come from a query of their own: joining the organisation

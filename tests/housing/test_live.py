@@ -2,6 +2,7 @@
 that subscribe together (it names no person) while each board's access is checked, and, on
 PostgreSQL, a state sent as version n that holds every change committed before it."""
 
+import json
 import threading
 
 import pytest
@@ -15,6 +16,7 @@ from config.routing import websocket_application
 from housing import services
 from housing.choices import BedStatus
 from housing.streams import AvailabilityStream
+from notifications import events
 from notifications.events import current_version
 from organisations.choices import OrganisationKind, Role
 from people import services as people_services
@@ -88,15 +90,17 @@ async def test_boards_subscribing_together_get_one_state_and_an_outsider_none():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_state_sent_with_each_version_holds_every_earlier_change():
-    """Holds on one site at the same moment: the state published with the last version must show
-    every bed held, not only the last request's (each state is read under the site's lock)."""
+    """Holds on one site at the same moment: the state sent with each version must show every
+    bed held under that version or an earlier one, not only the request's own (each state is
+    read after its commit, when every earlier version has committed)."""
     world = build_housing_world()
     beds = world.family_beds + world.shared_beds
     people = [
         people_services.person_create(actor=world.hub_worker, owner=world.hub, given_names=f"P{i}", family_names="X")
         for i in range(len(beds))
     ]
-    published = []
+    first_version = current_version("housing.availability", world.site.pk)
+    sent = []
     barrier = threading.Barrier(len(beds))
 
     def hold(bed, person):
@@ -108,14 +112,11 @@ def test_the_state_sent_with_each_version_holds_every_earlier_change():
         finally:
             connection.close()
 
-    original = services.publish_on_commit
+    def recording(group, event):
+        sent.append(json.loads(event["text"]))
 
-    def recording(stream, key, data):
-        version = original(stream, key, data)
-        published.append((version, data))
-        return version
-
-    services.publish_on_commit = recording
+    original = events.send_to_group
+    events.send_to_group = recording
     try:
         threads = [threading.Thread(target=hold, args=pair) for pair in zip(beds, people, strict=True)]
         for thread in threads:
@@ -123,7 +124,11 @@ def test_the_state_sent_with_each_version_holds_every_earlier_change():
         for thread in threads:
             thread.join(timeout=60)
     finally:
-        services.publish_on_commit = original
-    assert current_version("housing.availability", world.site.pk) == max(version for version, _ in published)
-    _version, last_state = max(published, key=lambda item: item[0])
+        events.send_to_group = original
+    versions = sorted(message["version"] for message in sent)
+    assert versions == list(range(first_version + 1, first_version + len(beds) + 1))
+    for message in sent:
+        held = [bed for bed in message["data"]["beds"] if bed["status"] == BedStatus.HELD]
+        assert len(held) >= message["version"] - first_version, message["version"]
+    last_state = max(sent, key=lambda message: message["version"])["data"]
     assert {bed["status"] for bed in last_state["beds"]} == {BedStatus.HELD}
