@@ -113,11 +113,16 @@ class Person(models.Model):
         ordering = ["family_names", "given_names"]
 
     def __str__(self) -> str:
-        return f"{self.given_names} {self.family_names}"
+        return Person.name_from(self.given_names, self.family_names)
 
     @property
     def full_name(self) -> str:
         return str(self)
+
+    @staticmethod
+    def name_from(given_names: str, family_names: str) -> str:
+        """How a person's name reads, also for a name fetched as plain values (the inbox rows)."""
+        return f"{given_names} {family_names}"
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
@@ -171,8 +176,18 @@ class Consent(models.Model):
         return f"{self.person} → {self.recipient}"
 
     def is_active(self, on: date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return self.withdrawn_at is None and self.valid_from <= on <= self.valid_until
+        return Consent.in_force(
+            withdrawn_at=self.withdrawn_at,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            on=on or timezone.localdate(),
+        )
+
+    @staticmethod
+    def in_force(*, withdrawn_at, valid_from: date, valid_until: date, on: date) -> bool:
+        """The rule of ``is_active`` on a consent's fields, for reads that fetch them as plain
+        values rather than as a ``Consent`` (the referral inbox)."""
+        return withdrawn_at is None and valid_from <= on <= valid_until
 
     def allows(self, *, purpose: str, data_groups) -> bool:
         """Whether this consent, now, covers sharing ``data_groups`` for ``purpose``."""

@@ -2,21 +2,44 @@
 shared; the receiving organisation sees them only while the consent stays in force. Nothing else
 of the person file ever leaves the hub through a referral."""
 
+from collections.abc import Callable
+from datetime import date
+
 from organisations.choices import NeedCategory
 from people.choices import DataGroup
-from people.models import Person
+from people.models import Consent, Person
 from referrals.models import Referral
 
 HEALTH_NEEDS = {NeedCategory.HEALTH_PHYSICAL, NeedCategory.HEALTH_MENTAL}
 
 
+def groups_visible(
+    organisation_id: int,
+    *,
+    sender_id: int,
+    recipient_id: int,
+    shared_groups: list[str],
+    consent_in_force: Callable[[], bool],
+) -> list[str]:
+    """The data groups ``organisation_id`` may read on a referral now: the rule behind
+    ``visible_groups`` and ``row_display_name``. ``consent_in_force`` is only called for the
+    recipient, so that reading a referral as its sender never loads its consent."""
+    if organisation_id == sender_id:
+        return list(shared_groups)
+    if organisation_id == recipient_id and consent_in_force():
+        return list(shared_groups)
+    return []
+
+
 def visible_groups(referral: Referral, organisation_id: int) -> list[str]:
     """The data groups ``organisation_id`` may read on this referral now."""
-    if organisation_id == referral.sender_id:
-        return list(referral.shared_groups)
-    if organisation_id == referral.recipient_id and referral.consent.is_active():
-        return list(referral.shared_groups)
-    return []
+    return groups_visible(
+        organisation_id,
+        sender_id=referral.sender_id,
+        recipient_id=referral.recipient_id,
+        shared_groups=referral.shared_groups,
+        consent_in_force=lambda: referral.consent.is_active(),
+    )
 
 
 def _group_data(person: Person, group: str) -> dict:
@@ -86,4 +109,37 @@ def display_name(referral: Referral, organisation_id: int) -> str | None:
     """The person's name for a list, or None when identity is not visible to this organisation."""
     if DataGroup.IDENTITY in visible_groups(referral, organisation_id):
         return referral.person.full_name
+    return None
+
+
+# What ``row_display_name`` reads of a referral fetched with ``.values()``.
+NAME_VALUES = (
+    "sender_id",
+    "recipient_id",
+    "shared_groups",
+    "person__given_names",
+    "person__family_names",
+    "consent__withdrawn_at",
+    "consent__valid_from",
+    "consent__valid_until",
+)
+
+
+def row_display_name(row: dict, organisation_id: int, *, today: date) -> str | None:
+    """``display_name`` for a referral read as plain values (``NAME_VALUES``), with the consent
+    judged on ``today``: a page of the inbox builds no model instances."""
+    groups = groups_visible(
+        organisation_id,
+        sender_id=row["sender_id"],
+        recipient_id=row["recipient_id"],
+        shared_groups=row["shared_groups"],
+        consent_in_force=lambda: Consent.in_force(
+            withdrawn_at=row["consent__withdrawn_at"],
+            valid_from=row["consent__valid_from"],
+            valid_until=row["consent__valid_until"],
+            on=today,
+        ),
+    )
+    if DataGroup.IDENTITY in groups:
+        return Person.name_from(row["person__given_names"], row["person__family_names"])
     return None

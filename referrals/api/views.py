@@ -2,7 +2,7 @@
 detail read audited); every write is one call to ``referrals.services``, which checks that the
 user may act for the side the action belongs to. A referral the user may not see is a 404."""
 
-from operator import attrgetter
+from operator import itemgetter
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,8 +18,8 @@ from organisations.permissions import ObjectPermission, RestrictedObjectPermissi
 from referrals import selectors, services
 from referrals.api.filters import ReferralFilter
 from referrals.api.serializers import (
-    ROW_FIELDS,
-    ROW_RELATED,
+    ORGANISATION_VALUES,
+    ROW_VALUES,
     ReferralAssignSerializer,
     ReferralConflictSerializer,
     ReferralCreateSerializer,
@@ -37,10 +37,11 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="A retry with the same key and body gets the first answer back and writes nothing.",
 )
 
-# Which selector each box of the list reads, and which organisation its rows are read for.
+# Which selector each box of the list reads, and which organisation its rows (``ROW_VALUES``) are
+# read for.
 BOXES = {
-    "received": (selectors.referrals_received, attrgetter("recipient_id")),
-    "sent": (selectors.referrals_sent, attrgetter("sender_id")),
+    "received": (selectors.referrals_received, itemgetter("recipient_id")),
+    "sent": (selectors.referrals_sent, itemgetter("sender_id")),
     "all": (selectors.referral_list, None),
 }
 BOX_PARAMETER = OpenApiParameter(
@@ -141,9 +142,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
                 "pk", flat=True
             )
         )
-        return lambda referral: (
-            referral.sender_id if referral.sender_id in case_organisations else referral.recipient_id
-        )
+        return lambda row: row["sender_id"] if row["sender_id"] in case_organisations else row["recipient_id"]
 
     def _detail(self, referral_id: int) -> dict:
         """The audited read of one referral, shown as the organisation the user reads it for.
@@ -157,13 +156,14 @@ class ReferralViewSet(viewsets.GenericViewSet):
         with rights_read_once():
             queryset = self.filter_queryset(self.get_queryset())
             reader = self._row_reader(box)
-        # The page's few organisations come from a query of their own: joining the organisation
-        # table twice into the list query made PostgreSQL spend four times longer planning it
-        # than running it (docs/benchmarks.md, "Referral inbox").
-        page = self.paginate_queryset(queryset.select_related(None).select_related(*ROW_RELATED).only(*ROW_FIELDS))
-        ids = {referral.sender_id for referral in page} | {referral.recipient_id for referral in page}
-        organisations = Organisation.objects.only("id", "slug", "name", "kind").in_bulk(ids) if ids else {}
-        context = {"reader_id": reader, "organisations": organisations}
+        # The rows are plain values, not model instances (ReferralRowSerializer). The page's few
+        # organisations come from a query of their own: joining the organisation table twice
+        # into the list query made PostgreSQL spend four times longer planning it than running
+        # it (docs/benchmarks.md, "Referral inbox").
+        page = self.paginate_queryset(queryset.values(*ROW_VALUES))
+        ids = {row["sender_id"] for row in page} | {row["recipient_id"] for row in page}
+        organisations = Organisation.objects.filter(pk__in=ids).values(*ORGANISATION_VALUES) if ids else []
+        context = {"reader_id": reader, "organisations": {values["id"]: values for values in organisations}}
         return self.get_paginated_response(ReferralRowSerializer(page, many=True, context=context).data)
 
     def retrieve(self, request, pk=None):

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
@@ -20,7 +21,9 @@ from organisations.choices import NeedCategory, PartnershipScope, Role
 from organisations.models import AuditEntry, IdempotencyRecord, Partnership
 from people import services as people_services
 from people.choices import DataGroup, NeedUrgency
+from people.models import Consent
 from referrals import services
+from referrals.api.filters import ReferralFilter
 from referrals.api.serializers import ReferralListSerializer
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
@@ -86,16 +89,31 @@ def test_a_member_of_both_sides_reads_the_mixed_list_as_the_sender(api, world):
 
 
 def test_list_rows_are_the_documented_list_serializer_rows(api, world):
-    """The list builds its rows by hand for speed; they must stay exactly what the schema's
-    serializer gives, for each reading side, with an assignee, a withdrawn consent and in French."""
+    """The list builds its rows by hand from plain values for speed; they must stay exactly what
+    the schema's serializer gives, for each reading side and the mixed list, with and without an
+    assignee, a consent withdrawn, expired, not yet in force or in force, a household referral,
+    an overdue one, and in French."""
+    hub, partner_a = world.hub.organisation, world.partner_a.organisation
     referral = world.referral_a
     services.referral_assign(
         actor=world.agent_a, referral=referral, assignee=world.agent_a, expected_version=referral.version
     )
     people_services.consent_withdraw(actor=world.hub_worker, consent=world.consent_a)
+    today = timezone.localdate()
+    expired = factories.referral(hub, partner_a, actor=world.hub_worker, urgency=NeedUrgency.IMMEDIATE)
+    Consent.objects.filter(pk=expired.consent_id).update(
+        valid_from=today - timedelta(days=30), valid_until=today - timedelta(days=1)
+    )
+    Referral.objects.filter(pk=expired.pk).update(respond_by=timezone.now() - timedelta(hours=1))
+    not_yet = factories.referral(hub, partner_a, actor=world.hub_worker)
+    Consent.objects.filter(pk=not_yet.consent_id).update(valid_from=today + timedelta(days=1))
+    factories.referral(hub, partner_a, actor=world.hub_worker, for_household=True)
     for user, box, reader in (
         (world.agent_a, "received", "recipient_id"),
+        (world.agent_b, "received", "recipient_id"),
         (world.hub_worker, "sent", "sender_id"),
+        (world.hub_worker, "all", "sender_id"),
+        (world.agent_a, "all", "recipient_id"),
     ):
         api.force_authenticate(user)
         for language in ("en", "fr"):
@@ -106,6 +124,16 @@ def test_list_rows_are_the_documented_list_serializer_rows(api, world):
                     referral = Referral.objects.get(pk=row["id"])
                     expected = ReferralListSerializer(referral, context={"organisation_id": getattr(referral, reader)})
                     assert row == json.loads(json.dumps(expected.data, cls=DjangoJSONEncoder)), (box, language)
+    # Every branch above was met: names shown and redacted on the recipient's side, a household
+    # referral, an overdue one, with and without an assignee.
+    api.force_authenticate(world.agent_a)
+    received = api.get(reverse("referral-list"), {"box": "received"}).json()["results"]
+    by_id = {row["id"]: row for row in received}
+    assert by_id[referral.pk]["person_name"] is None
+    assert by_id[expired.pk]["person_name"] is None and by_id[expired.pk]["is_overdue"]
+    assert by_id[not_yet.pk]["person_name"] is None
+    assert any(row["person_name"] and row["for_household"] for row in received)
+    assert {row["assignee"] is None for row in received} == {True, False}
 
 
 def test_filters(api, world):
@@ -136,6 +164,23 @@ def test_filters(api, world):
     api.force_authenticate(agent)
     assert listed(api, box="received", assignee="me") == [a.pk]
     assert listed(api, box="received", status="draft") == []
+
+
+def test_the_filter_form_kept_for_each_language_is_the_one_django_filter_builds_in_it():
+    """ReferralFilter keeps its form class from one request to the next, one per language: the
+    same fields and labels as the class django-filter would build afresh in that language."""
+    kept = {}
+    for language in ("en", "fr", "en"):
+        with translation.override(language):
+            filterset = ReferralFilter(QueryDict("status=sent"), Referral.objects.none())
+            form_class = kept.setdefault(language, filterset.get_form_class())
+            assert filterset.get_form_class() is form_class
+            fresh = super(ReferralFilter, filterset).get_form_class()
+            assert {name: field.label for name, field in form_class.base_fields.items()} == {
+                name: field.label for name, field in fresh.base_fields.items()
+            }
+            assert filterset.is_valid()
+    assert kept["en"] is not kept["fr"]
 
 
 @pytest.mark.parametrize(
