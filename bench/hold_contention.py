@@ -49,7 +49,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.support import (  # noqa: E402
-    backend_pids,
     cpu_snapshot,
     database_urls,
     ensure_database,
@@ -247,10 +246,9 @@ def run_case(server: dict, world: dict, name: str, free: int, rounds: int) -> di
     cpu_used = collections.Counter()
     for number in range(1, rounds + 1):
         free_beds = reset(world, free)
-        backends = backend_pids(server["database_url"])
-        before = cpu_snapshot(server["pid"], backends)
+        before = cpu_snapshot(server["pid"], BENCH_DATABASE)
         answers = race(server["port"], world, world["site"], free_beds)
-        after = cpu_snapshot(server["pid"], backends)
+        after = cpu_snapshot(server["pid"], BENCH_DATABASE)
         cpu_used.update({key: after[key] - before[key] for key in after})
         statuses = collections.Counter(answer["status"] for answer in answers)
         holds = active_holds(world)
@@ -305,7 +303,7 @@ def main(args) -> None:
     try:
         # Warm-up: every worker imports and connects before the first measured round.
         race(port, world, world["site"], reset(world, SITE_BEDS))
-        server = {"port": port, "pid": process.pid, "database_url": database_url}
+        server = {"port": port, "pid": process.pid}
         results = [run_case(server, world, name, free, args.rounds) for name, free in CASES if free in args.cases]
     finally:
         stop_gunicorn(process)

@@ -46,7 +46,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.support import (  # noqa: E402
-    backend_pids,
     cpu_snapshot,
     database_create,
     database_exists,
@@ -722,12 +721,9 @@ def main() -> None:
         # right now, to read the inbox figures against.
         log(f"calibration: {args.clients} clients on /healthz for 5 s; {load_average()}")
         calibration = run_load(port, "", clients=args.clients, duration=5, warmup=1, follow=0, first_page="/healthz")[0]
-        pids = []
 
         def cpu():
-            if not pids:
-                pids.extend(backend_pids(url))
-            return cpu_snapshot(process.pid, pids)
+            return cpu_snapshot(process.pid, urllib.parse.urlsplit(url).path.lstrip("/"))
 
         log(f"load: {args.clients} clients, {args.warmup:.0f} s warm-up then {args.duration:.0f} s; {load_average()}")
         latencies, by_page, errors, cpu_used = run_load(

@@ -196,41 +196,53 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
 # --- CPU per request --------------------------------------------------------------------------------
 
 
-def process_cpu_seconds(pid: int) -> tuple[int, float] | None:
-    """(parent pid, user + system CPU seconds) of a process, from /proc."""
+def _proc_stat(pid: str) -> tuple[int, float, float] | None:
+    """(parent pid, its own CPU seconds, CPU seconds of its children that have exited) of a
+    process, from /proc; None if it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
             text = stat.read()
     except OSError:
         return None
     fields = text[text.rfind(")") + 2 :].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
 
 
-def cpu_snapshot(gunicorn_pid: int, backend_pids: list[int]) -> dict:
-    """CPU seconds used so far by gunicorn (master and workers), the PostgreSQL backends serving
-    the bench database, and this process (the load generator). Compare two snapshots: CPU per
-    request is robust to other work on a shared machine, unlike latency."""
-    gunicorn = 0.0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            found = process_cpu_seconds(int(entry))
-            if found and (int(entry) == gunicorn_pid or found[0] == gunicorn_pid):
-                gunicorn += found[1]
-    postgres = sum(found[1] for pid in backend_pids if (found := process_cpu_seconds(pid)))
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def cpu_snapshot(gunicorn_pid: int, database_name: str) -> dict:
+    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL for the bench
+    database, and this process (the load generator). Compare two snapshots: CPU per request is
+    robust to other work on a shared machine, unlike latency.
+
+    Processes come and go during a run (a worker's database connection is replaced after
+    ``conn_max_age``): the CPU of those that have exited is read from their parent, gunicorn's
+    master and PostgreSQL's postmaster (whose exited children may include other databases'
+    backends, rarely during a run)."""
+    gunicorn = postgres = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        stat = _proc_stat(pid)
+        if stat is None:
+            continue
+        parent, own, exited_children = stat
+        if int(pid) == gunicorn_pid:
+            gunicorn += own + exited_children
+        elif parent == gunicorn_pid:
+            gunicorn += own
+        else:
+            command = _cmdline(pid)
+            if command.startswith("postgres: ") and f" {database_name} " in command:
+                postgres += own
+            elif command.split(" ", 1)[0].endswith("/bin/postgres"):
+                postgres += exited_children
     return {"gunicorn": gunicorn, "postgres": postgres, "load generator": time.process_time()}
-
-
-def backend_pids(url: str) -> list[int]:
-    """The PostgreSQL backends connected to the bench database (gunicorn's persistent ones)."""
-    import psycopg
-
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
-        ).fetchall()
-    return [row[0] for row in rows]
 
 
 def print_cpu(cpu_used: dict | None, requests: int) -> None:
