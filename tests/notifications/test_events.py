@@ -28,6 +28,38 @@ def test_publish_waits_for_the_commit(db, django_capture_on_commit_callbacks, mo
     assert '"prev_version":' in event["text"]
 
 
+def test_a_delta_given_as_a_function_is_built_after_the_commit(db, django_capture_on_commit_callbacks, monkeypatch):
+    """What the transaction wrote after the call is in the delta: it is read once committed."""
+    sent = []
+    monkeypatch.setattr(events, "send_to_group", lambda group, event: sent.append(event))
+    state = {"beds": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        version = events.publish_on_commit("tests.stream", "7", lambda: dict(state))
+        state["beds"] = 2
+    [event] = sent
+    assert event["version"] == version
+    assert '"data":{"beds":2}' in event["text"]
+
+
+def test_a_delta_that_cannot_be_built_after_the_commit_is_logged_and_never_fails_the_write(
+    db, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    sent = []
+    monkeypatch.setattr(events, "send_to_group", lambda group, event: sent.append(event))
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with (
+        caplog.at_level(logging.ERROR, logger="notifications.events"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        version = events.publish_on_commit("tests.stream", "7", broken)
+    assert sent == []
+    assert events.current_version("tests.stream", "7") == version
+    assert "could not be read" in caplog.text
+
+
 def test_versions_are_per_key_and_strictly_increasing(db):
     with transaction.atomic():
         assert [events.publish_on_commit("s", "a", {}) for _ in range(3)] == [1, 2, 3]
