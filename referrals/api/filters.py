@@ -24,8 +24,11 @@ class ReferralFilter(django_filters.FilterSet):
     )
     need_category = django_filters.ChoiceFilter(choices=NeedCategory.choices)
     urgency = django_filters.ChoiceFilter(choices=NeedUrgency.choices)
+    # A method filter on no model field: without a label, django-filter names it "[invalid name]".
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", help_text=_("Waiting for the partner's answer past the respond-by deadline.")
+        method="filter_overdue",
+        label=_("Overdue"),
+        help_text=_("Waiting for the partner's answer past the respond-by deadline."),
     )
     assignee = django_filters.CharFilter(
         method="filter_assignee",
