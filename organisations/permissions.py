@@ -343,6 +343,18 @@ def has_organisation_permission(user, codename: str, organisation) -> bool:
     return organisation_with_permission(user, codename, organisation).exists()
 
 
+def organisation_ids_with_permission(user, codename: str) -> set[int]:
+    """The ids of the organisations where one of ``user``'s role groups holds ``codename``: no
+    query inside ``rights_read_once()`` once the user's grants are read, one outside."""
+    from organisations.models import Organisation
+
+    permission = permission_id(Organisation, codename)
+    if user is None or not user.is_authenticated or permission is None:
+        return set()
+    with rights_read_once():
+        return set(_organisation_grants(user, _remembered(user)).get(permission, ()))
+
+
 def organisation_with_permission(user, codename: str, organisation) -> models.QuerySet:
     """``organisation`` if one of ``user``'s role groups holds ``codename`` on it, else nothing."""
     from organisations.models import Organisation

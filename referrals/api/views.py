@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from organisations.api.idempotency import idempotent
 from organisations.models import Organisation
-from organisations.permissions import ObjectPermission, RestrictedObjectPermission, rights_read_once
+from organisations.permissions import RestrictedObjectPermission, organisation_ids_with_permission, rights_read_once
 from referrals import selectors, services
 from referrals.api.filters import ReferralFilter
 from referrals.api.serializers import (
@@ -132,16 +132,11 @@ class ReferralViewSet(viewsets.GenericViewSet):
     def _row_reader(self, box: str):
         """The organisation each row is read for. In the mixed list that is the sender when the
         user works its cases, else the recipient (as ``selectors.reading_organisation_id``), from
-        one query for the whole page rather than one per row."""
+        the user's grants read once for the whole page rather than a query per row."""
         reader = BOXES[box][1]
         if reader is not None:
             return reader
-        user = self.request.user
-        case_organisations = set(
-            Organisation.objects.filter(ObjectPermission("work_cases").q(user, Organisation)).values_list(
-                "pk", flat=True
-            )
-        )
+        case_organisations = organisation_ids_with_permission(self.request.user, "work_cases")
         return lambda row: row["sender_id"] if row["sender_id"] in case_organisations else row["recipient_id"]
 
     def _detail(self, referral_id: int) -> dict:

@@ -130,6 +130,13 @@ def test_rights_read_once_read_the_organisation_grants_once(db, django_assert_nu
     assert first == Q(pk__in=[organisation.pk])
     assert second == Q(organisation__in=[organisation.pk])
     assert nothing == permissions.NOTHING
+    with django_assert_num_queries(1):
+        assert permissions.organisation_ids_with_permission(worker, "work_cases") == {organisation.pk}
+    with permissions.rights_read_once():
+        permissions.organisation_ids_with_permission(worker, "work_cases")
+        with django_assert_num_queries(0):
+            assert permissions.organisation_ids_with_permission(worker, "view_internal") == {organisation.pk}
+            assert permissions.organisation_ids_with_permission(worker, "manage_members") == set()
 
 
 def test_an_unknown_permission_or_a_user_without_groups_reaches_nothing(db):
