@@ -9,6 +9,7 @@ from django.utils import translation
 from housing.choices import BedStatus
 from organisations.choices import Role
 from tests import factories
+from tests.browser.test_reports import assert_no_horizontal_scroll
 from tests.browser.test_shell import log_in
 from tests.housing.world import build_housing_world
 
@@ -46,6 +47,8 @@ def test_a_bed_the_provider_takes_out_of_service_shows_on_the_hub_s_open_board(n
     log_in(board, world.hub_worker.email)
     card = open_board(board, site_id)
     assert (count(card, "shared_beds_free"), count(card, "out_of_service")) == ("2", "0")
+    # On a phone, the board (its unmet-request form and long button label included) fits the width.
+    assert_no_horizontal_scroll(board)
 
     provider = new_page(viewport={"width": 1280, "height": 800})
     log_in(provider, world.provider_staff.email)
