@@ -1,6 +1,7 @@
 """Request middleware of the organisations app."""
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 
 from organisations.audit import client_ip_address, current_ip_address
@@ -42,3 +43,24 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip_address.reset(token)
+
+
+class FormAddressPageMiddleware:
+    """Answer a GET on a page address that only takes a form's POST with a page that says what
+    to do, instead of the browser's blank 405 error.
+
+    A worker reaches such an address by logging in again after their session ended while they
+    sent a form: the login sends them back to the form's address, with a GET. The API keeps its
+    own JSON 405.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.method in ("GET", "HEAD") and not request.path.startswith("/api/"):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "POST")
+            return page
+        return response

@@ -72,3 +72,28 @@ def test_healthz_and_api_404_are_plain(client, db):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_form_address_opened_after_logging_in_again_says_what_to_do(client, network):
+    """The session ended while the worker sent a form; the login sends them back to the form's
+    address with a GET: a page in their language, not the browser's blank 405."""
+    user = network.a[Role.WORKER]
+    form_address = reverse("people:create")
+    assert client.get(form_address)["Location"] == f"{reverse('login')}?next={form_address}"
+
+    response = client.post(
+        reverse("login"), {"username": user.email, "password": factories.PASSWORD, "next": form_address}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == form_address
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "<h1>Cette adresse reçoit un formulaire</h1>" in html
+    assert f'href="{reverse("home")}"' in html
+
+
+def test_the_api_keeps_its_json_405(client, network):
+    client.force_login(network.a[Role.WORKER])
+    response = client.get("/api/v1/housing/holds/999/release/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
