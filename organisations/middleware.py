@@ -1,10 +1,10 @@
 """Request middleware of the organisations app."""
 
 from django.conf import settings
-from django.shortcuts import render
 from django.utils import translation
 
 from organisations.audit import client_ip_address, current_ip_address
+from organisations.views import form_address_page, is_api_request
 
 
 class UserLanguageMiddleware:
@@ -59,8 +59,6 @@ class FormAddressPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and request.method in ("GET", "HEAD") and not request.path.startswith("/api/"):
-            page = render(request, "405.html", status=405)
-            page["Allow"] = response.get("Allow", "POST")
-            return page
+        if response.status_code == 405 and request.method in ("GET", "HEAD") and not is_api_request(request):
+            return form_address_page(request, allow=response.get("Allow", "POST"))
         return response

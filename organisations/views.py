@@ -84,17 +84,30 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def is_api_request(request) -> bool:
+    """Whether ``request`` is for the REST API, which answers its errors in JSON, not with pages."""
+    return request.path.startswith("/api/")
+
+
 def page_not_found(request, exception=None):
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse({"detail": str(_("Not found.")), "code": "not_found"}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse(
             {"detail": str(_("Something went wrong on our side. Please try again.")), "code": "server_error"},
             status=500,
         )
     # No request context: the navigation queries the database, which may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def form_address_page(request, *, allow: str):
+    """The page for a GET on an address that only takes a form's POST
+    (``FormAddressPageMiddleware``): 405, with what to do instead."""
+    page = render(request, "405.html", status=405)
+    page["Allow"] = allow
+    return page
