@@ -15,8 +15,9 @@ def roles_with(codename: str) -> set[str]:
 
 # Roles whose members work their organisation's cases (person files, referral inbox).
 CASE_ROLES = roles_with("work_cases")
-# Roles whose members answer and propose partnerships (admins, coordinators), and invite members.
+# Roles whose members propose and answer partnerships (admins, coordinators).
 PARTNERSHIP_ROLES = roles_with("manage_partnerships")
+# Roles whose members invite people to roles (admins).
 MEMBER_ROLES = roles_with("manage_members")
 
 

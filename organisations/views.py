@@ -116,13 +116,12 @@ def _render_partnerships(request, managed: set[int], form=None, status: int = 20
         .order_by("-created_at", "-pk")
     )
     proposed = [row for row in rows if row.status == PartnershipStatus.PROPOSED]
+    closed = [row for row in rows if row.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)]
     context = {
         "waiting": [row for row in proposed if row.answering_side.pk in managed],
         "sent": [row for row in proposed if row.proposed_by_id in managed],
         "active": [row for row in rows if row.status == PartnershipStatus.ACTIVE],
-        "closed": [row for row in rows if row.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)][
-            :20
-        ],
+        "closed": closed[:20],
         "form": form or PartnershipProposeForm(user=request.user, managed_ids=managed),
     }
     return render(request, "organisations/partnerships.html", context, status=status)
@@ -144,13 +143,10 @@ def partnership_propose(request):
                 "other" if error.code in ("self_partnership", "already_partners") else None, str(error.message)
             )
         else:
-            other = (
-                proposal["partner"] if proposal["proposed_by"] == proposal["organisation"] else proposal["organisation"]
-            )
             messages.success(
                 request,
                 _("Your proposal was sent to %(organisation)s. The partnership takes effect when they accept it.")
-                % {"organisation": other.name},
+                % {"organisation": form.cleaned_data["other"].name},
             )
             return redirect("organisations:partnerships")
     return _render_partnerships(request, managed, form=form, status=400)

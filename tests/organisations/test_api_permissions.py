@@ -119,6 +119,15 @@ class TestMembershipInvitationPermissions(ViewMatrix, CreateMatrix):
     def count(self):
         return MembershipInvitation.objects.count()
 
+    def test_only_its_organisations_admins_revoke_it(self, api, network):
+        invitation = self.make(network.a)
+        url = reverse("membership-invitation-revoke", args=[invitation.pk])
+        for user in (network.a[Role.COORDINATOR], network.b[Role.ADMIN], network.outsider):
+            api.force_authenticate(user)
+            assert api.post(url).status_code == 404
+        api.force_authenticate(network.a[Role.ADMIN])
+        assert api.post(url).json()["status"] == "revoked"
+
     def test_other_roles_do_not_see_invitations(self, api, network):
         invitation = self.make(network.a)
         for role in (Role.COORDINATOR, Role.WORKER, Role.PRIVACY_OFFICER):

@@ -73,6 +73,9 @@ def test_the_invitation_list_looks_the_same_too(api, network):
     rows = api.get(reverse("membership-invitation-list")).json()["results"]
     assert {tuple(sorted(row)) for row in rows} == {tuple(sorted(rows[0]))}
     assert {row["status"] for row in rows} == {"pending"}
+    api.post(reverse("membership-invitation-revoke", args=[rows[0]["id"]]))
+    pending = api.get(reverse("membership-invitation-list"), {"pending": "true"}).json()["results"]
+    assert [row["id"] for row in pending] == [rows[1]["id"]]
 
 
 def test_refusals_name_only_what_the_admin_already_sees(api, network):
