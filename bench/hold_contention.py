@@ -107,8 +107,11 @@ def seed(clients: int) -> dict:
         provider = organisation_services.organisation_create(
             actor=None, name="Bench provider", slug="bench-holds-provider", kind=OrganisationKind.HOUSING_PROVIDER
         )
-        organisation_services.partnership_create(
-            actor=None, organisation=hub, partner=provider, scope=PartnershipScope.HOUSING
+        organisation_services.partnership_accept(
+            actor=None,
+            partnership=organisation_services.partnership_propose(
+                actor=None, organisation=hub, partner=provider, scope=PartnershipScope.HOUSING
+            ),
         )
         site = housing_services.site_create(
             actor=None, provider=provider, name="Bench site", address="1, rue du Banc", kind=SiteKind.SHORT_TERM

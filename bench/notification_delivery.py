@@ -76,9 +76,7 @@ def seed():
         partner = organisation_services.organisation_create(
             actor=None, name="Bench partner", slug="bench-notifications-partner", kind=OrganisationKind.EMPLOYMENT
         )
-        organisation_services.partnership_create(
-            actor=None, organisation=hub, partner=partner, scope=PartnershipScope.REFERRALS
-        )
+        factories.partnership(hub, partner, PartnershipScope.REFERRALS)
         factories.member(hub, Role.WORKER)
         for role in (Role.ADMIN, Role.COORDINATOR, Role.WORKER, Role.WORKER, Role.WORKER):
             factories.member(partner, role)

@@ -111,7 +111,7 @@ def seed_organisations() -> dict:
     """Organisations, role groups, members and partnerships through the services (60 rows: the
     ORM is fine here), so groups and their permissions are exactly those of production."""
     from organisations import services
-    from organisations.choices import OrganisationKind, PartnershipScope, Role
+    from organisations.choices import OrganisationKind, PartnershipScope, PartnershipStatus, Role
     from organisations.models import Organisation, Partnership, RoleGroup, User
 
     partner_kinds = [
@@ -149,8 +149,15 @@ def seed_organisations() -> dict:
             )
             services.membership_grant(actor=None, organisation=organisation, user=user, role=role)
             users[(organisation.pk, role)] = user.pk
+    # Agreed partnerships, written in bulk: the bench measures the inbox, not proposals.
     Partnership.objects.bulk_create(
-        Partnership(organisation=hub, partner=partner, scope=PartnershipScope.REFERRALS)
+        Partnership(
+            organisation=hub,
+            partner=partner,
+            scope=PartnershipScope.REFERRALS,
+            status=PartnershipStatus.ACTIVE,
+            proposed_by=hub,
+        )
         for hub in hubs
         for partner in partners
     )

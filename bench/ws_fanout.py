@@ -141,8 +141,11 @@ def seed(clients: int) -> dict:
         provider = organisation_services.organisation_create(
             actor=None, name="Bench provider", slug="bench-ws-provider", kind=OrganisationKind.HOUSING_PROVIDER
         )
-        organisation_services.partnership_create(
-            actor=None, organisation=hub, partner=provider, scope=PartnershipScope.HOUSING
+        organisation_services.partnership_accept(
+            actor=None,
+            partnership=organisation_services.partnership_propose(
+                actor=None, organisation=hub, partner=provider, scope=PartnershipScope.HOUSING
+            ),
         )
         worker = User.objects.create_user(
             "bench-ws@example.org", None, full_name="Bench Worker", preferred_language="fr-ca"

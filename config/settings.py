@@ -219,6 +219,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How long the link of a membership invitation works.
+INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", 7))
 # Object permissions are granted to role groups only; guardian's anonymous user is not used.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
@@ -275,7 +277,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["organisations.permissions.RestrictedObjectPermission"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every choice a filter offers is one the user may see (organisations/api/filters.py).
+    "DEFAULT_FILTER_BACKENDS": ["organisations.api.filters.RestrictedFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -300,6 +303,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NeedCategoryEnum": "organisations.choices.NeedCategory",
         "OrganisationKindEnum": "organisations.choices.OrganisationKind",
+        "UILanguageEnum": "organisations.choices.UILanguage",
+        "PartnershipStatusEnum": "organisations.choices.PartnershipStatus",
+        "InvitationStatusEnum": "organisations.choices.InvitationStatus",
         "DataGroupEnum": "people.choices.DataGroup",
         "HouseholdRelationshipEnum": "people.choices.HouseholdRelationship",
         "MilestoneKindEnum": "people.choices.MilestoneKind",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/", organisation_views.directory, name="directory"),
     path("directory/<slug:slug>/", organisation_views.organisation_detail, name="directory-organisation"),
     path("profile/", organisation_views.profile, name="profile"),
+    path("", include("organisations.urls")),
     path("people/", include("people.urls")),
     path("referrals/", include("referrals.urls")),
     path("housing/", include("housing.urls")),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.choices import ExitDestination, UnmetReason
 from organisations.choices import SPOKEN_LANGUAGES
 from organisations.errors import ApplicationError
+from organisations.forms import RestrictedChoicesForm, RestrictedModelChoiceField
 from organisations.models import Organisation
 
 
@@ -61,12 +62,12 @@ class BoardFilterForm(forms.Form):
     person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class UnmetRequestForm(forms.Form):
+class UnmetRequestForm(RestrictedChoicesForm):
     """ "No bed fits this household": recorded in one click for the city's reports."""
 
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=30, initial=1)
     reason = forms.ChoiceField(label=_("Reason"), choices=UnmetReason.choices)
-    organisation = forms.ModelChoiceField(label=_("Recorded for"), queryset=None, empty_label=None)
+    organisation = RestrictedModelChoiceField(label=_("Recorded for"), queryset=None, empty_label=None)
     person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, hubs, **kwargs):

@@ -208,6 +208,7 @@ def _board_context(request, *, unmet_form=None) -> dict:
     if unmet_form is None and hubs:
         unmet_form = UnmetRequestForm(
             hubs=hubs,
+            user=user,
             initial={
                 "household_size": _household_size(person),
                 "person": person.pk if person else None,
@@ -240,7 +241,7 @@ def unmet_request_create(request):
     hubs = hub_organisations(request.user)
     if not hubs:
         raise Http404
-    form = UnmetRequestForm(request.POST, hubs=hubs)
+    form = UnmetRequestForm(request.POST, hubs=hubs, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         person = None

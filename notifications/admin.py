@@ -10,9 +10,10 @@ from notifications.models import Notification, OutgoingEmail
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ["pk", "recipient", "notification", "digest_day", "status", "attempts", "next_attempt_at"]
+    list_display = ["pk", "recipient", "address", "notification", "digest_day", "status", "attempts", "next_attempt_at"]
     list_filter = ["status"]
-    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    # ``params`` may hold an invitation's one-time link until the email is sent: not shown.
+    fields = readonly_fields = [field.name for field in OutgoingEmail._meta.fields if field.name != "params"]
     actions = ["retry"]
 
     def has_add_permission(self, request):

@@ -144,12 +144,15 @@ class NotificationPreference(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """An email waiting in the outbox: one notification sent at once, or one user's daily digest.
+    """An email waiting in the outbox: one notification sent at once, one user's daily digest, or
+    a message from a template to an address (an invitation to someone who may have no account).
 
     Nothing is rendered here: the worker renders it when it sends, in the recipient's language at
-    that moment. A failed send stays pending with ``next_attempt_at`` pushed back (exponential
-    backoff); the worker marks a row sent in the same transaction that holds its row lock, so two
-    workers never send it twice (docs/notifications.md says what a crash can do).
+    that moment (a template message: in its ``language``, chosen when it was queued). A failed
+    send stays pending with ``next_attempt_at`` pushed back (exponential backoff); the worker
+    marks a row sent in the same transaction that holds its row lock, so two workers never send it
+    twice (docs/notifications.md says what a crash can do). A template message's ``params`` may
+    hold a one-time link: they are erased once the email is sent.
     """
 
     class Status(models.TextChoices):
@@ -158,12 +161,21 @@ class OutgoingEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
     )
     notification = models.OneToOneField(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="email"
     )
     digest_day = models.DateField(_("digest of"), null=True, blank=True)
+    address = models.EmailField(_("address"), blank=True)
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
@@ -176,8 +188,12 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("outgoing emails")
         constraints = [
             models.CheckConstraint(
-                condition=Q(notification__isnull=True) ^ Q(digest_day__isnull=True),
-                name="email_notification_xor_digest",
+                condition=(
+                    Q(notification__isnull=False, digest_day__isnull=True, template="", recipient__isnull=False)
+                    | Q(notification__isnull=True, digest_day__isnull=False, template="", recipient__isnull=False)
+                    | (Q(notification__isnull=True, digest_day__isnull=True, address__gt="") & ~Q(template=""))
+                ),
+                name="email_notification_digest_or_template",
             ),
             models.UniqueConstraint(fields=["recipient", "digest_day"], name="one_digest_per_user_and_day"),
         ]
@@ -186,4 +202,4 @@ class OutgoingEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"email {self.pk} → {self.recipient_id} ({self.status})"
+        return f"email {self.pk} → {self.recipient_id or self.address} ({self.status})"

@@ -42,11 +42,9 @@ def absolute(url: str) -> str:
 
 def render_email(email: OutgoingEmail, notifications: list[Notification]) -> EmailMultiAlternatives | None:
     """The message for one outbox row, in its recipient's language (HTML and text); ``None``
-    when a digest has nothing left to say.
-
-    The Message-ID is derived from the row, so that in the rare case a send is repeated after a
-    crash (docs/notifications.md) the receiving side sees the same message twice, not two.
-    """
+    when a digest has nothing left to say."""
+    if email.template:
+        return _render_template_email(email)
     if not notifications:
         return None
     recipient = email.recipient
@@ -77,12 +75,30 @@ def render_email(email: OutgoingEmail, notifications: list[Notification]) -> Ema
             template = "notifications/email/notification"
         text_body = render_to_string(f"{template}.txt", context)
         html_body = render_to_string(f"{template}.html", context)
+    return _message(email, subject, text_body, html_body, to=recipient.email, language=language)
+
+
+def _render_template_email(email: OutgoingEmail) -> EmailMultiAlternatives:
+    """A message from the row's template (``<template>_subject.txt``, ``.txt``, ``.html``), with
+    its ``params``, in the language chosen when it was queued."""
+    language = email.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {**email.params, "language": translation.get_language()}
+        subject = " ".join(render_to_string(f"{email.template}_subject.txt", context).split())
+        text_body = render_to_string(f"{email.template}.txt", context)
+        html_body = render_to_string(f"{email.template}.html", context)
+    return _message(email, subject, text_body, html_body, to=email.address, language=language)
+
+
+def _message(email: OutgoingEmail, subject: str, text_body: str, html_body: str, *, to: str, language: str):
+    """The Message-ID is derived from the row, so that in the rare case a send is repeated after
+    a crash (docs/notifications.md) the receiving side sees the same message twice, not two."""
     domain = settings.PASSERELLE_BASE_URL.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
+        to=[to],
         headers={"Message-ID": f"<outbox-{email.pk}@{domain}>", "Content-Language": language},
     )
     message.attach_alternative(html_body, "text/html")

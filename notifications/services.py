@@ -189,7 +189,17 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_MAX, RETRY_FIRST * 2 ** max(0, attempts - 1))
 
 
+def email_queue(*, address: str, template: str, language: str, params: dict) -> OutgoingEmail:
+    """Put a message to ``address`` in the outbox, to be rendered from ``template``
+    (``<template>_subject.txt``, ``.txt`` and ``.html``) in ``language`` with ``params`` when it is
+    sent. For someone who may have no account (an invitation); call it inside the transaction of
+    the change it tells about. ``params`` may hold a one-time link: it is erased once sent."""
+    return OutgoingEmail.objects.create(address=address, template=template, language=language, params=params)
+
+
 def _email_notifications(email: OutgoingEmail) -> list[Notification]:
+    if email.template:
+        return []
     if email.notification_id is not None:
         return [email.notification]
     # A digest collects what was waiting for one when it is sent, so a day the worker missed
@@ -242,7 +252,10 @@ def outbox_send_due(batch_size: int = 50, now: datetime | None = None) -> int:
             email.attempts += 1
             email.sent_at = moment
             email.last_error = ""
-            email.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+            # A template message's link (an invitation's secret) lives in the recipient's mailbox
+            # from now on, not here.
+            email.params = {}
+            email.save(update_fields=["status", "attempts", "sent_at", "last_error", "params"])
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=moment)
             sent += 1
     return sent

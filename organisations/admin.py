@@ -1,13 +1,22 @@
 """Django admin for the platform's administrators. Organisations and memberships are written
-through the services, so role groups, audit entries and live events stay right; the audit log
-is read-only."""
+through the services, so role groups, audit entries and live events stay right; the audit log,
+partnerships and invitations are read-only (the organisations themselves grant those)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from organisations import services
-from organisations.models import AuditEntry, Location, Membership, Organisation, Partnership, Service, User
+from organisations.models import (
+    AuditEntry,
+    Location,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    Partnership,
+    Service,
+    User,
+)
 
 
 @admin.register(User)
@@ -77,27 +86,33 @@ class MembershipAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "partner", "scope", "is_active"]
-    list_filter = ["scope", "is_active"]
-    readonly_fields = ["is_active", "ended_at"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written here: the services write these rows (the audit log appends; a
+    partnership or an invitation is granted by the side that owns it, not by the platform's
+    administrators)."""
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
-
-    def save_model(self, request, obj, form, change):
-        created = services.partnership_create(
-            actor=None,
-            organisation=form.cleaned_data["organisation"],
-            partner=form.cleaned_data["partner"],
-            scope=form.cleaned_data["scope"],
-            note=form.cleaned_data["note"],
-        )
-        obj.pk = created.pk
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "partner", "scope", "status", "proposed_by", "answered_at", "ended_at"]
+    list_filter = ["scope", "status"]
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    exclude = ["token_hash"]
 
 
 @admin.register(Service)
@@ -118,16 +133,7 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "actor", "organisation", "object_type", "object_id", "ip_address"]
     list_filter = ["action"]
     search_fields = ["action", "object_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

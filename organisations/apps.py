@@ -10,15 +10,28 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from django.db.models import F, Q
+
         from notifications import streams
         from organisations import models
-        from organisations.permissions import AnyOf, NetworkMember, ObjectPermission, Own, register_policy
+        from organisations.permissions import (
+            AnyOf,
+            MemberOf,
+            NetworkMember,
+            ObjectPermission,
+            Own,
+            Where,
+            register_policy,
+        )
         from organisations.streams import MembershipStream
 
         directory_editor = ObjectPermission("change_organisation", "organisation")
         register_policy(models.Organisation, view=NetworkMember(), change=ObjectPermission("change_organisation"))
         register_policy(models.Service, view=NetworkMember(), add=directory_editor, change=directory_editor)
         register_policy(models.Location, view=NetworkMember(), add=directory_editor, change=directory_editor)
+        # An account is seen by itself and by the members of its organisations (who may list
+        # its memberships): no choice list or answer names anyone else.
+        register_policy(models.User, view=AnyOf((Own("pk"), MemberOf("view_internal"))))
         member_manager = ObjectPermission("manage_members", "organisation")
         register_policy(
             models.Membership,
@@ -26,14 +39,26 @@ class OrganisationsConfig(AppConfig):
             add=member_manager,
             change=member_manager,
         )
-        partnership_manager = ObjectPermission("manage_partnerships", "organisation")
+        # Invitations name an address that may have no account: the organisation's admins only.
+        register_policy(models.MembershipInvitation, view=member_manager, add=member_manager, change=member_manager)
+        # Both sides see a partnership; either side proposes and ends it; only the side that did
+        # not propose answers (accepts or declines); only the proposer withdraws.
+        first_side = ObjectPermission("manage_partnerships", "organisation")
+        second_side = ObjectPermission("manage_partnerships", "partner")
         register_policy(
             models.Partnership,
             view=AnyOf(
                 (ObjectPermission("view_internal", "organisation"), ObjectPermission("view_internal", "partner"))
             ),
-            add=partnership_manager,
-            change=partnership_manager,
+            add=ObjectPermission("manage_partnerships", "proposed_by"),
+            change=AnyOf((first_side, second_side)),
+            answer=AnyOf(
+                (
+                    Where(first_side, Q(proposed_by=F("partner"))),
+                    Where(second_side, Q(proposed_by=F("organisation"))),
+                )
+            ),
+            withdraw=ObjectPermission("manage_partnerships", "proposed_by"),
         )
         # Append-only: read by the organisation's privacy officer, written only by services.
         register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))

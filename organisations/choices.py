@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -33,6 +34,26 @@ class PartnershipScope(models.TextChoices):
 
     REFERRALS = "referrals", _("Referrals")
     HOUSING = "housing", _("Housing availability")
+
+
+class PartnershipStatus(models.TextChoices):
+    """Where a partnership stands: only an active one gives access."""
+
+    PROPOSED = "proposed", pgettext_lazy("partnership status", "Waiting for an answer")
+    ACTIVE = "active", pgettext_lazy("partnership status", "Active")
+    DECLINED = "declined", pgettext_lazy("partnership status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("partnership status", "Withdrawn")
+    ENDED = "ended", pgettext_lazy("partnership status", "Ended")
+
+
+class InvitationStatus(models.TextChoices):
+    """Where a membership invitation stands (computed: an unanswered one expires with time)."""
+
+    PENDING = "pending", pgettext_lazy("invitation status", "Waiting for an answer")
+    ACCEPTED = "accepted", pgettext_lazy("invitation status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("invitation status", "Declined")
+    REVOKED = "revoked", pgettext_lazy("invitation status", "Revoked")
+    EXPIRED = "expired", pgettext_lazy("invitation status", "Expired")
 
 
 class NeedCategory(models.TextChoices):

@@ -1,10 +1,18 @@
-"""Forms of the web shell."""
+"""Forms of the web shell, and the one way a form offers a choice of objects
+(``RestrictedModelChoiceField`` in a ``RestrictedChoicesForm``)."""
+
+from datetime import datetime, time
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind
+from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind, PartnershipScope, Role, UILanguage
+from organisations.models import Organisation
+from organisations.permissions import Action, restrict_queryset
 
 
 class LoginForm(AuthenticationForm):
@@ -23,3 +31,167 @@ class DirectorySearchForm(forms.Form):
     organisation_kind = forms.ChoiceField(
         label=_("Kind of organisation"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
     )
+
+
+# --- Choices of objects: restricted by the access policy -------------------------------------------
+
+
+class RestrictedModelChoiceField(forms.ModelChoiceField):
+    """A choice of objects that offers and accepts only those the form's user may see
+    (``restrict(user, "view")``), whatever queryset the form narrows it to afterwards.
+
+    The restriction is applied when the queryset is read (the options, the lookup of a posted
+    value), so a form that sets ``queryset`` in its ``__init__`` cannot widen it. Without a user
+    it offers nothing. Forms with such a field are ``RestrictedChoicesForm``s, which give it the
+    user."""
+
+    user = None
+
+    def _get_queryset(self):
+        if self._queryset is None:
+            return None
+        return restrict_queryset(self._queryset, self.user, Action.VIEW)
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+
+class RestrictedChoicesForm(forms.Form):
+    """The base of every form that offers a choice of objects: it takes ``user=`` and hands it to
+    its ``RestrictedModelChoiceField``s, so nobody is offered a name they could not otherwise see.
+    A plain ``ModelChoiceField`` is refused (``tests/test_choices.py`` walks every form)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, RestrictedModelChoiceField):
+                field.user = user
+
+
+def hide_single_choice(field: forms.ModelChoiceField) -> None:
+    """Nothing to choose when the field offers one object: it is sent as a hidden value."""
+    choices = list(field.queryset[:2])
+    if len(choices) == 1:
+        field.widget = forms.HiddenInput()
+        field.initial = choices[0].pk
+
+
+# --- Partnerships and invitations --------------------------------------------------------------------
+
+
+class PartnershipArrangement(models.TextChoices):
+    """What a proposed partnership allows, from the proposing organisation's point of view: the
+    direction and the scope together, as a person says it."""
+
+    WE_REFER = "we_refer", _("We refer people to them")
+    THEY_REFER = "they_refer", _("They refer people to us")
+    WE_HOLD_BEDS = "we_hold_beds", _("We see their free beds and hold them")
+    THEY_HOLD_BEDS = "they_hold_beds", _("They see our free beds and hold them")
+
+
+class PartnershipProposeForm(RestrictedChoicesForm):
+    """Propose a partnership to another organisation; it takes effect when that organisation's
+    admins or coordinators accept it."""
+
+    organisation = RestrictedModelChoiceField(
+        label=_("Your organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    arrangement = forms.ChoiceField(label=_("What the partnership allows"), choices=PartnershipArrangement.choices)
+    other = RestrictedModelChoiceField(
+        label=_("Partner organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        error_messages={"invalid_choice": _("Choose an organisation of the network.")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What you agreed, a contact, a reference: both organisations see it."),
+    )
+
+    def __init__(self, *args, managed_ids, **kwargs):
+        """``managed_ids``: the organisations whose partnerships the user manages."""
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=managed_ids, is_active=True)
+        self.fields["other"].queryset = Organisation.objects.filter(is_active=True)
+        hide_single_choice(self.fields["organisation"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") is not None and data.get("organisation") == data.get("other"):
+            self.add_error("other", _("An organisation cannot be its own partner."))
+        return data
+
+    def proposal(self) -> dict:
+        """The cleaned choice as ``partnership_propose`` takes it."""
+        mine, other, arrangement = (self.cleaned_data[name] for name in ("organisation", "other", "arrangement"))
+        we = arrangement in (PartnershipArrangement.WE_REFER, PartnershipArrangement.WE_HOLD_BEDS)
+        housing = arrangement in (PartnershipArrangement.WE_HOLD_BEDS, PartnershipArrangement.THEY_HOLD_BEDS)
+        return {
+            "organisation": mine if we else other,
+            "partner": other if we else mine,
+            "scope": PartnershipScope.HOUSING if housing else PartnershipScope.REFERRALS,
+            "proposed_by": mine,
+            "note": self.cleaned_data["note"],
+        }
+
+
+class InvitationForm(RestrictedChoicesForm):
+    """Invite someone to a role: they answer from the link in the email."""
+
+    organisation = RestrictedModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.WORKER)
+    valid_until = forms.DateField(
+        label=_("Role ends on (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for a role with no end date."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=UILanguage.choices,
+        help_text=_("For someone with no account yet; a person with an account gets it in their own language."),
+    )
+
+    def __init__(self, *args, managed_ids, **kwargs):
+        """``managed_ids``: the organisations whose members the user manages."""
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=managed_ids, is_active=True)
+        self.fields["language"].initial = translation.get_language()
+        hide_single_choice(self.fields["organisation"])
+
+    def valid_until_moment(self):
+        """The end of the chosen day, in the local time zone, or None."""
+        day = self.cleaned_data.get("valid_until")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, time.max))
+
+
+class InvitationAccountForm(forms.Form):
+    """Create one's account from an invitation's link (the address is the invitation's)."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return data

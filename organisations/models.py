@@ -1,15 +1,27 @@
 """Organisations, their members and roles, who works with whom, the service directory and the
 audit log: the ground floor every other app builds on."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
-from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role, UILanguage
+from organisations.choices import (
+    InvitationStatus,
+    NeedCategory,
+    OrganisationKind,
+    PartnershipScope,
+    PartnershipStatus,
+    Role,
+    UILanguage,
+)
 from organisations.querysets import AuditQuerySet, RestrictedQuerySet
 
 language_code_validator = RegexValidator(
@@ -17,8 +29,9 @@ language_code_validator = RegexValidator(
 )
 
 
-class UserManager(BaseUserManager):
-    """Creates users who log in with their email address."""
+class UserManager(BaseUserManager.from_queryset(RestrictedQuerySet)):
+    """Creates users who log in with their email address; ``User.objects.restrict(user, "view")``
+    keeps the accounts a user may see (themself and the members of their organisations)."""
 
     use_in_migrations = True
 
@@ -168,11 +181,115 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
 
+class MembershipInvitationQuerySet(RestrictedQuerySet):
+    def pending(self) -> "MembershipInvitationQuerySet":
+        """Invitations not answered, not revoked and not expired."""
+        return self.filter(
+            accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class MembershipInvitation(models.Model):
+    """An organisation admin's offer of a role to the person who owns an email address.
+
+    Nothing is granted until that person accepts: with an account, logged in as that account;
+    without one, by creating it from the link (then the account is theirs). The link's secret is
+    kept only as its SHA-256 hash; the link expires at ``expires_at``. An invitation is answered
+    once (accepted or declined) or revoked by an admin, and stays as the record of who offered
+    what. Nothing here, nor in any answer to the admin, says whether the email has an account.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    membership_valid_until = models.DateTimeField(
+        _("role valid until"), null=True, blank=True, help_text=_("The role ends by itself at this time.")
+    )
+    language = models.CharField(
+        _("language of the email"), max_length=8, choices=UILanguage.choices, default=UILanguage.FRENCH
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("link expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("membership")
+    )
+
+    objects = MembershipInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership invitation")
+        verbose_name_plural = _("membership invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(accepted_at__isnull=True, declined_at__isnull=True)
+                    | Q(accepted_at__isnull=True, revoked_at__isnull=True)
+                    | Q(declined_at__isnull=True, revoked_at__isnull=True)
+                ),
+                name="invitation_closed_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "email"], name="invitation_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """What is stored of a link's secret: its SHA-256 (the secret has 256 random bits, so no
+        salt or slow hash is needed)."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def status(self) -> InvitationStatus:
+        """Answered, revoked, expired, or still waiting for an answer."""
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.declined_at is not None:
+            return InvitationStatus.DECLINED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return self.status.label
+
+
+class PartnershipQuerySet(RestrictedQuerySet):
+    def active(self) -> "PartnershipQuerySet":
+        """The partnerships in force: accepted by the other side and not ended. Only these give
+        access (the ``Partnered`` rule, referral recipients)."""
+        return self.filter(status=PartnershipStatus.ACTIVE)
+
+
 class Partnership(models.Model):
     """An agreement that ``organisation`` works with ``partner`` for one scope.
 
     With the referrals scope, ``organisation`` may refer people to ``partner``; with the housing
     scope, ``organisation`` sees ``partner``'s bed availability and may hold its beds.
+
+    Access is granted by the side that owns it: one side proposes (``proposed_by``), and the
+    partnership takes effect only when an admin or coordinator of the other side accepts it.
+    Either side may end it at once; the proposer may withdraw a proposal not yet answered. Rows
+    are kept afterwards (declined, withdrawn, ended) as the record of who agreed to what and when;
+    a new proposal for the same pair and scope is a new row.
     """
 
     organisation = models.ForeignKey(
@@ -183,23 +300,73 @@ class Partnership(models.Model):
     )
     scope = models.CharField(_("scope"), max_length=32, choices=PartnershipScope.choices)
     note = models.TextField(_("note"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("date of the proposal"), auto_now_add=True)
+    answered_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("date of the answer"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("ended by")
+    )
+    ended_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["organisation__name", "partner__name", "scope"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "partner", "scope"], name="unique_partnership"),
+            # One proposal or partnership in force per pair and scope; closed ones are history.
+            models.UniqueConstraint(
+                fields=["organisation", "partner", "scope"],
+                condition=Q(status__in=[PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE]),
+                name="unique_open_partnership",
+            ),
             models.CheckConstraint(condition=~Q(organisation=models.F("partner")), name="partnership_not_self"),
+            models.CheckConstraint(
+                condition=Q(proposed_by=models.F("organisation")) | Q(proposed_by=models.F("partner")),
+                name="partnership_proposed_by_a_side",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.partner} ({self.get_scope_display()})"
+
+    @property
+    def answering_side(self) -> Organisation:
+        """The organisation that accepts or declines: the one that did not propose."""
+        return self.partner if self.proposed_by_id == self.organisation_id else self.organisation
+
+    def summary(self) -> str:
+        """What the partnership allows, in a sentence of the active language."""
+        return partnership_summary(self.organisation.name, self.partner.name, self.scope)
+
+
+def partnership_summary(organisation: str, partner: str, scope: str) -> str:
+    """What a partnership of ``scope`` lets ``organisation`` do with ``partner``, in a sentence of
+    the active language (pages and notifications, which keep only names and codes)."""
+    if scope == PartnershipScope.HOUSING:
+        return gettext("%(organisation)s sees the free beds of %(partner)s and can hold them.") % {
+            "organisation": organisation,
+            "partner": partner,
+        }
+    return gettext("%(organisation)s sends referrals to %(partner)s.") % {
+        "organisation": organisation,
+        "partner": partner,
+    }
 
 
 class Location(models.Model):

@@ -1,17 +1,24 @@
-"""Notifications about one's own memberships: a role granted or ended.
+"""Notifications of the organisations app: one's own memberships (a role granted or ended), and
+partnerships (proposed, accepted, declined, withdrawn, ended).
 
-Registered from this side (``notifications`` imports no other app at import time); the member is
-the only recipient, and never when they changed their own membership.
+Registered from this side (``notifications`` imports no other app at import time). A membership
+tells the member only, and never when they changed their own membership; a partnership tells the
+partnership managers (admins and coordinators) of the side that did not act, who answer proposals
+and may end it.
 """
+
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notifications.kinds import NotificationKind, choice_label, register_kind
+from notifications.models import Delivery
 from notifications.services import notify
-from organisations.choices import Role
-from organisations.models import Membership, User
+from organisations.choices import PartnershipScope, Role
+from organisations.models import Membership, Organisation, Partnership, User, partnership_summary
+from organisations.permissions import users_with_organisation_permission
 
 MEMBERSHIP_GRANTED = "membership_granted"
 MEMBERSHIP_ENDED = "membership_ended"
@@ -57,3 +64,91 @@ def notify_membership_changed(*, membership: Membership, actor: User | None) -> 
         actor=actor,
         params={"role": membership.role, "organisation": membership.organisation.name},
     )
+
+
+# --- Partnerships ------------------------------------------------------------------------------
+
+PARTNERSHIP_PROPOSED = "partnership_proposed"
+PARTNERSHIP_ACCEPTED = "partnership_accepted"
+PARTNERSHIP_DECLINED = "partnership_declined"
+PARTNERSHIP_WITHDRAWN = "partnership_withdrawn"
+PARTNERSHIP_ENDED = "partnership_ended"
+
+
+def _partnerships_url(notification) -> str:
+    return reverse("organisations:partnerships")
+
+
+def _summary(p: dict) -> str:
+    scope = p["scope"] if p["scope"] in PartnershipScope.values else PartnershipScope.REFERRALS
+    return partnership_summary(p["organisation"], p["partner"], scope)
+
+
+def _partnership_kind(code: str, label, sentence: Callable[[], str], default: str = Delivery.IN_APP) -> None:
+    """``sentence()`` is translated when shown; it names ``%(by)s`` (the side that acted) and
+    ``%(summary)s`` (what the partnership allows)."""
+    register_kind(
+        NotificationKind(
+            code=code,
+            label=label,
+            model=Partnership,
+            text=lambda p: sentence() % {"by": p["by"], "summary": _summary(p)},
+            url=_partnerships_url,
+            default=default,
+        )
+    )
+
+
+_partnership_kind(
+    PARTNERSHIP_PROPOSED,
+    gettext_lazy("Partnership proposed"),
+    lambda: _("%(by)s proposes a partnership: %(summary)s Accept or decline it."),
+    default=Delivery.EMAIL,
+)
+_partnership_kind(
+    PARTNERSHIP_ACCEPTED,
+    gettext_lazy("Partnership accepted"),
+    lambda: _("%(by)s accepted the partnership: %(summary)s"),
+)
+_partnership_kind(
+    PARTNERSHIP_DECLINED,
+    gettext_lazy("Partnership declined"),
+    lambda: _("%(by)s declined the partnership: %(summary)s"),
+)
+_partnership_kind(
+    PARTNERSHIP_WITHDRAWN,
+    gettext_lazy("Partnership proposal withdrawn"),
+    lambda: _("%(by)s withdrew its proposal: %(summary)s"),
+)
+_partnership_kind(
+    PARTNERSHIP_ENDED,
+    gettext_lazy("Partnership ended"),
+    lambda: _("%(by)s ended the partnership: %(summary)s"),
+)
+
+
+def notify_partnership_changed(
+    *, partnership: Partnership, kind: str, actor: User | None, side: Organisation | None
+) -> None:
+    """Called by the partnership services inside their transaction, for what ``actor`` did for
+    ``side``. The other side's partnership managers are told: they are the ones who answer a
+    proposal or may end the partnership. The platform's own acts (``actor=None``, no side: the
+    demo seed setting up agreements made outside Passerelle) tell nobody."""
+    if actor is None:
+        return
+    for organisation in (partnership.organisation, partnership.partner):
+        if organisation.pk == side.pk:
+            continue
+        notify(
+            kind=kind,
+            subject=partnership,
+            recipients=users_with_organisation_permission(organisation, "manage_partnerships"),
+            organisation=organisation,
+            actor=actor,
+            params={
+                "organisation": partnership.organisation.name,
+                "partner": partnership.partner.name,
+                "scope": partnership.scope,
+                "by": side.name,
+            },
+        )

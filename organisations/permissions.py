@@ -235,9 +235,10 @@ class ObjectPermission(Rule):
 
 @dataclass(frozen=True)
 class Partnered(Rule):
-    """Rows whose organisation at ``path`` is an active partner, for ``scope``, of an organisation
-    where one of the user's role groups holds ``codename`` (a hub's workers see the beds of the
-    housing providers it has a housing partnership with)."""
+    """Rows whose organisation at ``path`` is a partner, for ``scope``, of an organisation where
+    one of the user's role groups holds ``codename`` (a hub's workers see the beds of the housing
+    providers it has a housing partnership with). Only an active partnership counts: a proposal
+    gives nothing until the partner accepts it, and an ended one nothing any more."""
 
     scope: str
     path: str
@@ -247,8 +248,34 @@ class Partnered(Rule):
         from organisations.models import Partnership
 
         mine = ObjectPermission(self.codename, "organisation").q(user, Partnership)
-        partners = Partnership.objects.filter(mine, is_active=True, scope=self.scope).values("partner_id")
+        partners = Partnership.objects.active().filter(mine, scope=self.scope).values("partner_id")
         return Q(**{f"{self.path}__in": partners})
+
+
+@dataclass(frozen=True)
+class MemberOf(Rule):
+    """Users with a membership (current or ended) in an organisation where one of the reader's
+    role groups holds ``codename``: the colleagues whose memberships the reader may list."""
+
+    codename: str
+
+    def q(self, user, model):
+        from organisations.models import Membership
+
+        memberships = Membership.objects.filter(ObjectPermission(self.codename, "organisation").q(user, Membership))
+        return Q(pk__in=memberships.values("user_id"))
+
+
+@dataclass(frozen=True)
+class Where(Rule):
+    """Rows ``rule`` allows that also match ``condition``, a filter that names no user (the side
+    of a partnership that did not propose it)."""
+
+    rule: Rule
+    condition: Q
+
+    def q(self, user, model):
+        return self.rule.q(user, model) & self.condition
 
 
 @dataclass(frozen=True)
@@ -258,7 +285,7 @@ class Own(Rule):
     field: str = "user"
 
     def q(self, user, model):
-        return Q(**{self.field: user})
+        return Q(**{self.field: user.pk})
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,16 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from organisations.models import AuditEntry, Location, Membership, Organisation, Partnership, Service
+from organisations.models import (
+    AuditEntry,
+    Location,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    Partnership,
+    Service,
+    User,
+)
 from organisations.permissions import Action
 
 
@@ -50,7 +59,25 @@ def user_memberships(*, user) -> QuerySet[Membership]:
 
 
 def partnership_list(*, user, action: str = Action.VIEW) -> QuerySet[Partnership]:
-    return Partnership.objects.restrict(user, action).select_related("organisation", "partner")
+    """Partnerships ``user`` may see (both sides' members), whatever their status: only
+    ``.active()`` ones give access."""
+    return Partnership.objects.restrict(user, action).select_related(
+        "organisation", "partner", "proposed_by", "ended_by"
+    )
+
+
+def invitation_list(*, user) -> QuerySet[MembershipInvitation]:
+    """Invitations of the organisations whose members ``user`` manages."""
+    return MembershipInvitation.objects.restrict(user, Action.VIEW).select_related("organisation", "invited_by")
+
+
+def invitation_for_token(*, token: str) -> MembershipInvitation | None:
+    """The invitation a link's secret opens, if any (looked up by the secret's hash only)."""
+    return (
+        MembershipInvitation.objects.select_related("organisation")
+        .filter(token_hash=MembershipInvitation.hash_token(token))
+        .first()
+    )
 
 
 def audit_entry_list(*, user) -> QuerySet[AuditEntry]:
@@ -67,3 +94,10 @@ def hsds_organisations(*, user) -> QuerySet[Organisation]:
         .filter(is_active=True)
         .prefetch_related(Prefetch("services", queryset=active_services), "locations")
     )
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether an account has this address. Only the page an invitation's link opens asks,
+    and only its holder, who owns the address, sees the answer; nothing an admin or anyone
+    else reads depends on it."""
+    return User.objects.filter(email=email.lower()).exists()

@@ -5,20 +5,28 @@ checks the access policy, writes, records the audit entry and publishes its even
 actions): it bypasses the access policy, never a user's request.
 """
 
+import secrets
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.utils import timezone, translation
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.events import publish_access_changed_on_commit, publish_on_commit
 from notifications.jobs import periodic_job
+from notifications.rendering import absolute
+from notifications.services import email_queue
 from organisations import permissions
 from organisations.audit import audit_record
+from organisations.choices import InvitationStatus, PartnershipStatus, Role, UILanguage
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import (
     Location,
     Membership,
+    MembershipInvitation,
     Organisation,
     Partnership,
     Service,
@@ -26,7 +34,15 @@ from organisations.models import (
     ServiceNeedCategory,
     User,
 )
-from organisations.notifications import notify_membership_changed
+from organisations.notifications import (
+    PARTNERSHIP_ACCEPTED,
+    PARTNERSHIP_DECLINED,
+    PARTNERSHIP_ENDED,
+    PARTNERSHIP_PROPOSED,
+    PARTNERSHIP_WITHDRAWN,
+    notify_membership_changed,
+    notify_partnership_changed,
+)
 from organisations.permissions import Action
 
 MEMBERSHIP_STREAM = "organisations.membership"
@@ -112,16 +128,30 @@ def _publish_membership(membership: Membership) -> None:
     publish_access_changed_on_commit([membership.user_id])
 
 
-@transaction.atomic
-def membership_grant(
-    *, actor: User | None, organisation: Organisation, user: User, role: str, valid_until: datetime | None = None
-) -> Membership:
-    """Give ``user`` ``role`` in ``organisation`` (a new membership, or an ended one made active
-    again) and put them in the role's group, which is what gives access."""
-    if actor is not None and not permissions.has_organisation_permission(actor, "manage_members", organisation):
-        raise NotFoundError()
+def _check_valid_until(valid_until: datetime | None) -> None:
     if valid_until is not None and valid_until <= timezone.now():
         raise ApplicationError(_("The end of a membership must be in the future."), code="invalid_valid_until")
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    user: User,
+    role: str,
+    valid_until: datetime | None = None,
+    invitation: MembershipInvitation | None = None,
+) -> Membership:
+    """Give ``user`` ``role`` in ``organisation`` (a new membership, or an ended one made active
+    again) and put them in the role's group, which is what gives access.
+
+    Nobody is given a role without asking: the caller is the system (``actor=None``: the demo
+    seed, the admin site) or the person accepting ``invitation`` (``invitation_accept``), which
+    carries the organisation admin's offer."""
+    if actor is not None and (invitation is None or actor.pk != user.pk):
+        raise NotFoundError()
+    _check_valid_until(valid_until)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, organisation=organisation, role=role, defaults={"valid_until": valid_until}
     )
@@ -132,14 +162,16 @@ def membership_grant(
         membership.ended_at = None
         membership.valid_until = valid_until
         membership.save(update_fields=["is_active", "ended_at", "valid_until"])
-    _require(actor, Action.ADD, membership)
     user.groups.add(permissions.role_group_for(organisation, role))
+    details = {"user": user.pk, "role": role}
+    if invitation is not None:
+        details["invitation"] = invitation.pk
     audit_record(
         actor=actor,
         organisation=organisation,
         action="organisations.membership.granted",
         obj=membership,
-        details={"user": user.pk, "role": role},
+        details=details,
     )
     _publish_membership(membership)
     notify_membership_changed(membership=membership, actor=actor)
@@ -147,32 +179,10 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_invite(
-    *,
-    actor: User | None,
-    organisation: Organisation,
-    email: str,
-    full_name: str,
-    role: str,
-    valid_until: datetime | None = None,
-) -> Membership:
-    """Grant ``role`` to the person with this email, creating their account if they have none
-    (they then set a password through "forgot your password")."""
-    if actor is not None and not permissions.has_organisation_permission(actor, "manage_members", organisation):
-        raise NotFoundError()
-    user = User.objects.filter(email=email.lower()).first()
-    if user is None:
-        user = User.objects.create_user(email, password=None, full_name=full_name)
-        audit_record(actor=actor, organisation=organisation, action="organisations.user.created", obj=user)
-    return membership_grant(actor=actor, organisation=organisation, user=user, role=role, valid_until=valid_until)
-
-
-@transaction.atomic
 def membership_update(*, actor: User | None, membership: Membership, valid_until: datetime | None) -> Membership:
     """Change when an active membership ends by itself."""
     _require(actor, Action.CHANGE, membership)
-    if valid_until is not None and valid_until <= timezone.now():
-        raise ApplicationError(_("The end of a membership must be in the future."), code="invalid_valid_until")
+    _check_valid_until(valid_until)
     membership.valid_until = valid_until
     membership.save(update_fields=["valid_until"])
     audit_record(
@@ -229,56 +239,364 @@ def membership_expire_due(batch_size: int = 100) -> int:
             return ended
 
 
-# --- Partnerships -------------------------------------------------------------------------------
+# --- Invitations ------------------------------------------------------------------------------
+
+INVITATION_EMAIL = "organisations/email/invitation"
+
+
+def _interface_language(language: str | None) -> str:
+    """``language`` if it is one of the interface's, else the active one, else the default."""
+    for candidate in (language, translation.get_language()):
+        if candidate in UILanguage.values:
+            return candidate
+    return settings.LANGUAGE_CODE
 
 
 @transaction.atomic
-def partnership_create(
-    *, actor: User | None, organisation: Organisation, partner: Organisation, scope: str, note: str = ""
-) -> Partnership:
-    """Record that ``organisation`` works with ``partner`` for ``scope`` (or renew an ended one)."""
-    if actor is not None and not permissions.has_organisation_permission(actor, "manage_partnerships", organisation):
+def invitation_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    valid_until: datetime | None = None,
+    language: str | None = None,
+) -> MembershipInvitation:
+    """Offer ``role`` in ``organisation`` to whoever owns ``email``: an email with a link that
+    expires after ``settings.INVITATION_VALID_DAYS`` days. Nothing is granted until they accept.
+
+    The answer, the stored row and the audit entry are the same whether or not the address has
+    an account: only the email differs, in its language (the account's preferred one, else
+    ``language``, else the active one), which only the owner of the address reads."""
+    if actor is not None and not permissions.has_organisation_permission(actor, "manage_members", organisation):
         raise NotFoundError()
-    if organisation == partner:
-        raise ApplicationError(_("An organisation cannot be its own partner."), code="self_partnership")
-    partnership, created = Partnership.objects.select_for_update().get_or_create(
-        organisation=organisation, partner=partner, scope=scope, defaults={"note": note}
+    _check_valid_until(valid_until)
+    email = email.strip().lower()
+    # Both are visible to the admin anyway (the members and invitations of their organisation):
+    # refusing them says nothing about accounts.
+    if Membership.objects.filter(organisation=organisation, role=role, is_active=True, user__email=email).exists():
+        raise ConflictError(_("This person already has this role in this organisation."), code="already_member")
+    if MembershipInvitation.objects.pending().filter(organisation=organisation, role=role, email=email).exists():
+        raise ConflictError(
+            _("An invitation to this address for this role is already waiting for an answer."), code="already_invited"
+        )
+    account = User.objects.filter(email=email).first()
+    language = _interface_language(account.preferred_language if account is not None else language)
+    token = secrets.token_urlsafe(32)
+    invitation = MembershipInvitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        membership_valid_until=valid_until,
+        language=language,
+        invited_by=actor,
+        token_hash=MembershipInvitation.hash_token(token),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    if not created:
-        if partnership.is_active:
-            raise ConflictError(_("This partnership already exists."), code="already_partners")
-        partnership.is_active = True
-        partnership.ended_at = None
-        partnership.note = note
-        partnership.save(update_fields=["is_active", "ended_at", "note"])
-    _require(actor, Action.ADD, partnership)
+    _require(actor, Action.ADD, invitation)
     audit_record(
         actor=actor,
         organisation=organisation,
-        action="organisations.partnership.created",
+        action="organisations.invitation.created",
+        obj=invitation,
+        details={"role": role},
+    )
+    # Worded now, in the invitee's language: the link is the only copy of the secret, and it is
+    # erased from the outbox once sent.
+    with translation.override(language):
+        email_queue(
+            address=email,
+            template=INVITATION_EMAIL,
+            language=language,
+            params={
+                "organisation": organisation.name,
+                "role": str(Role(role).label),
+                "link": absolute(reverse("organisations:invitation", args=[token])),
+                "expires_at": formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
+            },
+        )
+    return invitation
+
+
+def _lock_open_invitation(invitation: MembershipInvitation) -> MembershipInvitation:
+    """The invitation, locked; a conflict saying why when it can no longer be answered."""
+    invitation = MembershipInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    status = invitation.status
+    if status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED):
+        raise ConflictError(_("This invitation has already been answered."), code="invitation_answered")
+    if status == InvitationStatus.REVOKED:
+        raise ConflictError(_("This invitation was withdrawn by the organisation."), code="invitation_revoked")
+    if status == InvitationStatus.EXPIRED:
+        raise ConflictError(
+            _("This invitation has expired. Ask the organisation for a new one."), code="invitation_expired"
+        )
+    return invitation
+
+
+def _is_invited(user: User | None, invitation: MembershipInvitation) -> bool:
+    return user is not None and user.is_authenticated and user.email.lower() == invitation.email
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: MembershipInvitation, user: User) -> Membership:
+    """The invited person, logged in as the account of the invitation's address, accepts: the
+    role is granted through ``membership_grant``. Any other account gets not found."""
+    if not _is_invited(user, invitation):
+        raise NotFoundError()
+    invitation = _lock_open_invitation(invitation)
+    membership = membership_grant(
+        actor=user,
+        organisation=invitation.organisation,
+        user=user,
+        role=invitation.role,
+        valid_until=invitation.membership_valid_until,
+        invitation=invitation,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.membership = membership
+    invitation.save(update_fields=["accepted_at", "membership"])
+    audit_record(
+        actor=user,
+        organisation=invitation.organisation,
+        action="organisations.invitation.accepted",
+        obj=invitation,
+        details={"membership": membership.pk},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(*, invitation: MembershipInvitation, full_name: str, password: str) -> User:
+    """Someone with no account accepts from the link: their account is created for the
+    invitation's address, in the invitation's language, then the invitation is accepted.
+    The password must pass the configured validators (a ``ValidationError`` otherwise)."""
+    invitation = _lock_open_invitation(invitation)
+    if User.objects.filter(email=invitation.email).exists():
+        raise ConflictError(_("An account with this address exists: log in to answer."), code="account_exists")
+    user = User(email=invitation.email, full_name=full_name.strip(), preferred_language=invitation.language)
+    user.full_clean(exclude=["password"])
+    password_validation.validate_password(password, user=user)
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=user,
+        organisation=invitation.organisation,
+        action="organisations.user.created",
+        obj=user,
+        details={"invitation": invitation.pk},
+    )
+    invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: MembershipInvitation, user: User | None) -> MembershipInvitation:
+    """The invited person says no. When the address has an account, only that account (logged
+    in) may; otherwise holding the link is enough (``user`` is then None)."""
+    if User.objects.filter(email=invitation.email).exists() and not _is_invited(user, invitation):
+        raise NotFoundError()
+    invitation = _lock_open_invitation(invitation)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit_record(
+        actor=user, organisation=invitation.organisation, action="organisations.invitation.declined", obj=invitation
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User | None, invitation: MembershipInvitation) -> MembershipInvitation:
+    """An admin of the organisation withdraws an invitation not yet answered: its link stops
+    working at once."""
+    _require(actor, Action.CHANGE, invitation)
+    invitation = _lock_open_invitation(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = actor
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor, organisation=invitation.organisation, action="organisations.invitation.revoked", obj=invitation
+    )
+    return invitation
+
+
+# --- Partnerships -------------------------------------------------------------------------------
+
+
+def _partnership_details(partnership: Partnership) -> dict:
+    return {"organisation": partnership.organisation_id, "partner": partnership.partner_id, "scope": partnership.scope}
+
+
+def _lock_partnership(partnership: Partnership, expected: str) -> Partnership:
+    partnership = (
+        Partnership.objects.select_for_update()
+        .select_related("organisation", "partner", "proposed_by")
+        .get(pk=partnership.pk)
+    )
+    if partnership.status != expected:
+        if expected == PartnershipStatus.PROPOSED:
+            raise ConflictError(_("This proposal was already answered or withdrawn."), code="not_proposed")
+        raise ConflictError(_("This partnership is not active."), code="not_active")
+    return partnership
+
+
+@transaction.atomic
+def partnership_propose(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    partner: Organisation,
+    scope: str,
+    proposed_by: Organisation | None = None,
+    note: str = "",
+) -> Partnership:
+    """Propose that ``organisation`` works with ``partner`` for ``scope``. Nothing is granted
+    until an admin or coordinator of the other side accepts (``partnership_accept``).
+
+    Either side may propose (a hub asks to see a provider's beds; a provider offers them):
+    ``proposed_by`` is the proposing side, by default ``organisation`` when the actor manages its
+    partnerships, else ``partner``."""
+    sides = (organisation, partner)
+    if proposed_by is None:
+        managed = [side for side in sides if actor is None or _manages_partnerships(actor, side)]
+        if not managed:
+            raise NotFoundError()
+        proposed_by = managed[0]
+    elif proposed_by not in sides:
+        raise ApplicationError(_("The proposing organisation must be one of the two."), code="foreign_proposer")
+    elif actor is not None and not _manages_partnerships(actor, proposed_by):
+        raise NotFoundError()
+    if organisation == partner:
+        raise ApplicationError(_("An organisation cannot be its own partner."), code="self_partnership")
+    already = ConflictError(_("This partnership exists or is waiting for an answer."), code="already_partners")
+    open_ones = Partnership.objects.filter(
+        organisation=organisation,
+        partner=partner,
+        scope=scope,
+        status__in=[PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE],
+    )
+    if open_ones.exists():
+        raise already
+    try:
+        with transaction.atomic():
+            partnership = Partnership.objects.create(
+                organisation=organisation,
+                partner=partner,
+                scope=scope,
+                note=note,
+                proposed_by=proposed_by,
+                proposed_by_user=actor,
+            )
+    except IntegrityError:
+        raise already from None  # a concurrent proposal for the same pair and scope won
+    _require(actor, Action.ADD, partnership)
+    audit_record(
+        actor=actor,
+        organisation=proposed_by,
+        action="organisations.partnership.proposed",
         obj=partnership,
-        details={"partner": partner.pk, "scope": scope},
+        details=_partnership_details(partnership),
+    )
+    notify_partnership_changed(partnership=partnership, kind=PARTNERSHIP_PROPOSED, actor=actor, side=proposed_by)
+    return partnership
+
+
+def _manages_partnerships(actor: User, organisation: Organisation) -> bool:
+    return permissions.has_organisation_permission(actor, "manage_partnerships", organisation)
+
+
+def _answer(*, actor: User | None, partnership: Partnership, status: str, action: str, kind: str) -> Partnership:
+    """Accept or decline a proposal: only the side that did not propose may."""
+    _require(actor, "answer", partnership)
+    partnership = _lock_partnership(partnership, PartnershipStatus.PROPOSED)
+    partnership.status = status
+    partnership.answered_by_user = actor
+    partnership.answered_at = timezone.now()
+    partnership.save(update_fields=["status", "answered_by_user", "answered_at"])
+    side = partnership.answering_side
+    audit_record(
+        actor=actor, organisation=side, action=action, obj=partnership, details=_partnership_details(partnership)
+    )
+    notify_partnership_changed(partnership=partnership, kind=kind, actor=actor, side=side)
+    return partnership
+
+
+@transaction.atomic
+def partnership_accept(*, actor: User | None, partnership: Partnership) -> Partnership:
+    """The other side agrees: from the commit, the partnership gives what it allows (referrals,
+    the beds board), and open boards check their access again."""
+    partnership = _answer(
+        actor=actor,
+        partnership=partnership,
+        status=PartnershipStatus.ACTIVE,
+        action="organisations.partnership.accepted",
+        kind=PARTNERSHIP_ACCEPTED,
     )
     _publish_partnership_access(partnership)
     return partnership
 
 
 @transaction.atomic
-def partnership_end(*, actor: User | None, partnership: Partnership) -> Partnership:
-    """End a partnership; what it gave (seeing beds, receiving referrals) stops at commit."""
-    _require(actor, Action.CHANGE, partnership)
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if not partnership.is_active:
-        raise ConflictError(_("This partnership has already ended."), code="already_ended")
-    partnership.is_active = False
+def partnership_decline(*, actor: User | None, partnership: Partnership) -> Partnership:
+    """The other side refuses the proposal; nothing was granted."""
+    return _answer(
+        actor=actor,
+        partnership=partnership,
+        status=PartnershipStatus.DECLINED,
+        action="organisations.partnership.declined",
+        kind=PARTNERSHIP_DECLINED,
+    )
+
+
+def _close(
+    *, actor: User | None, partnership: Partnership, side: Organisation | None, status: str, action: str, kind: str
+) -> Partnership:
+    partnership.status = status
+    partnership.ended_by = side
+    partnership.ended_by_user = actor
     partnership.ended_at = timezone.now()
-    partnership.save(update_fields=["is_active", "ended_at"])
+    partnership.save(update_fields=["status", "ended_by", "ended_by_user", "ended_at"])
     audit_record(
         actor=actor,
-        organisation=partnership.organisation,
-        action="organisations.partnership.ended",
+        organisation=side or partnership.organisation,
+        action=action,
         obj=partnership,
-        details={"partner": partnership.partner_id, "scope": partnership.scope},
+        details=_partnership_details(partnership),
+    )
+    notify_partnership_changed(partnership=partnership, kind=kind, actor=actor, side=side)
+    return partnership
+
+
+@transaction.atomic
+def partnership_withdraw(*, actor: User | None, partnership: Partnership) -> Partnership:
+    """The proposing side takes back a proposal not yet answered."""
+    _require(actor, "withdraw", partnership)
+    partnership = _lock_partnership(partnership, PartnershipStatus.PROPOSED)
+    return _close(
+        actor=actor,
+        partnership=partnership,
+        side=partnership.proposed_by,
+        status=PartnershipStatus.WITHDRAWN,
+        action="organisations.partnership.withdrawn",
+        kind=PARTNERSHIP_WITHDRAWN,
+    )
+
+
+@transaction.atomic
+def partnership_end(*, actor: User | None, partnership: Partnership) -> Partnership:
+    """Either side ends an active partnership; what it gave (seeing beds, receiving referrals)
+    stops at commit, and open boards that depended on it are dropped."""
+    _require(actor, Action.CHANGE, partnership)
+    partnership = _lock_partnership(partnership, PartnershipStatus.ACTIVE)
+    side = None
+    if actor is not None:
+        side = next(s for s in (partnership.organisation, partnership.partner) if _manages_partnerships(actor, s))
+    partnership = _close(
+        actor=actor,
+        partnership=partnership,
+        side=side,
+        status=PartnershipStatus.ENDED,
+        action="organisations.partnership.ended",
+        kind=PARTNERSHIP_ENDED,
     )
     _publish_partnership_access(partnership)
     return partnership

@@ -1,19 +1,32 @@
 """Pages of the web shell: home, the organisation directory, the profile, the language switch,
-login and the error pages. Views read through selectors and write through services."""
+login, partnerships, members and invitations, and the error pages. Views read through selectors
+and write through services."""
 
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from organisations import selectors, services
-from organisations.choices import SPOKEN_LANGUAGES, UILanguage
-from organisations.forms import DirectorySearchForm, LoginForm
+from organisations import permissions, selectors, services
+from organisations.choices import SPOKEN_LANGUAGES, InvitationStatus, PartnershipStatus, UILanguage
+from organisations.errors import ApplicationError, NotFoundError
+from organisations.forms import (
+    DirectorySearchForm,
+    InvitationAccountForm,
+    InvitationForm,
+    LoginForm,
+    PartnershipProposeForm,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -75,6 +88,243 @@ def language_switch(request):
         services.user_update_profile(user=request.user, preferred_language=language)
     # Django's set_language sets the cookie and refuses to redirect off site.
     return set_language(request)
+
+
+def _managed_or_404(user, codename: str) -> set[int]:
+    """The organisations where ``user`` holds ``codename``; a page for nobody else (404)."""
+    managed = permissions.organisation_ids_with_permission(user, codename)
+    if not managed:
+        raise Http404
+    return managed
+
+
+# --- Partnerships --------------------------------------------------------------------------------
+
+
+@login_required
+def partnerships(request):
+    """The partnerships of the organisations whose partnerships the user manages (admins and
+    coordinators): proposals waiting for their answer, proposals they sent, the active ones,
+    the recent closed ones, and a form to propose one."""
+    return _render_partnerships(request, _managed_or_404(request.user, "manage_partnerships"))
+
+
+def _render_partnerships(request, managed: set[int], form=None, status: int = 200):
+    rows = list(
+        selectors.partnership_list(user=request.user)
+        .filter(Q(organisation__in=managed) | Q(partner__in=managed))
+        .order_by("-created_at", "-pk")
+    )
+    proposed = [row for row in rows if row.status == PartnershipStatus.PROPOSED]
+    closed = [row for row in rows if row.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)]
+    context = {
+        "waiting": [row for row in proposed if row.answering_side.pk in managed],
+        "sent": [row for row in proposed if row.proposed_by_id in managed],
+        "active": [row for row in rows if row.status == PartnershipStatus.ACTIVE],
+        "closed": closed[:20],
+        "form": form or PartnershipProposeForm(user=request.user, managed_ids=managed),
+    }
+    return render(request, "organisations/partnerships.html", context, status=status)
+
+
+@login_required
+@require_POST
+def partnership_propose(request):
+    managed = _managed_or_404(request.user, "manage_partnerships")
+    form = PartnershipProposeForm(request.POST, user=request.user, managed_ids=managed)
+    if form.is_valid():
+        proposal = form.proposal()
+        try:
+            services.partnership_propose(actor=request.user, **proposal)
+        except NotFoundError:
+            raise Http404 from None
+        except ApplicationError as error:
+            form.add_error(
+                "other" if error.code in ("self_partnership", "already_partners") else None, str(error.message)
+            )
+        else:
+            messages.success(
+                request,
+                _("Your proposal was sent to %(organisation)s. The partnership takes effect when they accept it.")
+                % {"organisation": form.cleaned_data["other"].name},
+            )
+            return redirect("organisations:partnerships")
+    return _render_partnerships(request, managed, form=form, status=400)
+
+
+def _page_action(*, find, service, argument: str, done, back: str):
+    """A page's POST that calls ``service`` on one object among those ``find(user=…)`` returns
+    (404 for any other), then goes back to ``back`` saying what happened."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        obj = find(user=request.user).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        try:
+            service(actor=request.user, **{argument: obj})
+        except NotFoundError:
+            raise Http404 from None
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, str(done))
+        return redirect(back)
+
+    return view
+
+
+def _partnership_action(service, done):
+    return _page_action(
+        find=selectors.partnership_list,
+        service=service,
+        argument="partnership",
+        done=done,
+        back="organisations:partnerships",
+    )
+
+
+partnership_accept = _partnership_action(services.partnership_accept, gettext_lazy("The partnership is active."))
+partnership_decline = _partnership_action(services.partnership_decline, gettext_lazy("You declined the proposal."))
+partnership_withdraw = _partnership_action(services.partnership_withdraw, gettext_lazy("Your proposal was withdrawn."))
+partnership_end = _partnership_action(services.partnership_end, gettext_lazy("The partnership has ended."))
+
+
+# --- Members and invitations -------------------------------------------------------------------
+
+
+@login_required
+def members(request):
+    """For organisation admins: the members, the invitations waiting for an answer (with
+    Revoke), and a form to invite someone."""
+    return _render_members(request, _managed_or_404(request.user, "manage_members"))
+
+
+def _render_members(request, managed: set[int], form=None, status: int = 200):
+    memberships = (
+        selectors.membership_list(user=request.user)
+        .filter(organisation__in=managed, is_active=True)
+        .order_by("organisation__name", "user__full_name", "role")
+    )
+    context = {
+        "memberships": memberships,
+        "invitations": selectors.invitation_list(user=request.user).pending().order_by("-created_at", "-pk"),
+        "form": form or InvitationForm(user=request.user, managed_ids=managed),
+    }
+    return render(request, "organisations/members.html", context, status=status)
+
+
+# Service error code → the field of the invitation form it is about.
+INVITATION_ERROR_FIELDS = {
+    "invalid_valid_until": "valid_until",
+    "already_member": "email",
+    "already_invited": "email",
+}
+
+
+@login_required
+@require_POST
+def member_invite(request):
+    managed = _managed_or_404(request.user, "manage_members")
+    form = InvitationForm(request.POST, user=request.user, managed_ids=managed)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invitation_create(
+                actor=request.user,
+                organisation=data["organisation"],
+                email=data["email"],
+                role=data["role"],
+                valid_until=form.valid_until_moment(),
+                language=data["language"],
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except ApplicationError as error:
+            form.add_error(INVITATION_ERROR_FIELDS.get(error.code), str(error.message))
+        else:
+            messages.success(
+                request,
+                _("The invitation was sent to %(email)s. The role is granted when they accept it.")
+                % {"email": data["email"]},
+            )
+            return redirect("organisations:members")
+    return _render_members(request, managed, form=form, status=400)
+
+
+invitation_revoke = _page_action(
+    find=selectors.invitation_list,
+    service=services.invitation_revoke,
+    argument="invitation",
+    done=gettext_lazy("The invitation was revoked: its link no longer works."),
+    back="organisations:members",
+)
+
+
+def invitation(request, token: str):
+    """The page an invitation's link opens, for the invited person (no login needed to open it).
+
+    With an account for the address: log in as that account, then accept or decline; any other
+    logged-in account is told the invitation is for someone else, without saying who. With no
+    account: a form that creates it (then the role is accepted and the person is logged in), or
+    decline. A link unknown, used, revoked or expired gets a page that says so."""
+    found = selectors.invitation_for_token(token=token)
+    if found is None:
+        return render(request, "organisations/invitation.html", {"state": "unknown"}, status=404)
+    if found.status != InvitationStatus.PENDING:
+        return render(request, "organisations/invitation.html", {"state": found.status}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and user.email.lower() != found.email:
+        return render(request, "organisations/invitation.html", {"state": "someone_else"})
+    if request.method == "POST":
+        return _invitation_answer(request, found, user)
+    return _invitation_page(request, found, user)
+
+
+def _invitation_page(request, invitation, user, *, form=None, error: str = "", status: int = 200):
+    """What the invited person may do now: log in, answer, or create their account."""
+    if not selectors.account_exists(email=invitation.email):
+        state, form = "new_account", form or InvitationAccountForm()
+    else:
+        state, form = ("answer" if user is not None else "log_in"), None
+    context = {"state": state, "invitation": invitation, "form": form, "error": error}
+    return render(request, "organisations/invitation.html", context, status=status)
+
+
+def _invitation_answer(request, invitation, user):
+    answer = request.POST.get("answer")
+    form = None
+    organisation = {"name": invitation.organisation.name}
+    try:
+        if answer == "decline":
+            services.invitation_decline(invitation=invitation, user=user)
+            return render(request, "organisations/invitation.html", {"state": "declined_now", "invitation": invitation})
+        if answer == "accept" and user is not None:
+            services.invitation_accept(invitation=invitation, user=user)
+            messages.success(request, _("Welcome: you now have your role at %(name)s.") % organisation)
+            return redirect("home")
+        if answer == "create" and user is None:
+            form = InvitationAccountForm(request.POST)
+            if form.is_valid():
+                account = services.invitation_accept_with_new_account(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Welcome: your account is ready and you have your role at %(name)s.") % organisation
+                )
+                return redirect("home")
+    except NotFoundError:
+        raise Http404 from None
+    except ValidationError as error:
+        # The password validators' verdict, shown next to the password.
+        form.add_error("password1", error.messages)
+    except ApplicationError as error:
+        return _invitation_page(request, invitation, user, error=str(error.message), status=409)
+    return _invitation_page(request, invitation, user, form=form, status=400)
 
 
 def healthz(request):

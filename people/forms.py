@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory
 from organisations.errors import ApplicationError
+from organisations.forms import RestrictedChoicesForm, RestrictedModelChoiceField
 from organisations.models import Organisation
 from people.choices import (
     SENSITIVE_DATA_GROUPS,
@@ -107,7 +108,7 @@ class PersonForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class PersonCreateForm(PersonForm):
+class PersonCreateForm(RestrictedChoicesForm, PersonForm):
     """What an intake needs to open a file; the rest is added on the file later."""
 
     CREATE_FIELDS = (
@@ -121,7 +122,7 @@ class PersonCreateForm(PersonForm):
         "intake_channel",
     )
 
-    owner = forms.ModelChoiceField(label=_("Hub"), queryset=Organisation.objects.none(), empty_label=None)
+    owner = RestrictedModelChoiceField(label=_("Hub"), queryset=Organisation.objects.none(), empty_label=None)
 
     def __init__(self, *args, hubs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,10 +152,10 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(RestrictedChoicesForm):
     """A consent to share some groups of the person's data with one partner, for some needs."""
 
-    recipient = forms.ModelChoiceField(
+    recipient = RestrictedModelChoiceField(
         label=_("Shared with"), queryset=Organisation.objects.none(), empty_label=_("Choose a partner organisation")
     )
     purposes = forms.MultipleChoiceField(

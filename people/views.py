@@ -66,10 +66,12 @@ def add_validation_error(form, error: ValidationError) -> None:
 
 
 def referral_partners(*, user, organisation: Organisation):
-    """The active organisations ``organisation`` sends referrals to (its referral partnerships)."""
+    """The active organisations ``organisation`` sends referrals to (its referral partnerships
+    the partner accepted and nobody ended)."""
     partner_ids = (
         organisation_selectors.partnership_list(user=user)
-        .filter(organisation=organisation, scope=PartnershipScope.REFERRALS, is_active=True, partner__is_active=True)
+        .active()
+        .filter(organisation=organisation, scope=PartnershipScope.REFERRALS, partner__is_active=True)
         .values("partner_id")
     )
     return organisation_selectors.organisation_list(user=user).filter(pk__in=partner_ids).order_by("name")
@@ -142,7 +144,7 @@ def _render_list(request, *, hubs, create_form=None, duplicates=None, status=200
             "query": query,
             "people": people[:SEARCH_LIMIT],
             "more_people": len(people) > SEARCH_LIMIT,
-            "create_form": create_form or PersonCreateForm(hubs=hubs),
+            "create_form": create_form or PersonCreateForm(hubs=hubs, user=request.user),
             "duplicates": duplicates,
             "hubs": hubs,
             "language_names": SPOKEN_LANGUAGES,
@@ -164,7 +166,7 @@ def person_create(request):
     hubs = _hubs(request.user)
     if not hubs:
         raise Http404
-    form = PersonCreateForm(request.POST, hubs=hubs)
+    form = PersonCreateForm(request.POST, hubs=hubs, user=request.user)
     if form.is_valid():
         fields = form.person_fields()
         duplicates = []
@@ -301,7 +303,7 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         "need_form": bound.get("need_form") or NeedForm(),
         "milestone_form": bound.get("milestone_form") or MilestoneForm(),
         "consent_form": bound.get("consent_form")
-        or ConsentForm(partners=partners, person=person, initial=consent_initial),
+        or ConsentForm(partners=partners, person=person, initial=consent_initial, user=user),
     }
     return render(request, "people/person_file.html", context, status=status)
 
@@ -345,7 +347,10 @@ def _file_url(person: Person, anchor: str) -> str:
 def consent_create(request, person_id: int):
     person = _person_or_404(request.user, person_id)
     form = ConsentForm(
-        request.POST, partners=referral_partners(user=request.user, organisation=person.owner), person=person
+        request.POST,
+        partners=referral_partners(user=request.user, organisation=person.owner),
+        person=person,
+        user=request.user,
     )
     if form.is_valid():
         data = form.cleaned_data

@@ -140,13 +140,16 @@ def referral_create(
     if not permissions.has_organisation_permission(actor, "work_cases", sender):
         raise NotFoundError()
     permissions.require(actor, Action.CHANGE, person)
-    if not Partnership.objects.filter(
-        organisation=sender,
-        partner=recipient,
-        scope=PartnershipScope.REFERRALS,
-        is_active=True,
-        partner__is_active=True,
-    ).exists():
+    if (
+        not Partnership.objects.active()
+        .filter(
+            organisation=sender,
+            partner=recipient,
+            scope=PartnershipScope.REFERRALS,
+            partner__is_active=True,
+        )
+        .exists()
+    ):
         raise ApplicationError(
             _("Your organisation does not send referrals to this organisation."), code="no_partnership"
         )
@@ -286,14 +289,24 @@ _ACTION_PAST = {
 
 
 @transaction.atomic
-def referral_assign(*, actor: User, referral: Referral, assignee: User | None, expected_version: int) -> Referral:
-    """The receiving organisation puts one of its case workers in charge (or nobody)."""
+def referral_assign(*, actor: User, referral: Referral, assignee_id: int | None, expected_version: int) -> Referral:
+    """The receiving organisation puts one of its case workers in charge (``assignee_id``), or
+    nobody (None). The assignee is looked up among the receiving organisation's case workers
+    only: an id of nobody, of someone elsewhere or of a colleague without cases all get the same
+    ``foreign_assignee`` answer, which says nothing about who has an account."""
     permissions.require(actor, "respond", referral)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.version != expected_version:
         raise ConflictError(extra={"current_version": referral.version, "status": referral.status})
-    if assignee is not None and not permissions.has_organisation_permission(assignee, "work_cases", referral.recipient):
-        raise ApplicationError(_("Assign the referral to someone of your organisation."), code="foreign_assignee")
+    assignee = None
+    if assignee_id is not None:
+        assignee = (
+            permissions.users_with_organisation_permission(referral.recipient, "work_cases")
+            .filter(pk=assignee_id)
+            .first()
+        )
+        if assignee is None:
+            raise ApplicationError(_("Assign the referral to someone of your organisation."), code="foreign_assignee")
     referral.assignee = assignee
     referral.version += 1
     referral.save(update_fields=["assignee", "version", "updated_at"])

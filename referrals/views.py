@@ -679,10 +679,12 @@ def referral_assign(request, referral_id: int):
     form = AssignForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
         return _render_detail(request, referral_id, bound={"assign": form})
-    assignee = next((user for user in colleagues if user.pk == form.cleaned_data["assignee"]), None)
     try:
-        services.referral_assign(
-            actor=request.user, referral=referral, assignee=assignee, expected_version=form.cleaned_data["version"]
+        referral = services.referral_assign(
+            actor=request.user,
+            referral=referral,
+            assignee_id=form.cleaned_data["assignee"],
+            expected_version=form.cleaned_data["version"],
         )
     except NotFoundError:
         raise Http404 from None
@@ -691,10 +693,10 @@ def referral_assign(request, referral_id: int):
     except ApplicationError as error:
         add_application_error(form, error, {"foreign_assignee": "assignee"})
         return _render_detail(request, referral_id, bound={"assign": form})
-    if assignee is None:
+    if referral.assignee is None:
         messages.success(request, _("Nobody is assigned to this referral now."))
     else:
-        messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
+        messages.success(request, _("Assigned to %(name)s.") % {"name": referral.assignee.full_name})
     return redirect("referrals:detail", referral_id)
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from organisations import services as organisation_services
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
 from organisations.models import Organisation, User
 from people import services as people_services
@@ -52,9 +51,7 @@ def build_world() -> World:
     partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT)
     other_partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT)
     for target in (partner, other_partner):
-        organisation_services.partnership_create(
-            actor=None, organisation=hub, partner=target, scope=PartnershipScope.REFERRALS
-        )
+        factories.partnership(hub, target, PartnershipScope.REFERRALS)
     hub_worker = factories.member(hub, Role.WORKER)
     person = people_services.person_create(
         actor=hub_worker,

@@ -114,11 +114,12 @@ def consent(person, recipient: Organisation, *, actor: User | None = None, **fie
 
 
 def partnership(organisation: Organisation, partner: Organisation, scope: str = PartnershipScope.REFERRALS):
-    """The partnership, created if missing (and made active again if ended)."""
-    existing = Partnership.objects.filter(organisation=organisation, partner=partner, scope=scope).first()
-    if existing is not None and existing.is_active:
+    """The active partnership, proposed and accepted by the platform if there is none."""
+    existing = Partnership.objects.active().filter(organisation=organisation, partner=partner, scope=scope).first()
+    if existing is not None:
         return existing
-    return services.partnership_create(actor=None, organisation=organisation, partner=partner, scope=scope)
+    proposal = services.partnership_propose(actor=None, organisation=organisation, partner=partner, scope=scope)
+    return services.partnership_accept(actor=None, partnership=proposal)
 
 
 def referral(sender: Organisation, recipient: Organisation, *, person=None, actor: User | None = None, **fields):

@@ -19,12 +19,13 @@ from organisations.api.serializers import (
     LanguageListField,
     OrganisationBriefSerializer,
     OrganisationField,
+    RestrictedPrimaryKeyField,
     UserBriefSerializer,
 )
 from organisations.choices import NeedCategory
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
-from people.api.serializers import HouseholdBriefSerializer, RestrictedPrimaryKeyField, choice_list
+from people.api.serializers import HouseholdBriefSerializer, choice_list
 from people.models import Household, Person
 from referrals.models import Referral
 

@@ -1,21 +1,57 @@
 """Serializers of the organisations API. They shape data in and out; they hold no business
 logic (the viewsets hand validated data to the services)."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from organisations.choices import NeedCategory, PartnershipScope, Role, UILanguage
+from organisations.choices import InvitationStatus, NeedCategory, PartnershipScope, Role, UILanguage
+from organisations.errors import NotFoundError
 from organisations.models import (
     AuditEntry,
     Location,
     Membership,
+    MembershipInvitation,
     Organisation,
     Partnership,
     Service,
     User,
     language_code_validator,
 )
+from organisations.permissions import Action
+
+
+class RestrictedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """Written as the id of an object the requesting user may perform ``action`` on; the one
+    way an API input names another object, and what the browsable API's forms offer.
+
+    Any other id, whether it exists or not, is a 404 like the object itself (never a 400 "does
+    not exist" next to a 404 "not allowed", which would tell the two apart), and the choices the
+    browsable API lists are only the objects the user may act on.
+    """
+
+    def __init__(self, *, model, action: str = Action.CHANGE, **kwargs):
+        self.model = model
+        self.action = action
+        # The unrestricted queryset only tells the schema generator the model; reads go through
+        # get_queryset(), which restricts to the request's user.
+        kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.model.objects.restrict(getattr(request, "user", None), self.action)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            raise NotFoundError()
+        return obj
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer):
@@ -27,12 +63,14 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_field(OrganisationBriefSerializer)
-class OrganisationField(serializers.PrimaryKeyRelatedField):
-    """Written as an organisation id, read as the organisation's brief form."""
+class OrganisationField(RestrictedPrimaryKeyField):
+    """Written as the id of an active organisation the user may see, read as its brief form."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Organisation.objects.filter(is_active=True))
-        super().__init__(**kwargs)
+        super().__init__(model=Organisation, action=Action.VIEW, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_active=True)
 
     def use_pk_only_optimization(self):
         return False
@@ -105,23 +143,47 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipCreateSerializer(serializers.Serializer):
-    """Grant a role: to an existing user by email, or to a new one (then ``full_name`` is needed
-    and the person sets a password through "forgot your password")."""
+class MembershipInvitationSerializer(serializers.ModelSerializer):
+    """An invitation as its organisation's admins see it. Nothing in it depends on whether the
+    address has an account."""
 
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
-    user_email = serializers.EmailField()
-    full_name = serializers.CharField(max_length=150, required=False)
+    organisation = OrganisationBriefSerializer(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    invited_by = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = MembershipInvitation
+        fields = [
+            "id",
+            "organisation",
+            "email",
+            "role",
+            "role_label",
+            "membership_valid_until",
+            "status",
+            "status_label",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "declined_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class MembershipInvitationCreateSerializer(serializers.Serializer):
+    """Invite whoever owns ``email`` to ``role``; they accept from the link in the email (with
+    their account, or by creating one). ``language``: the email's language for someone with no
+    account (an account's own preferred language wins)."""
+
+    organisation = OrganisationField()
+    email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True)
-
-    def validate(self, attrs):
-        attrs["user_email"] = attrs["user_email"].lower()
-        if not User.objects.filter(email=attrs["user_email"]).exists() and not attrs.get("full_name"):
-            raise serializers.ValidationError(
-                {"full_name": _("Give the full name of a person who has no account yet.")}
-            )
-        return attrs
+    membership_valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    language = serializers.ChoiceField(choices=UILanguage.choices, required=False)
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
@@ -145,10 +207,15 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
-    organisation = OrganisationField()
-    partner = OrganisationField()
-    scope = serializers.ChoiceField(choices=PartnershipScope.choices)
+    """A partnership as both sides see it: which side proposed it and when it was answered or
+    ended (the people who acted are in each side's audit log)."""
+
+    organisation = OrganisationBriefSerializer(read_only=True)
+    partner = OrganisationBriefSerializer(read_only=True)
     scope_label = serializers.CharField(source="get_scope_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    proposed_by = OrganisationBriefSerializer(read_only=True)
+    ended_by = OrganisationBriefSerializer(read_only=True)
 
     class Meta:
         model = Partnership
@@ -159,11 +226,28 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "scope",
             "scope_label",
             "note",
-            "is_active",
+            "status",
+            "status_label",
+            "proposed_by",
             "created_at",
+            "answered_at",
+            "ended_by",
             "ended_at",
         ]
-        read_only_fields = ["id", "is_active", "created_at", "ended_at"]
+        read_only_fields = fields
+
+
+class PartnershipProposeSerializer(serializers.Serializer):
+    """Propose that ``organisation`` works with ``partner`` for ``scope`` (referrals: it refers
+    people to the partner; housing: it sees and holds the partner's beds). ``proposed_by`` is
+    your side: by default ``organisation`` if you manage its partnerships, else ``partner``. The
+    other side's admins or coordinators accept or decline."""
+
+    organisation = OrganisationField()
+    partner = OrganisationField()
+    scope = serializers.ChoiceField(choices=PartnershipScope.choices)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+    proposed_by = OrganisationField(required=False)
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -194,7 +278,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=NeedCategory.choices), allow_empty=False
     )
     languages = LanguageListField(allow_empty=False)
-    locations = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Location.objects.all())
+    locations = RestrictedPrimaryKeyField(model=Location, action=Action.VIEW, many=True, required=False)
 
     class Meta:
         model = Service

@@ -6,6 +6,7 @@ from organisations.api import views
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet)
 router.register("memberships", views.MembershipViewSet)
+router.register("membership-invitations", views.MembershipInvitationViewSet, basename="membership-invitation")
 router.register("partnerships", views.PartnershipViewSet)
 router.register("services", views.ServiceViewSet)
 router.register("locations", views.LocationViewSet)

@@ -2,27 +2,39 @@
 validate with a serializer and hand the result to a service."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, status
+from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations import hsds, selectors, services
-from organisations.api.base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from organisations.api.base import RestrictedModelViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from organisations.api.filters import RestrictedFilterBackend, RestrictedFilterSet
 from organisations.api.serializers import (
     AuditEntrySerializer,
     LocationSerializer,
-    MembershipCreateSerializer,
+    MembershipInvitationCreateSerializer,
+    MembershipInvitationSerializer,
     MembershipSerializer,
     MembershipUpdateSerializer,
     MeSerializer,
     OrganisationSerializer,
+    PartnershipProposeSerializer,
     PartnershipSerializer,
     ServiceSerializer,
 )
 from organisations.choices import NeedCategory, OrganisationKind
-from organisations.models import AuditEntry, Location, Membership, Organisation, Partnership, Service
+from organisations.models import (
+    AuditEntry,
+    Location,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    Partnership,
+    Service,
+)
 from organisations.permissions import RestrictedObjectPermission
 
 
@@ -43,7 +55,7 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(RestrictedFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
 
     class Meta:
@@ -58,7 +70,7 @@ class OrganisationViewSet(RestrictedModelViewSet):
     queryset = Organisation.objects.all()
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter]
+    filter_backends = [RestrictedFilterBackend, filters.SearchFilter]
     search_fields = ["name", "description"]
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -68,38 +80,30 @@ class OrganisationViewSet(RestrictedModelViewSet):
         )
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(RestrictedFilterSet):
     class Meta:
         model = Membership
         fields = ["organisation", "role", "is_active"]
 
 
 @extend_schema_view(
-    create=extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer}),
     partial_update=extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer),
     update=extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer),
 )
-class MembershipViewSet(RestrictedModelViewSet):
-    """Who holds which role where. Members see their colleagues; organisation admins grant,
-    change and end memberships of their own organisation."""
+class MembershipViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Who holds which role where. Members see their colleagues; organisation admins change and
+    end memberships of their own organisation. A role is never granted from here: an admin
+    invites (``membership-invitations``) and the person accepts."""
 
     queryset = Membership.objects.select_related("user", "organisation")
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
-
-    def create(self, request, *args, **kwargs):
-        serializer = MembershipCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        membership = services.membership_invite(
-            actor=request.user,
-            organisation=data["organisation"],
-            email=data["user_email"],
-            full_name=data.get("full_name", ""),
-            role=data["role"],
-            valid_until=data.get("valid_until"),
-        )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         membership = self.get_object()
@@ -116,33 +120,127 @@ class MembershipViewSet(RestrictedModelViewSet):
         return Response(MembershipSerializer(membership).data)
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class MembershipInvitationFilter(RestrictedFilterSet):
+    pending = django_filters.BooleanFilter(
+        method="filter_pending",
+        label=_("Waiting for an answer"),
+        help_text=_("`true`: not answered, not revoked and not expired; `false`: the others."),
+    )
+
+    class Meta:
+        model = MembershipInvitation
+        fields = ["organisation", "role", "pending"]
+
+    def filter_pending(self, queryset, name, value):
+        pending = MembershipInvitation.objects.pending().values("pk")
+        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=MembershipInvitationCreateSerializer,
+        responses={201: MembershipInvitationSerializer},
+        description=(
+            "Invite whoever owns `email` to a role: they get an email with a link that expires, and "
+            "nothing is granted until they accept. The answer is the same whether or not the address "
+            "has an account."
+        ),
+    ),
+)
+class MembershipInvitationViewSet(
+    RestrictedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Invitations to a role in your organisation, for its admins: send, list, revoke."""
+
+    queryset = MembershipInvitation.objects.select_related("organisation", "invited_by")
+    serializer_class = MembershipInvitationSerializer
+    filterset_class = MembershipInvitationFilter
+    lookup_value_regex = r"\d+"
+
+    def create(self, request, *args, **kwargs):
+        serializer = MembershipInvitationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        invitation = services.invitation_create(
+            actor=request.user,
+            organisation=data["organisation"],
+            email=data["email"],
+            role=data["role"],
+            valid_until=data.get("membership_valid_until"),
+            language=data.get("language"),
+        )
+        return Response(MembershipInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=MembershipInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Withdraw an invitation not yet answered: its link stops working at once."""
+        invitation = services.invitation_revoke(actor=request.user, invitation=self.get_object())
+        return Response(MembershipInvitationSerializer(invitation).data)
+
+
+class PartnershipFilter(RestrictedFilterSet):
     class Meta:
         model = Partnership
-        fields = ["organisation", "partner", "scope", "is_active"]
+        fields = ["organisation", "partner", "scope", "status"]
 
 
-class PartnershipViewSet(RestrictedModelViewSet):
-    """Which organisations work with which, for referrals or housing. Both sides see it; the
-    coordinators and admins of the first organisation create and end it."""
+def _partnership_action(service, description: str):
+    """``POST partnerships/{id}/<name>/``: one call of ``service`` on the partnership."""
 
-    queryset = Partnership.objects.select_related("organisation", "partner")
+    def view(self, request, pk=None):
+        partnership = service(actor=request.user, partnership=self.get_object())
+        return Response(PartnershipSerializer(self._read(partnership)).data)
+
+    view.__name__ = service.__name__.removeprefix("partnership_")
+    view.__doc__ = description
+    return extend_schema(request=None, responses=PartnershipSerializer)(action(detail=True, methods=["post"])(view))
+
+
+@extend_schema_view(
+    create=extend_schema(request=PartnershipProposeSerializer, responses={201: PartnershipSerializer}),
+)
+class PartnershipViewSet(
+    RestrictedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Which organisations work with which, for referrals or housing. Both sides see it. Either
+    side's admins or coordinators propose it; it takes effect only when the other side accepts;
+    either side ends it."""
+
+    queryset = Partnership.objects.select_related("organisation", "partner", "proposed_by", "ended_by")
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
-    http_method_names = ["get", "post", "head", "options"]
+    lookup_value_regex = r"\d+"
 
-    def perform_create(self, serializer):
-        serializer.instance = services.partnership_create(actor=self.request.user, **serializer.validated_data)
+    def _read(self, partnership: Partnership) -> Partnership:
+        return self.queryset.get(pk=partnership.pk)
 
-    @extend_schema(request=None, responses=PartnershipSerializer)
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        """End the partnership."""
-        partnership = services.partnership_end(actor=request.user, partnership=self.get_object())
-        return Response(PartnershipSerializer(partnership).data)
+    def create(self, request, *args, **kwargs):
+        """Propose a partnership; nothing is granted until the other side accepts."""
+        serializer = PartnershipProposeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        partnership = services.partnership_propose(actor=request.user, **serializer.validated_data)
+        return Response(PartnershipSerializer(self._read(partnership)).data, status=status.HTTP_201_CREATED)
+
+    accept = _partnership_action(
+        services.partnership_accept, "The other side accepts the proposal: the partnership takes effect at once."
+    )
+    decline = _partnership_action(services.partnership_decline, "The other side declines the proposal.")
+    withdraw = _partnership_action(services.partnership_withdraw, "The proposing side withdraws its proposal.")
+    end = _partnership_action(
+        services.partnership_end, "Either side ends the active partnership: what it gave stops at once."
+    )
 
 
-class DirectoryFilter(django_filters.FilterSet):
+class DirectoryFilter(RestrictedFilterSet):
     """Search the directory by need category, language and kind of organisation."""
 
     need_category = django_filters.ChoiceFilter(
@@ -166,7 +264,7 @@ class ServiceViewSet(RestrictedModelViewSet):
     )
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter]
+    filter_backends = [RestrictedFilterBackend, filters.SearchFilter]
     search_fields = ["name", "description", "organisation__name"]
 
     def perform_create(self, serializer):
@@ -178,7 +276,7 @@ class ServiceViewSet(RestrictedModelViewSet):
         serializer.instance = services.service_update(actor=self.request.user, service=serializer.instance, **data)
 
 
-class LocationFilter(django_filters.FilterSet):
+class LocationFilter(RestrictedFilterSet):
     need_category = django_filters.ChoiceFilter(
         choices=NeedCategory.choices, field_name="services__need_category_links__category", distinct=True
     )
@@ -206,7 +304,7 @@ class LocationViewSet(RestrictedModelViewSet):
         serializer.instance = services.location_update(actor=self.request.user, location=serializer.instance, **data)
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(RestrictedFilterSet):
     since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
 

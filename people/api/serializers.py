@@ -12,12 +12,12 @@ from organisations.api.serializers import (
     LanguageListField,
     OrganisationBriefSerializer,
     OrganisationField,
+    RestrictedPrimaryKeyField,
     UserBriefSerializer,
 )
 from organisations.choices import NeedCategory
-from organisations.errors import NotFoundError
 from organisations.models import Organisation, language_code_validator
-from organisations.permissions import Action, ObjectPermission
+from organisations.permissions import ObjectPermission
 from people.choices import (
     ConsentGivenBy,
     ConsentMethod,
@@ -32,37 +32,6 @@ from people.choices import (
     Team,
 )
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
-
-
-class RestrictedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """Written as the id of an object the requesting user may perform ``action`` on.
-
-    Any other id, whether it exists or not, is a 404 like the object itself (never a 400 "does
-    not exist" next to a 404 "not allowed", which would tell the two apart).
-    """
-
-    def __init__(self, *, model, action: str = Action.CHANGE, **kwargs):
-        self.model = model
-        self.action = action
-        # The unrestricted queryset only tells the schema generator the model; reads go through
-        # get_queryset(), which restricts to the request's user.
-        kwargs.setdefault("queryset", model.objects.all())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, self.action)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            pk = int(data)
-        except (TypeError, ValueError):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        obj = self.get_queryset().filter(pk=pk).first()
-        if obj is None:
-            raise NotFoundError()
-        return obj
 
 
 def choice_list(choices, **kwargs) -> serializers.ListField:

@@ -8,14 +8,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from organisations.api.filters import IdFilter, RestrictedFilterSet
 from organisations.choices import NeedCategory
-from people.api.filters import IdFilter
 from people.choices import NeedUrgency
 from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(RestrictedFilterSet):
     # ``distinct=False``: the status is a column of the referral itself, so no join can repeat a
     # row, and the default ``SELECT DISTINCT`` would make PostgreSQL join and sort every matching
     # row before it could stop at the end of the page.
@@ -59,7 +59,8 @@ class ReferralFilter(django_filters.FilterSet):
     # Language code → the form class django-filter builds from the filters, which it otherwise
     # builds again for every request: making its fields and their labels was about 1 ms, close
     # to half of the filtering's CPU, and nothing in them depends on the request but the
-    # language the labels are translated into.
+    # language the labels are translated into (no filter offers a choice of objects, whose
+    # choices would depend on the user).
     _form_classes: dict[str, type] = {}
 
     def get_form_class(self):

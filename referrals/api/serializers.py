@@ -6,11 +6,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from organisations.api.serializers import OrganisationBriefSerializer, OrganisationField, UserBriefSerializer
+from organisations.api.serializers import (
+    OrganisationBriefSerializer,
+    OrganisationField,
+    RestrictedPrimaryKeyField,
+    UserBriefSerializer,
+)
 from organisations.choices import NeedCategory, OrganisationKind
-from organisations.models import Service, User
+from organisations.models import Service
 from organisations.permissions import Action
-from people.api.serializers import RestrictedPrimaryKeyField, choice_list
+from people.api.serializers import choice_list
 from people.choices import DataGroup, NeedUrgency
 from people.models import Consent, Person
 from referrals import sharing
@@ -283,9 +288,7 @@ class ReferralCreateSerializer(serializers.Serializer):
 
     sender = OrganisationField()
     recipient = OrganisationField()
-    service = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.filter(is_active=True), required=False, allow_null=True
-    )
+    service = RestrictedPrimaryKeyField(model=Service, action=Action.VIEW, required=False, allow_null=True)
     person = RestrictedPrimaryKeyField(model=Person, action=Action.CHANGE)
     need_category = serializers.ChoiceField(choices=NeedCategory.choices)
     urgency = serializers.ChoiceField(choices=NeedUrgency.choices)
@@ -308,8 +311,11 @@ class ReferralTransitionSerializer(serializers.Serializer):
 
 
 class ReferralAssignSerializer(serializers.Serializer):
+    """``assignee``: the id of a case worker of the receiving organisation, or null for nobody.
+    An id of nobody and an id of someone else get the same answer (``foreign_assignee``)."""
+
     version = serializers.IntegerField(min_value=1)
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True)
+    assignee = serializers.IntegerField(min_value=1, allow_null=True)
 
 
 class ReferralReReferSerializer(serializers.Serializer):
@@ -317,9 +323,7 @@ class ReferralReReferSerializer(serializers.Serializer):
 
     recipient = OrganisationField()
     consent = RestrictedPrimaryKeyField(model=Consent, action=Action.VIEW)
-    service = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.filter(is_active=True), required=False, allow_null=True
-    )
+    service = RestrictedPrimaryKeyField(model=Service, action=Action.VIEW, required=False, allow_null=True)
 
 
 class ReferralConflictSerializer(serializers.Serializer):

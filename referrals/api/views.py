@@ -209,7 +209,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         referral = services.referral_assign(
-            actor=request.user, referral=referral, assignee=data["assignee"], expected_version=data["version"]
+            actor=request.user, referral=referral, assignee_id=data["assignee"], expected_version=data["version"]
         )
         return Response(self._detail(referral.pk))
 

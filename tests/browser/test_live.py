@@ -1,7 +1,9 @@
 """Live updates in a real browser: one person's page changes when another person acts."""
 
 import pytest
+from django.conf import settings
 
+from notifications.models import OutgoingEmail
 from organisations.choices import Role
 from organisations.models import Membership
 from tests import factories
@@ -27,12 +29,21 @@ def test_a_granted_role_appears_on_the_members_open_profile_without_reload(new_p
     log_in(admin_page, admin.email)
     csrf_token = next(c["value"] for c in admin_page.context.cookies() if c["name"] == "csrftoken")
     response = admin_page.request.post(
-        "/api/v1/memberships/",
-        data={"organisation": hub.pk, "user_email": worker.email, "role": Role.COORDINATOR},
+        "/api/v1/membership-invitations/",
+        data={"organisation": hub.pk, "email": worker.email, "role": Role.COORDINATOR},
         headers={"X-CSRFToken": csrf_token},
     )
     assert response.status == 201, response.text()
-    new_membership = response.json()["id"]
+
+    # The worker accepts from the emailed link in another tab; the open profile hears of it.
+    link = outside_event_loop(lambda: OutgoingEmail.objects.get(address=worker.email).params["link"])
+    invitation_tab = worker_page.context.new_page()
+    invitation_tab.goto(link.removeprefix(settings.PASSERELLE_BASE_URL.rstrip("/")))
+    invitation_tab.click("#invitation-accept")
+    invitation_tab.wait_for_selector(".message--success")
+    new_membership = outside_event_loop(
+        lambda: Membership.objects.get(user=worker, organisation=hub, role=Role.COORDINATOR).pk
+    )
 
     # The delta reaches the open page: the new role is listed, with the worker's language.
     worker_page.wait_for_selector(f'#membership-list li[data-membership-id="{new_membership}"]', timeout=2_000)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 from django.utils import translation
 
-from organisations import services as organisation_services
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
 from organisations.models import Organisation, Service, User
 from referrals.choices import ReferralStatus
@@ -37,9 +36,7 @@ class Network:
 def make_network() -> Network:
     hub = factories.organisation(kind=OrganisationKind.HUB, name="Centre d'accueil")
     partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Québec-Sud")
-    organisation_services.partnership_create(
-        actor=None, organisation=hub, partner=partner, scope=PartnershipScope.REFERRALS
-    )
+    factories.partnership(hub, partner, PartnershipScope.REFERRALS)
     service = factories.service(
         partner, name="Recherche d'emploi", need_categories=[NeedCategory.EMPLOYMENT], languages=["es", "fr"]
     )

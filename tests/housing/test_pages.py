@@ -13,7 +13,6 @@ from housing import services
 from housing.availability import bed_statuses
 from housing.choices import BedStatus, HoldStatus, RoomKind, SiteKind, StayStatus, UnmetReason
 from housing.models import Hold, Site, Stay, UnmetHousingRequest
-from organisations import services as organisation_services
 from organisations.choices import OrganisationKind, PartnershipScope, Role
 from tests import factories
 from tests.housing.world import build_housing_world
@@ -109,9 +108,7 @@ def test_names_of_holds_show_only_to_the_placing_hub_and_the_provider(client, wo
     assert "Famille Rodríguez" in logged_in(client, world.provider_staff).get(url).content.decode()
     # A second hub partnered with the same provider sees the site and its counts, not the names.
     other_hub = factories.organisation(kind=OrganisationKind.HUB)
-    organisation_services.partnership_create(
-        actor=None, organisation=other_hub, partner=world.provider, scope=PartnershipScope.HOUSING
-    )
+    factories.partnership(other_hub, world.provider, PartnershipScope.HOUSING)
     response = logged_in(client, factories.member(other_hub, Role.WORKER)).get(url)
     assert response.status_code == 200
     assert "Famille Rodríguez" not in response.content.decode()

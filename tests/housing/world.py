@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from housing.choices import RoomKind, SiteKind
 from housing.models import Bed, Room, Site
-from organisations import services as organisation_services
 from organisations.choices import OrganisationKind, PartnershipScope, Role
 from organisations.models import Organisation, User
 from people import services as people_services
@@ -29,9 +28,7 @@ class HousingWorld:
 def build_housing_world() -> HousingWorld:
     hub = factories.organisation(kind=OrganisationKind.HUB)
     provider = factories.organisation(kind=OrganisationKind.HOUSING_PROVIDER)
-    organisation_services.partnership_create(
-        actor=None, organisation=hub, partner=provider, scope=PartnershipScope.HOUSING
-    )
+    factories.partnership(hub, provider, PartnershipScope.HOUSING)
     site = Site.objects.create(
         provider=provider,
         name="Maison Saint-Roch",

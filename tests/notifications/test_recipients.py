@@ -139,16 +139,33 @@ def test_membership_changes_reach_the_member_only(world):
     newcomer = world.city[Role.LIAISON]
     Notification.objects.all().delete()
     membership = organisation_services.membership_grant(
-        actor=admin, organisation=world.partner.organisation, user=newcomer, role=Role.WORKER
+        actor=None, organisation=world.partner.organisation, user=newcomer, role=Role.WORKER
     )
     assert recipients("membership_granted") == {newcomer}
     organisation_services.membership_end(actor=admin, membership=membership)
     assert recipients("membership_ended") == {newcomer}
-    # Nobody is told about what they did themselves.
-    own = organisation_services.membership_grant(
-        actor=admin, organisation=world.partner.organisation, user=admin, role=Role.LIAISON
+    # Nobody is told about what they did themselves: accepting an invitation is the member's act.
+    invitation = organisation_services.invitation_create(
+        actor=admin, organisation=world.partner.organisation, email=newcomer.email, role=Role.LIAISON
     )
+    own = organisation_services.invitation_accept(invitation=invitation, user=newcomer)
     assert not Notification.objects.filter(object_id=own.pk, kind="membership_granted").exists()
+
+
+def test_partnership_changes_reach_the_other_sides_managers(world):
+    """Admins and coordinators of the side that did not act: they answer and may end it."""
+    hub, other = world.hub, world.other
+    Notification.objects.all().delete()
+    proposal = organisation_services.partnership_propose(
+        actor=hub[Role.COORDINATOR], organisation=hub.organisation, partner=other.organisation, scope="housing"
+    )
+    assert recipients("partnership_proposed") == {other[Role.ADMIN], other[Role.COORDINATOR]}
+    organisation_services.partnership_accept(actor=other[Role.ADMIN], partnership=proposal)
+    assert recipients("partnership_accepted") == {hub[Role.ADMIN], hub[Role.COORDINATOR]}
+    organisation_services.partnership_end(actor=hub[Role.ADMIN], partnership=proposal)
+    assert recipients("partnership_ended") == {other[Role.ADMIN], other[Role.COORDINATOR]}
+    for kind in ("partnership_proposed", "partnership_accepted", "partnership_ended"):
+        assert_all_may_open(kind, proposal)
 
 
 def test_consent_expiring_reaches_whoever_recorded_it(world):

@@ -122,55 +122,15 @@ def test_malformed_json_and_bad_filters_are_400_not_500(api, network):
     assert api.get(reverse("audit-entry-list"), {"since": "yesterday"}).status_code in (200, 400)
 
 
-def test_memberships_are_granted_ended_and_not_ended_twice(api, network):
-    admin = network.a[Role.ADMIN]
-    api.force_authenticate(admin)
-    response = api.post(
-        reverse("membership-list"),
-        {
-            "organisation": network.a.organisation.pk,
-            "user_email": "Nouvelle@Example.org",
-            "full_name": "Ana Pérez",
-            "role": Role.WORKER,
-        },
-        format="json",
-    )
-    assert response.status_code == 201
-    membership = Membership.objects.get(pk=response.json()["id"])
-    assert membership.user.email == "nouvelle@example.org"
-    assert membership.user.groups.filter(role_group__organisation=network.a.organisation).exists()
-
-    again = api.post(
-        reverse("membership-list"),
-        {
-            "organisation": network.a.organisation.pk,
-            "user_email": "nouvelle@example.org",
-            "role": Role.WORKER,
-        },
-        format="json",
-    )
-    assert again.status_code == 409
-
+def test_memberships_are_ended_and_not_ended_twice(api, network):
+    newcomer = factories.member(network.a.organisation, Role.WORKER)
+    membership = Membership.objects.get(user=newcomer)
+    api.force_authenticate(network.a[Role.ADMIN])
     end_url = reverse("membership-end", args=[membership.pk])
     assert api.post(end_url).status_code == 200
-    assert not membership.user.groups.filter(role_group__organisation=network.a.organisation).exists()
+    assert not newcomer.groups.filter(role_group__organisation=network.a.organisation).exists()
     assert api.post(end_url).status_code == 409
     assert AuditEntry.objects.filter(action="organisations.membership.ended", object_id=str(membership.pk)).exists()
-
-
-def test_new_user_needs_a_name(api, network):
-    api.force_authenticate(network.a[Role.ADMIN])
-    response = api.post(
-        reverse("membership-list"),
-        {
-            "organisation": network.a.organisation.pk,
-            "user_email": "x@example.org",
-            "role": Role.WORKER,
-        },
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "full_name" in response.json()["fields"]
 
 
 def test_a_membership_end_must_be_in_the_future(api, network):
@@ -183,7 +143,7 @@ def test_a_membership_end_must_be_in_the_future(api, network):
     assert response.json()["code"] == "invalid_valid_until"
 
 
-def test_partnership_is_seen_by_both_sides_and_ended_by_the_first(api, network):
+def test_a_proposal_is_seen_by_both_sides_and_answered_by_the_other(api, network):
     api.force_authenticate(network.a[Role.COORDINATOR])
     response = api.post(
         reverse("partnership-list"),
@@ -195,12 +155,17 @@ def test_partnership_is_seen_by_both_sides_and_ended_by_the_first(api, network):
         format="json",
     )
     assert response.status_code == 201
-    partnership_id = response.json()["id"]
+    body = response.json()
+    assert (body["status"], body["proposed_by"]["id"]) == ("proposed", network.a.organisation.pk)
+    partnership_id = body["id"]
     api.force_authenticate(network.b[Role.WORKER])
     assert api.get(reverse("partnership-detail", args=[partnership_id])).status_code == 200
-    assert api.post(reverse("partnership-end", args=[partnership_id])).status_code == 404
-    api.force_authenticate(network.a[Role.COORDINATOR])
-    assert api.post(reverse("partnership-end", args=[partnership_id])).json()["is_active"] is False
+    assert api.post(reverse("partnership-accept", args=[partnership_id])).status_code == 404
+    api.force_authenticate(network.b[Role.ADMIN])
+    accepted = api.post(reverse("partnership-accept", args=[partnership_id])).json()
+    assert (accepted["status"], accepted["answered_at"] is not None) == ("active", True)
+    ended = api.post(reverse("partnership-end", args=[partnership_id])).json()
+    assert (ended["status"], ended["ended_by"]["id"]) == ("ended", network.b.organisation.pk)
 
 
 def test_an_organisation_cannot_partner_with_itself(api, network):
@@ -263,7 +228,10 @@ def test_openapi_schema_is_valid_and_lists_the_endpoints(api, network):
         "/api/v1/me/",
         "/api/v1/organisations/",
         "/api/v1/memberships/",
+        "/api/v1/membership-invitations/",
+        "/api/v1/membership-invitations/{id}/revoke/",
         "/api/v1/partnerships/",
+        "/api/v1/partnerships/{id}/accept/",
         "/api/v1/services/",
         "/api/v1/locations/",
         "/api/v1/directory/hsds/",

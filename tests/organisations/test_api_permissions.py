@@ -2,8 +2,17 @@
 
 from django.urls import reverse
 
+from organisations import services
 from organisations.choices import NeedCategory, PartnershipScope, Role
-from organisations.models import AuditEntry, Location, Membership, Organisation, Partnership, Service
+from organisations.models import (
+    AuditEntry,
+    Location,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    Partnership,
+    Service,
+)
 from tests import factories
 from tests.permission_matrix import CreateMatrix, UpdateMatrix, ViewMatrix
 
@@ -68,7 +77,7 @@ class TestLocationPermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
         return Location.objects.count()
 
 
-class TestMembershipPermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
+class TestMembershipPermissions(ViewMatrix, UpdateMatrix):
     basename = "membership"
 
     def make(self, side):
@@ -80,16 +89,51 @@ class TestMembershipPermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
     def changed(self, obj):
         return Membership.objects.get(pk=obj.pk).valid_until is not None
 
+    def test_a_role_is_never_granted_directly(self, api, network):
+        """An admin invites; only the person's acceptance grants the role."""
+        api.force_authenticate(network.a[Role.ADMIN])
+        before = Membership.objects.count()
+        payload = {"organisation": network.a.organisation.pk, "user_email": network.outsider.email, "role": "worker"}
+        assert api.post(self.list_url(), payload, format="json").status_code == 405
+        assert Membership.objects.count() == before
+
+
+class TestMembershipInvitationPermissions(ViewMatrix, CreateMatrix):
+    """Invitations name an address: only the organisation's admins see and send them."""
+
+    basename = "membership-invitation"
+    view_role = Role.ADMIN
+    readonly_role = Role.COORDINATOR
+
+    def make(self, side):
+        return services.invitation_create(
+            actor=None,
+            organisation=side.organisation,
+            email=f"invite-{side.organisation.pk}@example.org",
+            role="worker",
+        )
+
     def create_payload(self, side):
-        return {
-            "organisation": side.organisation.pk,
-            "user_email": "nouvelle@example.org",
-            "full_name": "Nouvelle Personne",
-            "role": Role.WORKER,
-        }
+        return {"organisation": side.organisation.pk, "email": "nouvelle@example.org", "role": Role.WORKER}
 
     def count(self):
-        return Membership.objects.count()
+        return MembershipInvitation.objects.count()
+
+    def test_only_its_organisations_admins_revoke_it(self, api, network):
+        invitation = self.make(network.a)
+        url = reverse("membership-invitation-revoke", args=[invitation.pk])
+        for user in (network.a[Role.COORDINATOR], network.b[Role.ADMIN], network.outsider):
+            api.force_authenticate(user)
+            assert api.post(url).status_code == 404
+        api.force_authenticate(network.a[Role.ADMIN])
+        assert api.post(url).json()["status"] == "revoked"
+
+    def test_other_roles_do_not_see_invitations(self, api, network):
+        invitation = self.make(network.a)
+        for role in (Role.COORDINATOR, Role.WORKER, Role.PRIVACY_OFFICER):
+            api.force_authenticate(network.a[role])
+            assert api.get(self.list_url()).json()["count"] == 0
+            assert api.get(self.detail_url(invitation)).status_code == 404
 
 
 class TestPartnershipPermissions(ViewMatrix, CreateMatrix):
@@ -97,10 +141,7 @@ class TestPartnershipPermissions(ViewMatrix, CreateMatrix):
     create_role = Role.COORDINATOR
 
     def make(self, side):
-        partner = factories.organisation()
-        return Partnership.objects.create(
-            organisation=side.organisation, partner=partner, scope=PartnershipScope.REFERRALS
-        )
+        return factories.partnership(side.organisation, factories.organisation(), PartnershipScope.REFERRALS)
 
     def create_payload(self, side):
         return {

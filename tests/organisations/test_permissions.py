@@ -233,3 +233,18 @@ def test_a_new_role_permission_reaches_existing_organisations(db, monkeypatch):
     permissions.role_groups_sync(organisation)
     assert permissions.has_organisation_permission(worker, "view_audit", organisation)
     assert not permissions.has_organisation_permission(worker, "work_cases", organisation)
+
+
+def test_an_account_is_seen_by_itself_and_by_the_members_of_its_organisations(db):
+    """Users had no access policy: any choice list could name anyone. Now a user sees themself
+    and the people whose memberships they may list (``view_internal``), ended ones included."""
+    mine, other = factories.organisation(), factories.organisation()
+    worker, colleague = factories.member(mine, Role.WORKER), factories.member(mine, Role.LIAISON)
+    former = factories.member(mine, Role.WORKER)
+    services.membership_end(actor=None, membership=Membership.objects.get(user=former))
+    stranger, loner = factories.member(other, Role.ADMIN), factories.user()
+    visible = set(User.objects.restrict(worker, Action.VIEW))
+    assert visible == {worker, colleague, former}
+    assert set(User.objects.restrict(loner, Action.VIEW)) == {loner}
+    assert stranger not in set(User.objects.restrict(former, Action.VIEW))
+    assert not User.objects.restrict(worker, Action.CHANGE).exists()

@@ -5,7 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from organisations.choices import OrganisationKind, Role
-from organisations.demo import DEMO_PASSWORD, USERS
+from organisations.demo import DEMO_PASSWORD, PARTNERSHIPS, USERS
 from organisations.models import AuditEntry, Membership, Organisation, Partnership, Service, User
 
 
@@ -38,3 +38,6 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(db):
         OrganisationKind.LEGAL_AID,
     } <= kinds
     assert User.objects.get(email=USERS[0][0]).check_password(DEMO_PASSWORD)
+    # The demo flows (the hub refers to partners, holds beds at providers) need them in force.
+    assert Partnership.objects.count() == len(PARTNERSHIPS)
+    assert Partnership.objects.active().count() == len(PARTNERSHIPS)

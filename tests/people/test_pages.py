@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations import services as organisation_services
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
 from organisations.models import AuditEntry, Organisation, User
 from people import services as people_services
@@ -33,9 +32,7 @@ def world(db) -> World:
     hub = factories.organisation(kind=OrganisationKind.HUB, name="Centre d'accueil")
     partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Québec-Sud")
     other_hub = factories.organisation(kind=OrganisationKind.HUB, name="Autre carrefour")
-    organisation_services.partnership_create(
-        actor=None, organisation=hub, partner=partner, scope=PartnershipScope.REFERRALS
-    )
+    factories.partnership(hub, partner, PartnershipScope.REFERRALS)
     return World(
         hub=hub,
         worker=factories.member(hub, Role.WORKER, language="en-ca"),

@@ -96,7 +96,7 @@ def test_list_rows_are_the_documented_list_serializer_rows(api, world):
     hub, partner_a = world.hub.organisation, world.partner_a.organisation
     referral = world.referral_a
     services.referral_assign(
-        actor=world.agent_a, referral=referral, assignee=world.agent_a, expected_version=referral.version
+        actor=world.agent_a, referral=referral, assignee_id=world.agent_a.pk, expected_version=referral.version
     )
     people_services.consent_withdraw(actor=world.hub_worker, consent=world.consent_a)
     today = timezone.localdate()
@@ -143,7 +143,7 @@ def test_filters(api, world):
     draft = factories.referral(hub, world.partner_a.organisation, actor=world.hub_worker, send=False)
     agent = world.agent_a
     a = world.referral_a
-    services.referral_assign(actor=agent, referral=a, assignee=agent, expected_version=a.version)
+    services.referral_assign(actor=agent, referral=a, assignee_id=agent.pk, expected_version=a.version)
 
     api.force_authenticate(world.hub_worker)
     assert set(listed(api, status=["sent", "draft"])) == {world.referral_a.pk, world.referral_b.pk, late.pk, draft.pk}
@@ -230,7 +230,7 @@ def test_the_list_costs_the_same_few_queries_for_any_page_size(api, world, djang
         referral = factories.referral(sender, recipient, person=person, consent=consent, actor=world.hub_worker)
         if number % 3 == 0:
             services.referral_assign(
-                actor=world.agent_a, referral=referral, assignee=world.agent_a, expected_version=referral.version
+                actor=world.agent_a, referral=referral, assignee_id=world.agent_a.pk, expected_version=referral.version
             )
     token = Token.objects.create(user=world.agent_a)
     for user, box in ((world.agent_a, "received"), (world.hub_worker, "sent"), (world.hub_worker, "all")):
@@ -344,9 +344,10 @@ def test_a_referral_for_someone_elses_person_is_404_and_leaves_no_row(api, world
 
 
 def test_an_ended_partnership_stops_new_referrals(api, world):
-    Partnership.objects.filter(
+    partnership = Partnership.objects.get(
         organisation=world.hub.organisation, partner=world.partner_a.organisation, scope=PartnershipScope.REFERRALS
-    ).update(is_active=False)
+    )
+    organisation_services.partnership_end(actor=world.partner_a[Role.COORDINATOR], partnership=partnership)
     api.force_authenticate(world.hub_worker)
     response = api.post(reverse("referral-list"), create_payload(world), format="json")
     assert response.json()["code"] == "no_partnership"

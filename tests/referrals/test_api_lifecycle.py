@@ -309,6 +309,23 @@ def test_the_assignee_must_work_the_partners_cases(api, world, assignee):
     assert (response.status_code, response.json()["code"]) == (400, "foreign_assignee")
 
 
+def test_assigning_says_nothing_about_who_has_an_account(api, world):
+    """An id of nobody, of someone of another organisation, of an inactive account: one answer."""
+    inactive = factories.member(world.partner_a.organisation, Role.WORKER)
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    api.force_authenticate(world.agent_a)
+    url = reverse("referral-assign", args=[world.referral_a.pk])
+    answers = [
+        api.post(url, {"version": 2, "assignee": assignee}, format="json")
+        for assignee in (999_999, world.hub_worker.pk, world.agent_b.pk, inactive.pk)
+    ]
+    assert {(answer.status_code, json.dumps(answer.json(), sort_keys=True)) for answer in answers} == {
+        (400, json.dumps(answers[0].json(), sort_keys=True))
+    }
+    assert answers[0].json()["code"] == "foreign_assignee"
+
+
 # --- The thread -----------------------------------------------------------------------------------------
 
 

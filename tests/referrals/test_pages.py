@@ -52,9 +52,7 @@ def world(db) -> World:
     partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Québec-Sud")
     third = factories.organisation(kind=OrganisationKind.FOOD_AID, name="Banque alimentaire")
     for recipient in (partner, third):
-        organisation_services.partnership_create(
-            actor=None, organisation=hub, partner=recipient, scope=PartnershipScope.REFERRALS
-        )
+        factories.partnership(hub, recipient, PartnershipScope.REFERRALS)
     worker = factories.member(hub, Role.WORKER, language="en-ca")
     service = factories.service(
         partner, name="Recherche d'emploi", need_categories=[NeedCategory.EMPLOYMENT], languages=["es", "fr"]

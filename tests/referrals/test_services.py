@@ -8,7 +8,7 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
-from organisations.choices import NeedCategory, PartnershipScope, Role
+from organisations.choices import NeedCategory, PartnershipScope, PartnershipStatus, Role
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import AuditEntry, Partnership
 from people import services as people_services
@@ -72,8 +72,10 @@ def test_no_referral_beyond_consent(world, change, code):
     assert not Referral.objects.exists()
 
 
-def test_no_referral_without_a_partnership_or_outside_ones_organisation(world):
-    Partnership.objects.filter(partner=world.partner).update(is_active=False)
+@pytest.mark.parametrize("status", [PartnershipStatus.PROPOSED, PartnershipStatus.ENDED, PartnershipStatus.DECLINED])
+def test_no_referral_without_a_partnership_or_outside_ones_organisation(world, status):
+    """Only an active partnership counts: a proposal the partner has not accepted sends nothing."""
+    Partnership.objects.filter(partner=world.partner).update(status=status)
     with pytest.raises(ApplicationError) as refused:
         world.refer()
     assert refused.value.code == "no_partnership"
@@ -220,12 +222,15 @@ def test_assigning_inside_the_partner_only(world):
     referral = world.refer()
     colleague = factories.member(world.partner, Role.WORKER)
     referral = services.referral_assign(
-        actor=world.partner_agent, referral=referral, assignee=colleague, expected_version=referral.version
+        actor=world.partner_agent, referral=referral, assignee_id=colleague.pk, expected_version=referral.version
     )
     assert referral.assignee == colleague
     with pytest.raises(ApplicationError):
         services.referral_assign(
-            actor=world.partner_agent, referral=referral, assignee=world.hub_worker, expected_version=referral.version
+            actor=world.partner_agent,
+            referral=referral,
+            assignee_id=world.hub_worker.pk,
+            expected_version=referral.version,
         )
 
 

@@ -99,9 +99,12 @@ class Command(BaseCommand):
         return 1
 
     def ensure_partnership(self, organisation_slug: str, partner_slug: str, scope: str) -> int:
+        """An active partnership: the demo network's agreements, proposed and accepted by the
+        platform itself (the demo flows need them in force)."""
         organisation = Organisation.objects.get(slug=organisation_slug)
         partner = Organisation.objects.get(slug=partner_slug)
-        if Partnership.objects.filter(organisation=organisation, partner=partner, scope=scope, is_active=True).exists():
+        if Partnership.objects.active().filter(organisation=organisation, partner=partner, scope=scope).exists():
             return 0
-        services.partnership_create(actor=None, organisation=organisation, partner=partner, scope=scope)
+        proposal = services.partnership_propose(actor=None, organisation=organisation, partner=partner, scope=scope)
+        services.partnership_accept(actor=None, partnership=proposal)
         return 1
