@@ -197,6 +197,14 @@ else:
 
 # Seconds between heartbeats on the websocket (ARCHITECTURE.md, live updates).
 WS_HEARTBEAT_SECONDS = float(os.environ.get("WS_HEARTBEAT_SECONDS", 20))
+# What one websocket client may send (docs/security.md, "Websockets"): a message of at most
+# WS_MAX_MESSAGE_BYTES (the protocol's messages are under 200 bytes); WS_MESSAGE_BURST messages at
+# once, then WS_MESSAGES_PER_SECOND (a board subscribes once per key when it opens); at most
+# WS_MAX_SOCKETS_PER_USER open sockets per user in each web process (a tab holds one).
+WS_MAX_MESSAGE_BYTES = int(os.environ.get("WS_MAX_MESSAGE_BYTES", 64 * 1024))
+WS_MESSAGE_BURST = int(os.environ.get("WS_MESSAGE_BURST", 100))
+WS_MESSAGES_PER_SECOND = float(os.environ.get("WS_MESSAGES_PER_SECOND", 10))
+WS_MAX_SOCKETS_PER_USER = int(os.environ.get("WS_MAX_SOCKETS_PER_USER", 20))
 
 # The embedded default runs the periodic jobs inside the web process; production runs
 # ``manage.py worker`` as its own process.
