@@ -152,10 +152,37 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# The most connections one process holds to PostgreSQL (docs/security.md, "Connections"): each
+# process has a pool of at most this many (psycopg_pool through Django); a request or a websocket
+# read takes one and gives it back when it ends, and waits up to DATABASE_POOL_TIMEOUT_SECONDS
+# for one when all are taken. A single-threaded process (a gunicorn sync worker, the worker)
+# opens one. 0 turns the pool off: each thread then opens its own connection, kept for
+# DATABASE_CONN_MAX_AGE seconds (0: closed after each request), for a pooler such as PgBouncer.
+DATABASE_POOL_MAX_SIZE = int(os.environ.get("DATABASE_POOL_MAX_SIZE", 10))
+DATABASE_POOL_MIN_SIZE = int(os.environ.get("DATABASE_POOL_MIN_SIZE", 1))
+DATABASE_POOL_TIMEOUT_SECONDS = float(os.environ.get("DATABASE_POOL_TIMEOUT_SECONDS", 30))
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", 0))
+# The PostgreSQL role the application connects as, when it is not the owner that runs the
+# migrations: ``migrate`` grants it what the application needs (organisations/database_role.py).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    pooled = DATABASE_URL.startswith(("postgres://", "postgresql://")) and DATABASE_POOL_MAX_SIZE > 0
+    DATABASES = {
+        "default": dj_database_url.parse(
+            # Django's pool needs CONN_MAX_AGE=0: "closing" a connection gives it back to the pool.
+            DATABASE_URL,
+            conn_max_age=0 if pooled else DATABASE_CONN_MAX_AGE,
+            conn_health_checks=True,
+        )
+    }
     # One test database per test process, so that two test runs on one machine never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    if pooled:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT_SECONDS,
+        }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # A request never waits forever for a lock or a runaway query. random_page_cost=1.1 says
         # what is true on SSD storage with the data cached: an index read in order (the inbox's
