@@ -5,6 +5,8 @@ Protocol (docs/live-updates.md):
   server → ``snapshot``, then ``delta`` messages with strictly increasing per-key versions,
            a ``heartbeat`` with the current versions every WS_HEARTBEAT_SECONDS,
            ``unsubscribed`` when access is lost, ``error`` for a refused request.
+A message outside the limits of ``notifications/websocket_limits.py`` (size, rate, shape) and a
+socket beyond the user's cap get an ``error``, then the socket is closed with a 44xx code.
 
 Rules of this module: every ORM call goes through ``database_sync_to_async``; relaying a delta
 makes no query (its recipients were chosen when the group was joined, and access is re-checked
