@@ -21,7 +21,7 @@ run: $(BIN)/.installed
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Passerelle is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(BIN)/daphne --websocket_connect_timeout 30 --bind $(HOST) --port $(PORT) config.asgi:application
+	$(BIN)/daphne --websocket_connect_timeout 30 --websocket-max-message-size 65536 --bind $(HOST) --port $(PORT) config.asgi:application
 
 test: $(BIN)/.installed
 	$(BIN)/pytest -m "not browser"

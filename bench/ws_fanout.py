@@ -103,6 +103,8 @@ def configure(database_url: str, redis_url: str, layer: str) -> None:
         WORKER_IN_PROCESS="false",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
+        # One user holds every board here: lift the cap of sockets per user (docs/live-updates.md).
+        WS_MAX_SOCKETS_PER_USER="100000",
     )
     import config.settings as project_settings
 
@@ -461,6 +463,15 @@ class Board:
                     await self.subscribe(websocket)
 
 
+def daphne_boards(port: int, world: dict, count: int) -> list[Board]:
+    """``count`` boards of the site for the Daphne on ``port``, one session each."""
+    origin = f"http://127.0.0.1:{port}"
+    return [
+        Board(i, f"ws://127.0.0.1:{port}/ws/", origin, cookie, world["site"])
+        for i, cookie in enumerate(world["cookies"][:count])
+    ]
+
+
 async def open_boards(boards: list[Board], *, spread_seconds: float = 0, at_once: int = 0) -> tuple[list, float]:
     """Start every board, either paced evenly over ``spread_seconds`` (the connection storm) or
     ``at_once`` at a time (each holds its place until its snapshot); wait (120 s at most) until
@@ -573,11 +584,7 @@ async def run_layer(args, layer: str, redis: PrivateRedis, world: dict) -> dict:
         env,
         f"http://127.0.0.1:{port}/healthz",
     )
-    origin = f"http://127.0.0.1:{port}"
-    boards = [
-        Board(i, f"ws://127.0.0.1:{port}/ws/", origin, cookie, world["site"])
-        for i, cookie in enumerate(world["cookies"][: args.clients])
-    ]
+    boards = daphne_boards(port, world, args.clients)
     # When the committed change is handed to the layer: the start of each measured delivery.
     sent = []
     original_send = events.send_to_group
@@ -627,11 +634,7 @@ async def run_layer(args, layer: str, redis: PrivateRedis, world: dict) -> dict:
 
 
 async def connection_storm(args, layer: str, port: int, world: dict) -> dict:
-    origin = f"http://127.0.0.1:{port}"
-    boards = [
-        Board(i, f"ws://127.0.0.1:{port}/ws/", origin, cookie, world["site"])
-        for i, cookie in enumerate(world["cookies"][: args.clients])
-    ]
+    boards = daphne_boards(port, world, args.clients)
     REFUSALS.clear()
     tasks, elapsed = await open_boards(boards, spread_seconds=args.connect_seconds)
     handshakes = [b.handshake_seconds * 1000 for b in boards if b.handshake_seconds is not None]

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PASSERELLE_VAR_DIR", BASE_DIR / "var"))
@@ -63,11 +64,31 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every answer (django-csp; docs/security.md, "Headers"): only this
+# site's own files, no inline code but the few elements that carry the request's nonce (the
+# import map in base.html, the inline styles of the Swagger UI and the browsable API), no
+# ``style`` or ``on…`` attributes, no plugins, no framing, forms posted here only. ``'self'`` in
+# connect-src covers the same-origin websocket (ws:/wss:) in the browsers CSP level 3 describes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 INSTALLED_APPS = [
     "daphne",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,6 +113,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their own caching; above the rest, so that every
+    # answer Django makes (redirects, error pages, the API) gets both headers.
+    "csp.middleware.CSPMiddleware",
+    "organisations.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,10 +152,37 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# The most connections one process holds to PostgreSQL (docs/security.md, "Connections"): each
+# process has a pool of at most this many (psycopg_pool through Django); a request or a websocket
+# read takes one and gives it back when it ends, and waits up to DATABASE_POOL_TIMEOUT_SECONDS
+# for one when all are taken. A single-threaded process (a gunicorn sync worker, the worker)
+# opens one. 0 turns the pool off: each thread then opens its own connection, kept for
+# DATABASE_CONN_MAX_AGE seconds (0: closed after each request), for a pooler such as PgBouncer.
+DATABASE_POOL_MAX_SIZE = int(os.environ.get("DATABASE_POOL_MAX_SIZE", 10))
+DATABASE_POOL_MIN_SIZE = int(os.environ.get("DATABASE_POOL_MIN_SIZE", 1))
+DATABASE_POOL_TIMEOUT_SECONDS = float(os.environ.get("DATABASE_POOL_TIMEOUT_SECONDS", 30))
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", 0))
+# The PostgreSQL role the application connects as, when it is not the owner that runs the
+# migrations: ``migrate`` grants it what the application needs (organisations/database_role.py).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    pooled = DATABASE_URL.startswith(("postgres://", "postgresql://")) and DATABASE_POOL_MAX_SIZE > 0
+    DATABASES = {
+        "default": dj_database_url.parse(
+            # Django's pool needs CONN_MAX_AGE=0: "closing" a connection gives it back to the pool.
+            DATABASE_URL,
+            conn_max_age=0 if pooled else DATABASE_CONN_MAX_AGE,
+            conn_health_checks=True,
+        )
+    }
     # One test database per test process, so that two test runs on one machine never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    if pooled:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT_SECONDS,
+        }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # A request never waits forever for a lock or a runaway query. random_page_cost=1.1 says
         # what is true on SSD storage with the data cached: an index read in order (the inbox's
@@ -197,6 +249,14 @@ else:
 
 # Seconds between heartbeats on the websocket (ARCHITECTURE.md, live updates).
 WS_HEARTBEAT_SECONDS = float(os.environ.get("WS_HEARTBEAT_SECONDS", 20))
+# What one websocket client may send (docs/security.md, "Websockets"): a message of at most
+# WS_MAX_MESSAGE_BYTES (the protocol's messages are under 200 bytes); WS_MESSAGE_BURST messages at
+# once, then WS_MESSAGES_PER_SECOND (a board subscribes once per key when it opens); at most
+# WS_MAX_SOCKETS_PER_USER open sockets per user in each web process (a tab holds one).
+WS_MAX_MESSAGE_BYTES = int(os.environ.get("WS_MAX_MESSAGE_BYTES", 64 * 1024))
+WS_MESSAGE_BURST = int(os.environ.get("WS_MESSAGE_BURST", 100))
+WS_MESSAGES_PER_SECOND = float(os.environ.get("WS_MESSAGES_PER_SECOND", 10))
+WS_MAX_SOCKETS_PER_USER = int(os.environ.get("WS_MAX_SOCKETS_PER_USER", 20))
 
 # The embedded default runs the periodic jobs inside the web process; production runs
 # ``manage.py worker`` as its own process.
@@ -285,7 +345,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "organisations.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "organisations.api.renderers.BrowsableAPIRenderer",
     ],
 }
 SPECTACULAR_SETTINGS = {

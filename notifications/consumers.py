@@ -5,6 +5,8 @@ Protocol (docs/live-updates.md):
   server → ``snapshot``, then ``delta`` messages with strictly increasing per-key versions,
            a ``heartbeat`` with the current versions every WS_HEARTBEAT_SECONDS,
            ``unsubscribed`` when access is lost, ``error`` for a refused request.
+A message outside the limits of ``notifications/websocket_limits.py`` (size, rate, shape) and a
+socket beyond the user's cap get an ``error``, then the socket is closed with a 44xx code.
 
 Rules of this module: every ORM call goes through ``database_sync_to_async``; relaying a delta
 makes no query (its recipients were chosen when the group was joined, and access is re-checked
@@ -18,7 +20,6 @@ socket in one loop, with the JSON text the publisher serialised once.
 """
 
 import asyncio
-import json
 import logging
 import math
 from collections import defaultdict
@@ -39,6 +40,15 @@ from django.utils.translation import gettext_lazy as _
 from notifications import events
 from notifications.models import StreamVersion
 from notifications.streams import get_stream
+from notifications.websocket_limits import (
+    CLOSE_REASONS,
+    CLOSE_TOO_MANY_MESSAGES,
+    CLOSE_TOO_MANY_SOCKETS,
+    MessageBudget,
+    Refused,
+    parse_message,
+    token,
+)
 from organisations.audit import current_ip_address
 
 logger = logging.getLogger(__name__)
@@ -276,6 +286,10 @@ class LocalGroups:
                 await self.layer.group_add(group, self.channel)
                 self.joined.add(group)
 
+    def size(self, group: str) -> int:
+        """How many sockets of this process follow ``group``."""
+        return len(self.members.get(group, ()))
+
     def leave(self, group: str, consumer: "StreamConsumer") -> None:
         """Stop relaying ``group`` to ``consumer`` at once; the process leaves the layer group in
         the background once no local socket follows it."""
@@ -397,6 +411,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.subscriptions: dict[tuple[str, str], int] = {}
         # (stream, key) → deltas that arrived while the snapshot was being read
         self.pending: dict[tuple[str, str], list[dict]] = {}
+        # What this client may still send (notifications/websocket_limits.py); once a message is
+        # refused the socket is closing, and whatever the client queued after it is dropped.
+        self.budget = MessageBudget.from_settings()
+        self.refused = False
         try:
             await await_many_dispatch([receive, self.local_events.get], self.dispatch)
         except StopConsumer:
@@ -432,7 +450,14 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        await self.join(events.user_group(user.pk))
+        group = events.user_group(user.pk)
+        # Counted and joined with no await in between, so two handshakes cannot both take the
+        # last place. Accepted first, so that the browser sees the close code.
+        if self.local_groups.size(group) >= settings.WS_MAX_SOCKETS_PER_USER:
+            await self.accept()
+            await self.refuse(CLOSE_TOO_MANY_SOCKETS)
+            return
+        await self.join(group)
         await self.accept()
         self.heartbeat_task = asyncio.create_task(self.heartbeat_loop())
 
@@ -442,10 +467,21 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     # --- client requests ------------------------------------------------------------------
 
-    async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict):
-            await self.send_error("bad_request", _("Each message must be a JSON object."))
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every client message passes the rate, size and shape limits first: a message outside
+        them closes the socket (``refuse``)."""
+        if self.refused:
             return
+        try:
+            if not self.budget.spend():
+                raise Refused(CLOSE_TOO_MANY_MESSAGES)
+            content = parse_message(text_data, bytes_data)
+        except Refused as refusal:
+            await self.refuse(refusal.close_code)
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
         if "subscribe" in content:
             await self.subscribe(content.get("subscribe"), content.get("key"))
         elif "unsubscribe" in content:
@@ -453,21 +489,14 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_error("bad_request", _("Unknown request: send “subscribe” or “unsubscribe”."))
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        try:
-            content = json.loads(text_data or "")
-        except ValueError:
-            await self.send_error("bad_request", _("Each message must be a JSON object."))
-            return
-        await self.receive_json(content)
-
     async def subscribe(self, stream_name, key):
-        try:
-            key = events.normalise_key(key)
-        except ValueError:
-            await self.send_error("not_found", _("Not found."), stream=stream_name, key=key)
+        # Only well-formed names and keys are repeated in the answer (``token``), so that the
+        # client can tell which subscription failed; nothing else the client wrote comes back.
+        stream_name, key = token(stream_name), token(key)
+        if not (stream_name and key):
+            await self.send_error("not_found", _("Not found."))
             return
-        stream = get_stream(stream_name) if isinstance(stream_name, str) else None
+        stream = get_stream(stream_name)
         if stream is None:
             await self.send_error("not_found", _("Not found."), stream=stream_name, key=key)
             return
@@ -494,7 +523,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.stream_delta(event)
 
     async def unsubscribe(self, stream_name, key):
-        key = str(key)
+        stream_name, key = token(stream_name), token(key)
+        if not (stream_name and key):
+            await self.send_error("not_found", _("Not found."))
+            return
         if self.subscriptions.pop((stream_name, key), None) is not None:
             self.leave(events.stream_group(stream_name, key))
         await self.send_json({"type": "unsubscribed", "stream": stream_name, "key": key, "reason": "requested"})
@@ -597,3 +629,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def send_error(self, code: str, message: str, **extra):
         with translation.override(self.user.preferred_language):
             await self.send_json({"type": "error", "code": code, "message": str(message), **extra})
+
+    async def refuse(self, close_code: int) -> None:
+        """Say why in an ``error`` message, then close with ``close_code`` (websocket_limits)."""
+        self.refused = True
+        code, message = CLOSE_REASONS[close_code]
+        await self.send_error(code, message)
+        await self.close(code=close_code, reason=code)

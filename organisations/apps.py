@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from organisations.database_role import grant_after_migrate
+
 
 class OrganisationsConfig(AppConfig):
     name = "organisations"
@@ -64,6 +66,7 @@ class OrganisationsConfig(AppConfig):
         register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))
         streams.register(MembershipStream())
         post_migrate.connect(sync_all_role_groups, sender=self)
+        post_migrate.connect(grant_after_migrate, sender=self)
         # These modules register their periodic jobs when imported.
         for module in ("organisations.services", "organisations.api.idempotency"):
             import_module(module)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from organisations.audit import client_ip_address, current_ip_address
 from organisations.views import form_address_page, is_api_request
@@ -61,4 +62,22 @@ class FormAddressPageMiddleware:
         response = self.get_response(request)
         if response.status_code == 405 and request.method in ("GET", "HEAD") and not is_api_request(request):
             return form_address_page(request, allow=response.get("Allow", "POST"))
+        return response
+
+
+class NoStoreMiddleware:
+    """Tell browsers and proxies to keep no copy of any answer Django makes (``no-store``).
+
+    Pages and API answers name people; a copy left in a shared computer's cache (the hub's
+    reception desk) or a proxy would outlive the session. Rather than judge each view, every
+    answer gets it, whatever the view set; static files are served before this middleware
+    (WhiteNoise) and keep their long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
         return response

@@ -63,10 +63,13 @@ def with_bars(report: dict) -> dict:
 
 
 def series_with_bars(series: dict) -> dict:
+    """Add to each point the height of its bar (``bar``) and what is left above it (``rest``),
+    out of 100: the bar is an SVG drawn from the top of its box."""
     for line in series["series"]:
         largest = max((point["value"] or 0 for point in line["points"]), default=0)
         for point in line["points"]:
             point["bar"] = round(100 * point["value"] / largest) if largest and point["value"] else 0
+            point["rest"] = 100 - point["bar"]
     return series
 
 

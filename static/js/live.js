@@ -14,6 +14,10 @@ const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30000;
 // A subscribe that got no snapshot within this time may be sent again.
 const RESUBSCRIBE_AFTER_MS = 5000;
+// The server closed the socket because of what this page sent or how many it opened
+// (docs/live-updates.md, "Close codes"): the same page would be refused again, so it does not
+// reconnect until it is loaded again. 1009 is the server's own "message too big".
+const isPolicyClose = (code) => (code >= 4400 && code <= 4499) || code === 1009;
 
 const renderers = new Map();
 // "stream\u0000key" → {stream, key, version, pending, failed, elements: Set<Element>}
@@ -23,6 +27,7 @@ let socket = null;
 let reconnectAttempt = 0;
 let reconnectTimer = null;
 let scanQueued = false;
+let refused = false;
 
 const subscriptionId = (stream, key) => `${stream}\u0000${key}`;
 
@@ -98,7 +103,7 @@ function requestSnapshot(sub, force = false) {
 }
 
 function connect() {
-  if (socket || reconnectTimer) return;
+  if (socket || reconnectTimer || refused) return;
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(`${scheme}//${window.location.host}/ws/`);
   socket = ws;
@@ -121,11 +126,17 @@ function connect() {
     }
     handle(message);
   });
-  ws.addEventListener("close", () => {
+  ws.addEventListener("close", (event) => {
     if (socket !== ws) return;
     socket = null;
-    setState("closed");
     for (const sub of subscriptions.values()) sub.pending = 0;
+    if (isPolicyClose(event.code)) {
+      refused = true;
+      setState("refused");
+      console.warn("Live updates stopped by the server:", event.code, event.reason);
+      return;
+    }
+    setState("closed");
     scheduleReconnect();
   });
 }
@@ -143,7 +154,7 @@ function scheduleReconnect() {
 }
 
 function reconnectNow() {
-  if (socket) return;
+  if (socket || refused) return;
   if (reconnectTimer) {
     window.clearTimeout(reconnectTimer);
     reconnectTimer = null;

@@ -58,9 +58,8 @@ def session_cookie_for(user) -> str:
 
 async def open_board(user) -> WebsocketCommunicator:
     cookie = f"{settings.SESSION_COOKIE_NAME}={await session_cookie_for(user)}".encode()
-    communicator = WebsocketCommunicator(
-        websocket_application, "/ws/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
+    communicator = WebsocketCommunicator(websocket_application, "/ws/", headers=headers)
     connected, _code = await communicator.connect()
     assert connected
     return communicator

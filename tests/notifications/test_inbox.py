@@ -34,7 +34,8 @@ async def open_socket(user):
         client.force_login(user)
         return client.cookies[settings.SESSION_COOKIE_NAME].value
 
-    headers = [(b"origin", ORIGIN), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={await cookie()}".encode())]
+    cookie_header = f"{settings.SESSION_COOKIE_NAME}={await cookie()}".encode()
+    headers = [(b"origin", ORIGIN), (b"host", b"localhost"), (b"cookie", cookie_header)]
     communicator = WebsocketCommunicator(websocket_application, "/ws/", headers=headers)
     connected, _code = await communicator.connect()
     return communicator, connected
