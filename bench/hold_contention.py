@@ -87,8 +87,7 @@ def django_setup(database_url: str) -> None:
 
 def seed(clients: int) -> dict:
     """The bench world, created once (more workers and persons added if --clients grew)."""
-    from rest_framework.authtoken.models import Token
-
+    from accounts.models import ApiToken
     from housing import services as housing_services
     from housing.choices import RoomKind, SiteKind
     from housing.models import Bed, Site
@@ -127,8 +126,8 @@ def seed(clients: int) -> dict:
             organisation_services.membership_grant(actor=None, organisation=hub, user=worker, role=Role.WORKER)
             people_services.person_create(actor=worker, owner=hub, given_names=f"Client {number}", family_names="Bench")
         person = Person.objects.get(owner=hub, given_names=f"Client {number}")
-        token, _created = Token.objects.get_or_create(user=worker)
-        clients_data.append({"token": token.key, "person": person.pk})
+        _token, text = ApiToken.objects.create(user=worker, name="bench")
+        clients_data.append({"token": text, "person": person.pk})
     beds = list(Bed.objects.filter(site=site, is_active=True).order_by("pk").values_list("pk", flat=True))
     return {"site": site.pk, "beds": beds, "clients": clients_data}
 

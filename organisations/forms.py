@@ -1,16 +1,9 @@
 """Forms of the web shell."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind
-
-
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
 
 
 class DirectorySearchForm(forms.Form):

@@ -1,7 +1,6 @@
-"""Pages of the web shell: home, the organisation directory, the profile, the language switch,
-login and the error pages. Views read through selectors and write through services."""
+"""Pages of the web shell: home, the organisation directory, the profile, the language switch
+and the error pages. Views read through selectors and write through services."""
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
@@ -13,14 +12,8 @@ from django.views.i18n import set_language
 
 from organisations import selectors, services
 from organisations.choices import SPOKEN_LANGUAGES, UILanguage
-from organisations.forms import DirectorySearchForm, LoginForm
-
-
-class LoginView(auth_views.LoginView):
-    """Login by email; the interface switches to the user's preferred language afterwards."""
-
-    form_class = LoginForm
-    redirect_authenticated_user = True
+from organisations.forms import DirectorySearchForm
+from organisations.permissions import organisation_ids_with_permission
 
 
 @login_required
@@ -64,7 +57,11 @@ def organisation_detail(request, slug: str):
 @login_required
 def profile(request):
     """The user's own account and memberships (kept live through the membership stream)."""
-    return render(request, "organisations/profile.html", {"memberships": selectors.user_memberships(user=request.user)})
+    context = {
+        "memberships": selectors.user_memberships(user=request.user),
+        "manages_members": bool(organisation_ids_with_permission(request.user, "manage_members")),
+    }
+    return render(request, "organisations/profile.html", context)
 
 
 @require_POST

@@ -14,6 +14,8 @@ const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30000;
 // A subscribe that got no snapshot within this time may be sent again.
 const RESUBSCRIBE_AFTER_MS = 5000;
+// Close code of a socket whose session ended (docs/live-updates.md): do not reconnect.
+const SESSION_ENDED = 4401;
 
 const renderers = new Map();
 // "stream\u0000key" → {stream, key, version, pending, failed, elements: Set<Element>}
@@ -121,11 +123,14 @@ function connect() {
     }
     handle(message);
   });
-  ws.addEventListener("close", () => {
+  ws.addEventListener("close", (event) => {
     if (socket !== ws) return;
     socket = null;
     setState("closed");
     for (const sub of subscriptions.values()) sub.pending = 0;
+    // The session ended (logout, expiry, password change): reconnecting cannot succeed, and the
+    // page's next request leads to the login. Nothing is reloaded under a form being filled in.
+    if (event.code === SESSION_ENDED) return;
     scheduleReconnect();
   });
 }

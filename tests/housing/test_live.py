@@ -21,6 +21,7 @@ from notifications.events import current_version
 from organisations.choices import OrganisationKind, Role
 from people import services as people_services
 from tests import factories
+from tests.auth import login
 from tests.housing.world import build_housing_world
 
 
@@ -52,7 +53,7 @@ def test_the_site_is_checked_with_one_permission_query(db, django_assert_max_num
 @database_sync_to_async
 def session_cookie_for(user) -> str:
     client = Client()
-    client.force_login(user)
+    login(client, user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

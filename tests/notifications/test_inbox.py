@@ -15,6 +15,7 @@ from django.utils.html import escape
 from notifications import events, services
 from notifications.models import Delivery, Notification, NotificationPreference
 from organisations.choices import Role
+from tests.auth import login
 from tests.notifications.world import build, referral_number
 
 ORIGIN = b"http://localhost"
@@ -31,7 +32,7 @@ async def open_socket(user):
     @database_sync_to_async
     def cookie():
         client = Client()
-        client.force_login(user)
+        login(client, user)
         return client.cookies[settings.SESSION_COOKIE_NAME].value
 
     headers = [(b"origin", ORIGIN), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={await cookie()}".encode())]
@@ -106,7 +107,7 @@ def test_with_redis_unreachable_the_write_succeeds_and_the_notification_is_store
     assert Notification.objects.filter(recipient=agent, kind="referral_received", object_id=referral.pk).exists()
     # … and it shows on the next page load.
     client = Client()
-    client.force_login(agent)
+    login(client, agent)
     page = client.get(reverse("notifications:inbox"))
     assert referral_number(referral.pk, agent.preferred_language) in page.content.decode()
 
@@ -199,7 +200,7 @@ def test_the_bell_inbox_and_preferences_pages(world):
     agent = agent_of(world)
     referral = world.refer()
     client = Client()
-    client.force_login(agent)
+    login(client, agent)
     home = client.get("/").content.decode()
     unread = services.unread_count(agent)
     assert 'id="notification-bell"' in home and f'data-key="{agent.pk}"' in home
@@ -276,7 +277,7 @@ def test_after_losing_access_the_text_and_link_are_withheld(world, api):
     # Their own membership stays theirs to read.
     assert rows["membership_ended"]["url"] == "/profile/"
     client = Client()
-    client.force_login(agent)
+    login(client, agent)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert referral_number(referral.pk, agent.preferred_language) not in page
     assert escape(withheld) in page
