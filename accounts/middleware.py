@@ -1,13 +1,11 @@
 """Request middleware of the accounts app: session timeouts and the second factor for pages."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 
 from accounts.sessions import session_refresh
-from accounts.two_factor import totp_device, two_factor_needed
+from accounts.two_factor import second_step_url, two_factor_needed
 
 # Pages a logged-in user reaches before passing the second factor: the second-factor pages
 # themselves, logging out, the language switch and the password pages.
@@ -59,9 +57,7 @@ class TwoFactorMiddleware:
             # Marks the pages open before the second factor: they show no live updates.
             request.two_factor_pending = True
             if not self.is_open(request):
-                target = "two-factor-verify" if totp_device(user) else "two-factor-setup"
-                query = urlencode({"next": request.get_full_path()})
-                return HttpResponseRedirect(f"{reverse(target)}?{query}")
+                return HttpResponseRedirect(second_step_url(user, request.get_full_path()))
         return self.get_response(request)
 
     @staticmethod

@@ -5,9 +5,11 @@ is the access policy's (``organisations.permissions.two_factor_required``)."""
 import secrets
 from base64 import b32encode
 from binascii import unhexlify
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
@@ -55,6 +57,13 @@ def session_device(session, user) -> Device | None:
 def session_passes_two_factor(session, user) -> bool:
     """Whether this session may act as ``user``: it passed the second factor, or needs none."""
     return session_device(session, user) is not None or not two_factor_needed(user)
+
+
+def second_step_url(user, next_url: str) -> str:
+    """Where a session that still needs the second factor goes: the code page, or the set-up page
+    for a user with no authenticator app yet; then on to ``next_url``."""
+    step = "two-factor-verify" if totp_device(user) else "two-factor-setup"
+    return f"{reverse(step)}?{urlencode({'next': next_url})}"
 
 
 def new_totp_key() -> str:

@@ -4,7 +4,6 @@ factor. Views read through selectors and write through services."""
 
 import math
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -38,10 +37,6 @@ def _next_url(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _with_next(url_name: str, next_url: str) -> str:
-    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
-
-
 class LoginView(auth_views.LoginView):
     """Login by email and password (throttled by django-axes); then, for whoever needs it, the
     second factor: set-up the first time, a code afterwards."""
@@ -54,7 +49,7 @@ class LoginView(auth_views.LoginView):
         user = self.request.user
         if two_factor.session_passes_two_factor(self.request.session, user):
             return url
-        return _with_next("two-factor-verify" if two_factor.totp_device(user) else "two-factor-setup", url)
+        return two_factor.second_step_url(user, url)
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -114,7 +109,7 @@ def two_factor_verify(request):
     if user.is_verified():
         return HttpResponseRedirect(next_url)
     if two_factor.totp_device(user) is None:
-        return HttpResponseRedirect(_with_next("two-factor-setup", next_url))
+        return HttpResponseRedirect(two_factor.second_step_url(user, next_url))
     form = TwoFactorVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,19 +123,22 @@ def two_factor_verify(request):
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
+def _manage_page(request, disable_form, status: int = 200):
+    user = request.user
+    context = {
+        "device": two_factor.totp_device(user),
+        "recovery": two_factor.recovery_device(user),
+        "required": two_factor_required(user),
+        "disable_form": disable_form,
+    }
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
 @login_required
 def two_factor_manage(request):
     """The account's second factor: whether it is on, new recovery codes, turning it off where
     the user's roles allow."""
-    user = request.user
-    device = two_factor.totp_device(user)
-    context = {
-        "device": device,
-        "recovery": two_factor.recovery_device(user),
-        "required": two_factor_required(user),
-        "disable_form": TwoFactorDisableForm(),
-    }
-    return render(request, "accounts/two_factor.html", context)
+    return _manage_page(request, TwoFactorDisableForm())
 
 
 @login_required
@@ -158,27 +156,19 @@ def two_factor_recovery_codes(request):
 @require_POST
 def two_factor_disable(request):
     """Turn the second factor off, after a code from the app, where no role requires it."""
-    user = request.user
     form = TwoFactorDisableForm(request.POST)
-    device = two_factor.totp_device(user)
-    if device is None:
+    if two_factor.totp_device(request.user) is None:
         raise Http404
     if form.is_valid():
         try:
-            services.two_factor_disable(user=user, code=form.cleaned_data["code"])
+            services.two_factor_disable(user=request.user, code=form.cleaned_data["code"])
         except ApplicationError as error:
             # A refusal of the code is said next to it; "your roles require it", above the form.
             form.add_error(None if error.code == "required" else "code", str(error.message))
         else:
             messages.success(request, _("Two-step verification is off."))
             return redirect("two-factor")
-    context = {
-        "device": device,
-        "recovery": two_factor.recovery_device(user),
-        "required": two_factor_required(user),
-        "disable_form": form,
-    }
-    return render(request, "accounts/two_factor.html", context, status=400)
+    return _manage_page(request, form, status=400)
 
 
 @login_required

@@ -5,6 +5,8 @@ the second factor (and the API answers with ``two_factor_required``) for most ro
 DRF's ``api.force_authenticate(user)`` skips the authentication classes: it stands for a request
 whose credentials already carry the second factor, like an API token (docs/security.md)."""
 
+import time
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +22,19 @@ def second_factor(user) -> TOTPDevice:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", key=TEST_TOTP_KEY, confirmed=True)
     return device
+
+
+def next_code(device: TOTPDevice) -> str:
+    """A code ``device`` accepts now. Each code works once: when this time step's code was used
+    (a second login within 30 seconds), the next step's, which the device also accepts (one step
+    of tolerance); when both were used, wait for the next step."""
+    while True:
+        device.refresh_from_db()
+        step = int(time.time()) // two_factor.TOTP_STEP
+        wanted = max(step, device.last_t + 1)
+        if wanted <= step + two_factor.TOTP_TOLERANCE:
+            return two_factor.totp_at(device.key, wanted)
+        time.sleep(1)
 
 
 def login(client, user) -> None:

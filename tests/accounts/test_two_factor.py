@@ -19,18 +19,11 @@ from notifications.models import Notification
 from organisations.choices import Role
 from organisations.models import AuditEntry, Membership
 from tests import factories
-from tests.auth import login, second_factor
+from tests.auth import login, next_code, second_factor
 
 
 def password_login(client, user, next_url: str = "/"):
     return client.post(reverse("login"), {"username": user.email, "password": factories.PASSWORD, "next": next_url})
-
-
-def code_after(device, steps: int = 1) -> str:
-    """A code of a later time step than the last one the device accepted (each code works once)."""
-    device.refresh_from_db()
-    now_step = int(timezone.now().timestamp()) // two_factor.TOTP_STEP
-    return two_factor.totp_at(device.key, max(now_step, device.last_t + steps))
 
 
 def error_next_to_code(response) -> str:
@@ -79,7 +72,7 @@ def test_login_with_a_code_which_works_once(client, worker):
     wrong = client.post(verify, {"code": "123456", "next": "/"})
     assert wrong.status_code == 200 and "pas valide" in error_next_to_code(wrong)
     with time_machine.travel(timezone.now() + timedelta(seconds=2)):
-        code = code_after(device)
+        code = next_code(device)
         assert client.post(verify, {"code": code, "next": "/"})["Location"] == "/"
         assert client.get(reverse("home")).status_code == 200
 
@@ -96,11 +89,11 @@ def test_wrong_codes_are_throttled(client, worker):
         for _ in range(3):
             client.post(verify, {"code": "000000"})
             clock.shift(timedelta(milliseconds=100))
-        refused = client.post(verify, {"code": code_after(device)})
+        refused = client.post(verify, {"code": next_code(device)})
         assert "Attendez" in error_next_to_code(refused)
         assert client.get(reverse("home")).status_code == 302
         clock.shift(timedelta(seconds=4))
-        assert client.post(verify, {"code": code_after(device), "next": "/"})["Location"] == "/"
+        assert client.post(verify, {"code": next_code(device), "next": "/"})["Location"] == "/"
 
 
 def test_login_with_a_recovery_code_which_works_once(client, worker):
@@ -129,8 +122,10 @@ def test_roles_that_read_files_or_the_audit_log_are_held_until_set_up(client, ap
         "detail": "Entrez d'abord le code de votre deuxième facteur : reconnectez-vous sur la page Web.",
         "code": "two_factor_required",
     }
-    # Logging out, switching languages and the set-up page itself stay reachable.
-    assert client.get(reverse("two-factor-setup")).status_code == 200
+    # Logging out, switching languages and the set-up page itself stay reachable; the set-up page
+    # opens no websocket (it would be refused).
+    setup = client.get(reverse("two-factor-setup"))
+    assert setup.status_code == 200 and "js/live.js" not in setup.content.decode()
     assert client.post(reverse("language-switch"), {"language": "es-419", "next": "/"}).status_code == 302
     assert client.post(reverse("logout")).status_code == 302
 
@@ -151,7 +146,7 @@ def test_a_liaison_may_go_without_and_may_turn_it_on_and_off(client, network):
 
     device = TOTPDevice.objects.get(user=liaison)
     with time_machine.travel(timezone.now() + timedelta(seconds=31)):
-        response = client.post(reverse("two-factor-disable"), {"code": code_after(device)})
+        response = client.post(reverse("two-factor-disable"), {"code": next_code(device)})
     assert response["Location"] == reverse("two-factor")
     assert not TOTPDevice.objects.filter(user=liaison).exists()
     assert AuditEntry.objects.filter(actor=liaison, action="accounts.two_factor.disabled").exists()
@@ -161,7 +156,7 @@ def test_a_required_role_cannot_turn_it_off(client, worker):
     login(client, worker)
     device = second_factor(worker)
     with time_machine.travel(timezone.now() + timedelta(seconds=31)):
-        response = client.post(reverse("two-factor-disable"), {"code": code_after(device)})
+        response = client.post(reverse("two-factor-disable"), {"code": next_code(device)})
     assert response.status_code == 400
     assert "ne peut pas être désactivée" in response.content.decode()
     assert TOTPDevice.objects.filter(user=worker).exists()
@@ -194,6 +189,7 @@ def test_an_organisation_admin_resets_a_members_second_factor(client, network, w
     membership = Membership.objects.get(user=worker, organisation=network.a.organisation)
 
     login(client, admin)
+    assert reverse("members") in client.get(reverse("profile")).content.decode()
     page = client.get(reverse("members")).content.decode()
     reset_url = reverse("member-two-factor-reset", args=[membership.pk])
     assert reset_url in page
@@ -214,6 +210,8 @@ def test_only_the_members_admins_may_reset(client, api, network, worker):
     membership = Membership.objects.get(user=worker, organisation=network.a.organisation)
     for someone in (network.b[Role.ADMIN], network.a[Role.COORDINATOR], network.a[Role.WORKER]):
         login(client, someone)
+        manages_members = someone == network.b[Role.ADMIN]  # of the other organisation
+        assert (reverse("members") in client.get(reverse("profile")).content.decode()) == manages_members
         assert client.post(reverse("member-two-factor-reset", args=[membership.pk])).status_code == 404
         api.force_authenticate(someone)
         response = api.post(reverse("api-two-factor-reset"), {"membership": membership.pk}, format="json")

@@ -13,10 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--key", action="store_true", help="Also say how to add the demo key to an app.")
 
     def handle(self, *args, key: bool, **options):
-        if key:
-            self.stdout.write(
-                "Two-step verification of the demo logins (not the city liaison): add this key to an "
-                f"authenticator app, {DEMO_TOTP_KEY_TEXT},\nor run `.venv/bin/python manage.py demo_totp_code` "
-                "for the current code."
-            )
-        self.stdout.write(two_factor.totp_now(DEMO_TOTP_KEY))
+        code = two_factor.totp_now(DEMO_TOTP_KEY)
+        if not key:
+            self.stdout.write(code)
+            return
+        self.stdout.write("Two-step verification of the demo logins (all but the city liaison):")
+        self.stdout.write(f"  key for an authenticator app: {DEMO_TOTP_KEY_TEXT}")
+        self.stdout.write(f"  code now: {code}  (later: .venv/bin/python manage.py demo_totp_code)")
