@@ -77,6 +77,10 @@ def two_factor_setup(request):
     receive the recovery codes, shown this once."""
     user = request.user
     next_url = _next_url(request)
+    if two_factor.totp_device(user) is not None and not user.is_verified():
+        # Replacing an authenticator app takes a session that passed the current one: a stolen
+        # password alone must not be enough to set up the thief's phone.
+        return HttpResponseRedirect(two_factor.second_step_url(user, request.get_full_path()))
     key = request.session.get(SETUP_KEY)
     if key is None:
         key = request.session[SETUP_KEY] = two_factor.new_totp_key()

@@ -6,7 +6,7 @@
 1. Creates and migrates its own database ``passerelle_bench_holds`` on the PostgreSQL server
    named in DATABASE_URL (never the database named there, nor a ``test*`` one) and seeds it
    through the services: a hub and a housing provider with a housing partnership, one site of
-   50 beds, ``--clients`` hub workers (one DRF token each) and as many persons (one each: a person
+   50 beds, ``--clients`` hub workers (one API token each) and as many persons (one each: a person
    holds beds once at a time).
 2. Starts gunicorn (sync workers, the production WSGI server of the API, STACK.md trap 9) on a
    free port of 127.0.0.1, with the channel layer on REDIS_URL: each hold publishes the site's

@@ -12,7 +12,7 @@
    the data; ``--reseed`` drops the database and builds it again.
 2. Starts gunicorn (sync workers) on a free port of 127.0.0.1 and waits for /healthz.
 3. With ``--clients`` threads (keep-alive ``http.client`` connections, reopened when a sync worker
-   closes them), a partner agent (DRF token) reads
+   closes them), a partner agent (API token) reads
    ``GET /api/v1/referrals/?box=received&status=sent&page_size=50`` and follows up to
    ``--follow`` ``next`` cursors, again and again, for ``--duration`` seconds after a warm-up
    (closed loop; ``--rate`` paces the clients instead). Prints p50/p95/p99 latency, requests per

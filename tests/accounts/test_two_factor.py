@@ -63,6 +63,15 @@ def test_first_login_of_a_worker_sets_up_the_app_and_gets_recovery_codes(client,
     assert client.get("/people/").status_code == 200
 
 
+def test_a_password_alone_cannot_replace_the_authenticator_app(client, worker):
+    device = second_factor(worker)
+    password_login(client, worker)
+    setup = reverse("two-factor-setup")
+    assert client.get(setup)["Location"].startswith(reverse("two-factor-verify"))
+    assert client.post(setup, {"code": "123456"})["Location"].startswith(reverse("two-factor-verify"))
+    assert list(TOTPDevice.objects.filter(user=worker)) == [device]
+
+
 def test_login_with_a_code_which_works_once(client, worker):
     device = second_factor(worker)
     verify = password_login(client, worker)["Location"]
