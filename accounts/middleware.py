@@ -6,6 +6,7 @@ from django.urls import Resolver404, resolve
 
 from accounts.sessions import session_refresh
 from accounts.two_factor import second_step_url, two_factor_needed
+from organisations.views import is_api_request
 
 # Pages a logged-in user reaches before passing the second factor: the second-factor pages
 # themselves, logging out, the language switch and the password pages.
@@ -48,12 +49,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith("/api/")
-            and two_factor_needed(user)
-        ):
+        if user.is_authenticated and not user.is_verified() and not is_api_request(request) and two_factor_needed(user):
             # Marks the pages open before the second factor: they show no live updates.
             request.two_factor_pending = True
             if not self.is_open(request):
