@@ -20,6 +20,8 @@ run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
+	$(BIN)/python manage.py demo_totp_code --key
+	@echo ""
 	@echo "Passerelle is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/daphne --websocket_connect_timeout 30 --websocket-max-message-size 65536 --bind $(HOST) --port $(PORT) config.asgi:application
 

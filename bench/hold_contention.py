@@ -6,7 +6,7 @@
 1. Creates and migrates its own database ``passerelle_bench_holds`` on the PostgreSQL server
    named in DATABASE_URL (never the database named there, nor a ``test*`` one) and seeds it
    through the services: a hub and a housing provider with a housing partnership, one site of
-   50 beds, ``--clients`` hub workers (one DRF token each) and as many persons (one each: a person
+   50 beds, ``--clients`` hub workers (one API token each) and as many persons (one each: a person
    holds beds once at a time).
 2. Starts gunicorn (sync workers, the production WSGI server of the API, STACK.md trap 9) on a
    free port of 127.0.0.1, with the channel layer on REDIS_URL: each hold publishes the site's
@@ -87,8 +87,7 @@ def django_setup(database_url: str) -> None:
 
 def seed(clients: int) -> dict:
     """The bench world, created once (more workers and persons added if --clients grew)."""
-    from rest_framework.authtoken.models import Token
-
+    from accounts.models import ApiToken
     from housing import services as housing_services
     from housing.choices import RoomKind, SiteKind
     from housing.models import Bed, Site
@@ -130,8 +129,8 @@ def seed(clients: int) -> dict:
             organisation_services.membership_grant(actor=None, organisation=hub, user=worker, role=Role.WORKER)
             people_services.person_create(actor=worker, owner=hub, given_names=f"Client {number}", family_names="Bench")
         person = Person.objects.get(owner=hub, given_names=f"Client {number}")
-        token, _created = Token.objects.get_or_create(user=worker)
-        clients_data.append({"token": token.key, "person": person.pk})
+        _token, text = ApiToken.objects.create(user=worker, name="bench")
+        clients_data.append({"token": text, "person": person.pk})
     beds = list(Bed.objects.filter(site=site, is_active=True).order_by("pk").values_list("pk", flat=True))
     return {"site": site.pk, "beds": beds, "clients": clients_data}
 

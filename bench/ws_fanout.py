@@ -124,6 +124,8 @@ def seed(clients: int) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from housing import services as housing_services
     from housing.choices import HoldStatus, RoomKind, SiteKind
@@ -167,14 +169,17 @@ def seed(clients: int) -> dict:
     for hold in Hold.objects.filter(status=HoldStatus.ACTIVE):
         housing_services.hold_release(actor=None, hold=hold)
 
-    # Fresh sessions for this run; those of earlier runs expire with SESSION_COOKIE_AGE.
+    # Fresh sessions for this run, past the second factor a worker needs (docs/security.md);
+    # those of earlier runs expire with SESSION_COOKIE_AGE.
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    device, _created = TOTPDevice.objects.get_or_create(user=worker, defaults={"name": "bench", "confirmed": True})
     cookies = []
     for _ in range(clients):
         session = SessionStore()
         session[SESSION_KEY] = str(worker.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
     return {"hub": hub.pk, "site": site.pk, "worker": worker.pk, "person": person.pk, "cookies": cookies}

@@ -9,6 +9,7 @@ settings that pass ``manage.py check --deploy``.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -84,7 +85,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
 
 INSTALLED_APPS = [
     "daphne",
@@ -96,7 +96,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -108,6 +112,7 @@ INSTALLED_APPS = [
     "referrals",
     "housing",
     "reports",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -122,11 +127,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
     "organisations.middleware.FormAddressPageMiddleware",
     "organisations.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a lockout flagged during the login into the login page's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -269,7 +279,12 @@ REPORTS_FISCAL_YEAR_START_MONTH = int(os.environ.get("REPORTS_FISCAL_YEAR_START_
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisations.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "guardian.backends.ObjectPermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (email, address) pair or address before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -281,6 +296,62 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long the link of a membership invitation works.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", 7))
+
+# Login throttling (django-axes, docs/security.md): failures are counted per (email, address) pair
+# and per address; the pair is locked after LOGIN_FAILURE_LIMIT failures, the address after
+# LOGIN_ADDRESS_FAILURE_LIMIT. A lockout lasts LOGIN_COOLOFF_MINUTES after the last failure,
+# doubled for every further LOGIN_FAILURE_LIMIT failures of the pair, up to LOGIN_COOLOFF_MAX_MINUTES.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 50))
+LOGIN_COOLOFF_MINUTES = float(os.environ.get("LOGIN_COOLOFF_MINUTES", 1))
+LOGIN_COOLOFF_MAX_MINUTES = float(os.environ.get("LOGIN_COOLOFF_MAX_MINUTES", 30))
+AXES_HANDLER = "accounts.throttling.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = "accounts.throttling.login_cool_off"
+# Each attempt row keeps its own expiry, so the cool-off of one pair never shortens another's.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# A successful login would also forget the address's failures: an attacker holding one account
+# could then guess other accounts' passwords from that address without end.
+AXES_RESET_ON_SUCCESS = False
+# The login form's field, also the key of the credentials axes' backend and Django's signal pass.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_email"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+# Successful logins are not logged a second time (with addresses) beside the audit log.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp, docs/security.md): TOTP plus single-use recovery codes.
+OTP_TOTP_ISSUER = "Passerelle"
+# The admin site lists devices without their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Sessions: they end after SESSION_IDLE_TIMEOUT_MINUTES without a request, and in any case
+# SESSION_ABSOLUTE_TIMEOUT_HOURS after the login. The idle expiry is pushed back at most once a
+# SESSION_REFRESH_SECONDS, so that a busy page does not write its session on every request.
+SESSION_IDLE_TIMEOUT_MINUTES = float(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", 30))
+SESSION_ABSOLUTE_TIMEOUT_HOURS = float(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12))
+SESSION_REFRESH_SECONDS = 60
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600)
+# The database backend: the websocket heartbeat reads the expiry of its sockets' sessions there.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# API tokens (django-rest-knox, docs/security.md): stored as hashes, shown once, each with an expiry
+# of at most API_TOKEN_MAX_DAYS days.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", 90))
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
+# knox's own migrations create its AuthToken table even though accounts.ApiToken replaces it; an
+# unused table with a foreign key to users would only get in the way (flush, deleting users).
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_MAX_DAYS),
+    "TOKEN_PREFIX": "pas_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 # Object permissions are granted to role groups only; guardian's anonymous user is not used.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
@@ -333,8 +404,8 @@ PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:80
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["organisations.permissions.RestrictedObjectPermission"],
     # Every choice a filter offers is one the user may see (organisations/api/filters.py).
@@ -390,5 +461,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    # axes says every failed login at INFO; its WARNING lines (lockouts) are the ones to keep.
+    "loggers": {"django.channels.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

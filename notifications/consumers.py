@@ -33,8 +33,9 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications import events
@@ -52,9 +53,6 @@ from notifications.websocket_limits import (
 from organisations.audit import current_ip_address
 
 logger = logging.getLogger(__name__)
-
-# Closed before accept: the handshake is refused (HTTP 403) and the browser sees close code 1006.
-CLOSE_UNAUTHENTICATED = 4401
 
 # Seconds between attempts to reach the channel layer again after it failed (Redis restarting).
 LAYER_RETRY_SECONDS = 0.5
@@ -93,8 +91,8 @@ class SubscribeRead:
 
 @dataclass(eq=False)
 class AccessRead:
-    """A socket re-checks its subscriptions: answered with (user still active, subscriptions
-    lost, current versions of those kept when ``with_versions``)."""
+    """A socket re-checks its subscriptions: answered with (user still active and session still
+    live, subscriptions lost, current versions of those kept when ``with_versions``)."""
 
     consumer: "StreamConsumer"
     subscriptions: list[tuple[str, str]]
@@ -110,8 +108,16 @@ def read_batch(requests: list) -> list:
     Permissions are still decided per user: a shared snapshot is only handed to the sockets whose
     user was allowed the key in this same call."""
     users = {request.consumer.user.pk: request.consumer.user for request in requests}
-    rechecking = {request.consumer.user.pk for request in requests if isinstance(request, AccessRead)}
+    rechecks = [request for request in requests if isinstance(request, AccessRead)]
+    rechecking = {request.consumer.user.pk for request in rechecks}
     active = set(get_user_model().objects.filter(pk__in=rechecking, is_active=True).values_list("pk", flat=True))
+    # A session ends by logout, or expires (idle or absolute timeout, docs/security.md): its
+    # sockets close at their next heartbeat at the latest.
+    live_sessions = set(
+        Session.objects.filter(
+            session_key__in={request.consumer.session_key for request in rechecks}, expire_date__gt=timezone.now()
+        ).values_list("session_key", flat=True)
+    )
 
     wanted: dict[tuple[int, str], set[str]] = defaultdict(set)
     for request in requests:
@@ -150,7 +156,7 @@ def read_batch(requests: list) -> list:
         user = request.consumer.user
         try:
             if isinstance(request, AccessRead):
-                if user.pk not in active:
+                if user.pk not in active or request.consumer.session_key not in live_sessions:
                     answers.append((False, [], {}))
                     continue
                 lost = [(name, key) for name, key in request.subscriptions if not may_follow(user.pk, name, key)]
@@ -447,9 +453,12 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            # Closed before accept: the handshake is refused (HTTP 403); the browser sees 1006.
+            await self.close(code=events.CLOSE_SESSION_ENDED)
             return
         self.user = user
+        self.session_key = self.scope["session"].session_key
+        self.session_hash = events.session_hash(self.session_key)
         group = events.user_group(user.pk)
         # Counted and joined with no await in between, so two handshakes cannot both take the
         # last place. Accepted first, so that the browser sees the close code.
@@ -550,6 +559,12 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         """A membership, partnership or consent of this user changed: re-check every subscription."""
         await self.recheck_access()
 
+    async def sockets_close(self, event):
+        """The user's session ended (logout: this session only) or their access changed: close
+        with the event's code, at once (``events.close_user_sockets_on_commit``)."""
+        if event.get("session") in (None, self.session_hash):
+            await self.close(code=event["code"])
+
     # --- helpers ----------------------------------------------------------------------------
 
     async def heartbeat_loop(self):
@@ -573,12 +588,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             return False
 
     async def recheck_access(self, heartbeat: bool = False) -> bool:
-        """Drop the subscriptions the user lost; close the socket if the user was deactivated;
-        for a heartbeat, then send the current versions. Returns whether the socket stays open."""
+        """Drop the subscriptions the user lost; close the socket if the user was deactivated or
+        the session ended; for a heartbeat, then send the current versions. Returns whether the
+        socket stays open."""
         request = AccessRead(self, list(self.subscriptions), with_versions=heartbeat)
         active, lost, versions = await self.local_groups.reads.ask(request)
         if not active:
-            await self.close()
+            await self.close(code=events.CLOSE_SESSION_ENDED)
             return False
         for stream_name, key in lost:
             if self.subscriptions.pop((stream_name, key), None) is not None:

@@ -6,6 +6,7 @@ that fails (Redis down) is logged and never fails the write: clients catch up th
 in the next heartbeat or snapshot.
 """
 
+import hashlib
 import json
 import logging
 import re
@@ -21,6 +22,13 @@ from notifications.models import StreamVersion
 logger = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+# Close codes of the websocket (docs/live-updates.md).
+# The socket's session is not, or no longer, logged in (logout, expiry, password change,
+# deactivation, second factor reset): the page must log in again, reconnecting is useless.
+CLOSE_SESSION_ENDED = 4401
+# One of the user's roles ended: the client reconnects and follows what it still may.
+CLOSE_ACCESS_CHANGED = 4403
 
 
 def normalise_key(key) -> str:
@@ -117,6 +125,23 @@ def publish_access_changed_on_commit(user_ids) -> None:
     (a membership, partnership or consent ended). Heartbeats re-check too, should this be lost."""
     for user_id in set(user_ids):
         transaction.on_commit(partial(send_to_group, user_group(user_id), {"type": "access.changed"}))
+
+
+def session_hash(session_key: str | None) -> str | None:
+    """What names a session in live events: a hash, so that no session key goes through Redis."""
+    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else None
+
+
+def close_user_sockets_on_commit(user_ids, *, code: int) -> None:
+    """Close every open socket of these users, after commit, with ``code``."""
+    for user_id in set(user_ids):
+        transaction.on_commit(partial(send_to_group, user_group(user_id), {"type": "sockets.close", "code": code}))
+
+
+def close_session_sockets_on_commit(user_id: int, session_key: str) -> None:
+    """Close the sockets of one session of this user (a logout), after commit."""
+    event = {"type": "sockets.close", "code": CLOSE_SESSION_ENDED, "session": session_hash(session_key)}
+    transaction.on_commit(partial(send_to_group, user_group(user_id), event))
 
 
 def send_to_group(group: str, event: dict) -> None:

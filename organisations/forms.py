@@ -5,7 +5,6 @@ from datetime import datetime, time
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -13,12 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind, PartnershipScope, Role, UILanguage
 from organisations.models import Organisation
 from organisations.permissions import Action, restrict_queryset
-
-
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
 
 
 class DirectorySearchForm(forms.Form):

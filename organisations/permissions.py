@@ -76,6 +76,22 @@ ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
 }
 
+# Roles that read person files (``work_cases``) or the audit log (``view_audit``): their members
+# must pass a second factor (docs/security.md).
+TWO_FACTOR_ROLES = frozenset(
+    role for role, codenames in ROLE_ORGANISATION_PERMISSIONS.items() if {"work_cases", "view_audit"} & set(codenames)
+)
+
+
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must pass a second factor to use Passerelle: staff and superusers (the
+    admin site), and anyone holding an active role that reads person files or the audit log."""
+    from organisations.models import Membership
+
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, is_active=True, role__in=TWO_FACTOR_ROLES).exists()
+
 
 # --- Rules ------------------------------------------------------------------------------------
 

@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from notifications.events import publish_access_changed_on_commit, publish_on_commit
+from notifications.events import (
+    CLOSE_ACCESS_CHANGED,
+    close_user_sockets_on_commit,
+    publish_access_changed_on_commit,
+    publish_on_commit,
+)
 from notifications.jobs import periodic_job
 from notifications.rendering import absolute
 from notifications.services import email_queue
@@ -199,7 +204,8 @@ def membership_update(*, actor: User | None, membership: Membership, valid_until
 @transaction.atomic
 def membership_end(*, actor: User | None, membership: Membership, reason: str = "ended") -> Membership:
     """End a membership: the user leaves the role's group, so every access it gave ends with this
-    transaction, and open websocket subscriptions that depended on it are dropped."""
+    transaction; open websocket subscriptions that depended on it are dropped, then the user's
+    sockets close (``CLOSE_ACCESS_CHANGED``): pages reconnect with what access remains."""
     _require(actor, Action.CHANGE, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
@@ -216,6 +222,7 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
         details={"user": membership.user_id, "role": membership.role, "reason": reason},
     )
     _publish_membership(membership)
+    close_user_sockets_on_commit([membership.user_id], code=CLOSE_ACCESS_CHANGED)
     notify_membership_changed(membership=membership, actor=actor)
     return membership
 

@@ -1,10 +1,9 @@
 """Pages of the web shell: home, the organisation directory, the profile, the language switch,
-login, partnerships, members and invitations, and the error pages. Views read through selectors
-and write through services."""
+partnerships, members and invitations, and the error pages. Views read through selectors and
+write through services."""
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -24,16 +23,8 @@ from organisations.forms import (
     DirectorySearchForm,
     InvitationAccountForm,
     InvitationForm,
-    LoginForm,
     PartnershipProposeForm,
 )
-
-
-class LoginView(auth_views.LoginView):
-    """Login by email; the interface switches to the user's preferred language afterwards."""
-
-    form_class = LoginForm
-    redirect_authenticated_user = True
 
 
 @login_required
@@ -77,7 +68,11 @@ def organisation_detail(request, slug: str):
 @login_required
 def profile(request):
     """The user's own account and memberships (kept live through the membership stream)."""
-    return render(request, "organisations/profile.html", {"memberships": selectors.user_memberships(user=request.user)})
+    context = {
+        "memberships": selectors.user_memberships(user=request.user),
+        "manages_members": bool(permissions.organisation_ids_with_permission(request.user, "manage_members")),
+    }
+    return render(request, "organisations/profile.html", context)
 
 
 @require_POST

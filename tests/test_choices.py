@@ -25,6 +25,7 @@ from organisations.choices import Role
 from organisations.forms import RestrictedChoicesForm, RestrictedModelChoiceField
 from organisations.models import AuditEntry, User
 from organisations.permissions import Action
+from tests.auth import login
 
 PROJECT_APPS = ["organisations", "notifications", "people", "referrals", "housing", "reports"]
 
@@ -136,7 +137,7 @@ def test_the_browsable_audit_log_lists_no_account_the_reader_may_not_see(client,
     """The filter form of /api/v1/audit-entries/ offered every account of the platform, names and
     ids, to anyone logged in."""
     assert AuditEntry.objects.exists()
-    client.force_login(network.a[Role.WORKER])
+    login(client, network.a[Role.WORKER])
     response = client.get(reverse("audit-entry-list"), HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     html = response.content.decode()
@@ -160,7 +161,7 @@ def test_no_browsable_api_page_names_anyone_the_reader_may_not_see(client, netwo
     urls = sorted(set(list_urls()))
     assert len(urls) >= 15
     for reader, user in (("outsider", network.outsider), ("worker", network.a[Role.WORKER])):
-        client.force_login(user)
+        login(client, user)
         for url in urls:
             response = client.get(url, HTTP_ACCEPT="text/html")
             assert response.status_code < 500, url

@@ -23,6 +23,7 @@ from organisations.demo import USERS
 from organisations.models import Organisation, User
 from people.models import Consent, Need, Person
 from referrals.models import Referral
+from tests.auth import login
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def demo(db):
 def test_every_page_and_api_answer_has_the_policy_and_no_store(demo, login):
     client = Client()
     if login:
-        client.force_login(User.objects.get(email=login))
+        login(client, User.objects.get(email=login))
     visited = addresses(client, admin=False)
     assert len(visited) > 80  # every pattern of the project, not a hand-picked few
     for path in visited:
@@ -168,7 +169,7 @@ def test_every_page_and_api_answer_has_the_policy_and_no_store(demo, login):
 
 def test_the_admin_pages_have_the_policy_and_no_store(demo):
     client = Client()
-    client.force_login(User.objects.create_superuser("root@example.org", "a-long-password", full_name="Root"))
+    login(client, User.objects.create_superuser("root@example.org", "a-long-password", full_name="Root"))
     visited = addresses(client, admin=True)
     assert len(visited) > 10
     for path in visited:

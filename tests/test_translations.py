@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from organisations.choices import Role
+from tests.auth import login
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 TRANSLATED = ["fr_CA", "es_419"]
@@ -35,7 +36,7 @@ def test_every_entry_is_translated_and_compiled(locale, domain):
     [("fr-ca", "Répertoire"), ("en-ca", "Directory"), ("es-419", "Directorio")],
 )
 def test_the_directory_page_in_each_language(client, network, language, expected):
-    client.force_login(network.a[Role.WORKER])
+    login(client, network.a[Role.WORKER])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.get(reverse("directory"))
     assert response.status_code == 200
@@ -65,7 +66,7 @@ def test_the_user_preference_wins_over_the_browser_until_the_switcher_is_used(cl
     user = network.a[Role.WORKER]
     user.preferred_language = "es-419"
     user.save()
-    client.force_login(user)
+    login(client, user)
     html = client.get(reverse("directory"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="es-419"' in html
     client.post(reverse("language-switch"), {"language": "en-ca", "next": "/directory/"})
@@ -75,7 +76,7 @@ def test_the_user_preference_wins_over_the_browser_until_the_switcher_is_used(cl
 
 
 def test_the_switcher_does_not_redirect_off_site(client, network):
-    client.force_login(network.a[Role.WORKER])
+    login(client, network.a[Role.WORKER])
     response = client.post(reverse("language-switch"), {"language": "fr-ca", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert response["Location"] == "/"

@@ -14,10 +14,13 @@ const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30000;
 // A subscribe that got no snapshot within this time may be sent again.
 const RESUBSCRIBE_AFTER_MS = 5000;
-// The server closed the socket because of what this page sent or how many it opened
-// (docs/live-updates.md, "Close codes"): the same page would be refused again, so it does not
-// reconnect until it is loaded again. 1009 is the server's own "message too big".
-const isPolicyClose = (code) => (code >= 4400 && code <= 4499) || code === 1009;
+// The server closed the socket because of what this page sent, how many it opened, or because its
+// session ended (docs/live-updates.md, "Close codes"): the same page would be refused again, so it
+// does not reconnect until it is loaded again (after a logout, that leads to the login). 1009 is the
+// server's own "message too big". 4403 (the user's access changed) is the one 44xx code after which
+// the page reconnects: its subscriptions are checked again.
+const ACCESS_CHANGED = 4403;
+const isPolicyClose = (code) => (code >= 4400 && code <= 4499 && code !== ACCESS_CHANGED) || code === 1009;
 
 const renderers = new Map();
 // "stream\u0000key" → {stream, key, version, pending, failed, elements: Set<Element>}

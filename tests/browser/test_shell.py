@@ -3,17 +3,28 @@
 import pytest
 from django.utils import translation
 
+from accounts.two_factor import two_factor_needed
 from organisations.choices import NeedCategory, Role
+from organisations.models import User
 from tests import factories
+from tests.auth import next_code, second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, email: str, password: str = factories.PASSWORD):
+    """Log in through the pages: the password, then, for a user who needs one, a code computed
+    from their authenticator app's key (set up with the test key if they have none)."""
+    user = User.objects.get(email=email)
+    device = second_factor(user) if two_factor_needed(user) else None
     page.goto("/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("#login-submit")
+    if device is not None:
+        page.wait_for_url("**/accounts/two-factor/verify/**")
+        page.fill("input[name=code]", next_code(device))
+        page.click("#two-factor-submit")
     page.wait_for_url("**/")
 
 

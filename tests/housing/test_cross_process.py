@@ -16,8 +16,9 @@ import pytest
 import websockets
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from tests.auth import login
 from tests.daphne_server import daphne_servers
 from tests.housing.world import build_housing_world
 
@@ -59,9 +60,9 @@ def test_a_hold_made_through_one_daphne_reaches_a_board_on_the_other(two_daphnes
     server_a, server_b = two_daphnes
     world = build_housing_world()
     client = Client()
-    client.force_login(world.hub_worker)
+    login(client, world.hub_worker)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    token = Token.objects.create(user=world.hub_worker).key
+    _token, token = ApiToken.objects.create(user=world.hub_worker, name="test")
     site = str(world.site.pk)
     family_beds = [bed.pk for bed in world.family_beds]
 

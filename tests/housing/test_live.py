@@ -8,11 +8,8 @@ import threading
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 
-from config.routing import websocket_application
 from housing import services
 from housing.choices import BedStatus
 from housing.streams import AvailabilityStream
@@ -22,6 +19,7 @@ from organisations.choices import OrganisationKind, Role
 from people import services as people_services
 from tests import factories
 from tests.housing.world import build_housing_world
+from tests.sockets import open_socket
 
 
 def test_who_may_follow_which_site(db):
@@ -49,18 +47,8 @@ def test_the_site_is_checked_with_one_permission_query(db, django_assert_max_num
     assert sum('FROM "housing_site"' in query["sql"] for query in captured.captured_queries) == 1
 
 
-@database_sync_to_async
-def session_cookie_for(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
 async def open_board(user) -> WebsocketCommunicator:
-    cookie = f"{settings.SESSION_COOKIE_NAME}={await session_cookie_for(user)}".encode()
-    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
-    communicator = WebsocketCommunicator(websocket_application, "/ws/", headers=headers)
-    connected, _code = await communicator.connect()
+    communicator, connected = await open_socket(user)
     assert connected
     return communicator
 

@@ -15,6 +15,7 @@ from housing.choices import BedStatus, HoldStatus, RoomKind, SiteKind, StayStatu
 from housing.models import Hold, Site, Stay, UnmetHousingRequest
 from organisations.choices import OrganisationKind, PartnershipScope, Role
 from tests import factories
+from tests.auth import login
 from tests.housing.world import build_housing_world
 
 
@@ -34,7 +35,7 @@ def other_site(world):
 
 def logged_in(client, user):
     """Log in, reading the pages in English (the source language these tests quote)."""
-    client.force_login(user)
+    login(client, user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-ca"
     return client
 
@@ -194,7 +195,7 @@ def test_the_hub_releases_its_hold(client, world):
 
 def test_forms_need_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.hub_worker)
+    login(client, world.hub_worker)
     response = client.post(
         reverse("housing:hold-create", args=[world.site.pk]),
         hold_post(world, world.shared_beds, f"person:{world.person.pk}"),

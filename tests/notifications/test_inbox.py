@@ -15,30 +15,9 @@ from django.utils.html import escape
 from notifications import events, services
 from notifications.models import Delivery, Notification, NotificationPreference
 from organisations.choices import Role
+from tests.auth import login
 from tests.notifications.world import build, referral_number
-
-ORIGIN = b"http://localhost"
-
-
-async def open_socket(user):
-    """A websocket through the real routing stack (origin check, session authentication)."""
-    from channels.db import database_sync_to_async
-    from channels.testing import WebsocketCommunicator
-    from django.conf import settings
-
-    from config.routing import websocket_application
-
-    @database_sync_to_async
-    def cookie():
-        client = Client()
-        client.force_login(user)
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    cookie_header = f"{settings.SESSION_COOKIE_NAME}={await cookie()}".encode()
-    headers = [(b"origin", ORIGIN), (b"host", b"localhost"), (b"cookie", cookie_header)]
-    communicator = WebsocketCommunicator(websocket_application, "/ws/", headers=headers)
-    connected, _code = await communicator.connect()
-    return communicator, connected
+from tests.sockets import open_socket
 
 
 @pytest.fixture
@@ -107,7 +86,7 @@ def test_with_redis_unreachable_the_write_succeeds_and_the_notification_is_store
     assert Notification.objects.filter(recipient=agent, kind="referral_received", object_id=referral.pk).exists()
     # … and it shows on the next page load.
     client = Client()
-    client.force_login(agent)
+    login(client, agent)
     page = client.get(reverse("notifications:inbox"))
     assert referral_number(referral.pk, agent.preferred_language) in page.content.decode()
 
@@ -200,7 +179,7 @@ def test_the_bell_inbox_and_preferences_pages(world):
     agent = agent_of(world)
     referral = world.refer()
     client = Client()
-    client.force_login(agent)
+    login(client, agent)
     home = client.get("/").content.decode()
     unread = services.unread_count(agent)
     assert 'id="notification-bell"' in home and f'data-key="{agent.pk}"' in home
@@ -277,7 +256,7 @@ def test_after_losing_access_the_text_and_link_are_withheld(world, api):
     # Their own membership stays theirs to read.
     assert rows["membership_ended"]["url"] == "/profile/"
     client = Client()
-    client.force_login(agent)
+    login(client, agent)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert referral_number(referral.pk, agent.preferred_language) not in page
     assert escape(withheld) in page

@@ -8,11 +8,12 @@ import jsonschema
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from organisations.choices import NeedCategory, PartnershipScope, Role
 from organisations.models import AuditEntry, Membership
 from tests import factories
+from tests.auth import login
 
 HSDS_SCHEMA = Path(settings.BASE_DIR) / "tests" / "data" / "hsds-3.0" / "organization.json"
 SHARED_HSDS_SCHEMA = Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0" / "compiled" / "organization.json"
@@ -41,8 +42,8 @@ def test_me_refuses_an_unknown_language(api, network):
 
 
 def test_token_authentication(api, network):
-    token = Token.objects.create(user=network.a[Role.WORKER])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, text = ApiToken.objects.create(user=network.a[Role.WORKER], name="test")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {text}")
     assert api.get(reverse("api-me")).json()["email"] == network.a[Role.WORKER].email
 
 
@@ -247,7 +248,7 @@ def test_openapi_schema_generates_without_warnings():
 
 
 def test_api_docs_load_nothing_from_a_cdn(client, network):
-    client.force_login(network.a[Role.WORKER])
+    login(client, network.a[Role.WORKER])
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -19,6 +19,7 @@ from organisations.choices import Role
 from organisations.errors import NotFoundError
 from organisations.models import AuditEntry, Membership, MembershipInvitation, User
 from tests import factories
+from tests.auth import login
 
 NEW_ADDRESS = "nouvelle.personne@example.org"
 
@@ -143,7 +144,7 @@ def test_an_account_logs_in_then_accepts(client, network, existing_invitee):
     assert client.post(path, {"answer": "accept"}).status_code == 400  # not logged in: nothing granted
     assert not Membership.objects.filter(user=person, organisation=network.a.organisation).exists()
 
-    client.force_login(person)
+    login(client, person)
     assert client.get(path).context["state"] == "answer"
     response = client.post(path, {"answer": "accept"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
@@ -162,7 +163,7 @@ def test_an_account_logs_in_then_accepts(client, network, existing_invitee):
 def test_another_logged_in_account_is_told_it_is_for_someone_else(client, network, existing_invitee):
     person, invitation, path = existing_invitee
     for intruder in (network.a[Role.ADMIN], network.outsider):
-        client.force_login(intruder)
+        login(client, intruder)
         for response in (client.get(path), client.post(path, {"answer": "accept"})):
             html = response.content.decode()
             assert (response.status_code, response.context["state"]) == (200, "someone_else")
@@ -229,7 +230,7 @@ def test_a_link_that_no_longer_works_gets_a_clear_page(client, api, network, how
 def test_an_admin_sees_and_revokes_pending_invitations_in_the_page(client, api, network):
     invite(api, network, NEW_ADDRESS)
     invitation = MembershipInvitation.objects.get()
-    client.force_login(network.a[Role.ADMIN])
+    login(client, network.a[Role.ADMIN])
     page = client.get(reverse("organisations:members"))
     assert NEW_ADDRESS in page.content.decode()
     client.post(reverse("organisations:invitation-revoke", args=[invitation.pk]))
@@ -237,16 +238,16 @@ def test_an_admin_sees_and_revokes_pending_invitations_in_the_page(client, api, 
     invitation.refresh_from_db()
     assert invitation.revoked_by == network.a[Role.ADMIN]
     # A's coordinators have no such page; B's admins have theirs, without A's invitations; neither revokes.
-    client.force_login(network.a[Role.COORDINATOR])
+    login(client, network.a[Role.COORDINATOR])
     assert client.get(reverse("organisations:members")).status_code == 404
     assert client.post(reverse("organisations:invitation-revoke", args=[invitation.pk])).status_code == 404
-    client.force_login(network.b[Role.ADMIN])
+    login(client, network.b[Role.ADMIN])
     assert NEW_ADDRESS not in client.get(reverse("organisations:members")).content.decode()
     assert client.post(reverse("organisations:invitation-revoke", args=[invitation.pk])).status_code == 404
 
 
 def test_the_members_page_invites_with_the_same_answer_for_any_address(client, network):
-    client.force_login(network.a[Role.ADMIN])
+    login(client, network.a[Role.ADMIN])
     url = reverse("organisations:member-invite")
     pages = [
         client.post(
@@ -260,5 +261,5 @@ def test_the_members_page_invites_with_the_same_answer_for_any_address(client, n
     assert [m[0].replace(network.b[Role.WORKER].email, NEW_ADDRESS) for m in messages[:1]] == messages[1]
     assert MembershipInvitation.objects.count() == 2
     assert client.get(reverse("organisations:members")).status_code == 200
-    client.force_login(network.a[Role.COORDINATOR])
+    login(client, network.a[Role.COORDINATOR])
     assert client.get(reverse("organisations:members")).status_code == 404

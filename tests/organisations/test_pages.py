@@ -4,8 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.two_factor import totp_now
 from organisations.choices import NeedCategory, Role
 from tests import factories
+from tests.auth import login, second_factor
 
 
 def test_pages_need_a_login(client, db):
@@ -15,10 +17,15 @@ def test_pages_need_a_login(client, db):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_login_with_email_and_password(client, network):
+def test_login_with_email_and_password_then_the_second_factor(client, network):
     user = network.a[Role.WORKER]
+    device = second_factor(user)
     response = client.post(reverse("login"), {"username": user.email, "password": factories.PASSWORD})
-    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('two-factor-verify')}?next=%2F"
+    assert client.get(reverse("home"))["Location"] == f"{reverse('two-factor-verify')}?next=%2F"
+
+    response = client.post(reverse("two-factor-verify"), {"code": totp_now(device.key), "next": "/"})
+    assert response["Location"] == "/"
     assert client.get(reverse("home")).status_code == 200
 
 
@@ -45,7 +52,7 @@ def test_directory_filters_and_keeps_the_valid_ones(client, network):
     legal = factories.service(
         network.b.organisation, need_categories=[NeedCategory.LEGAL_IMMIGRATION], languages=["fr"]
     )
-    client.force_login(network.a[Role.WORKER])
+    login(client, network.a[Role.WORKER])
     html = client.get(reverse("directory"), {"need_category": "food"}).content.decode()
     assert food.name in html and legal.name not in html
     html = client.get(reverse("directory"), {"need_category": "nope", "language": "fr"}).content.decode()
@@ -54,7 +61,7 @@ def test_directory_filters_and_keeps_the_valid_ones(client, network):
 
 def test_outsiders_see_an_empty_directory_and_a_404_for_an_organisation(client, network):
     factories.service(network.a.organisation, name="Service caché")
-    client.force_login(network.outsider)
+    login(client, network.outsider)
     assert "Service caché" not in client.get(reverse("directory")).content.decode()
     url = reverse("directory-organisation", args=[network.a.organisation.slug])
     assert client.get(url).status_code == 404
@@ -62,7 +69,7 @@ def test_outsiders_see_an_empty_directory_and_a_404_for_an_organisation(client, 
 
 @pytest.mark.parametrize("role", [Role.WORKER, Role.PRIVACY_OFFICER])
 def test_navigation_follows_the_role(client, network, role):
-    client.force_login(network.a[role])
+    login(client, network.a[role])
     html = client.get(reverse("home")).content.decode()
     assert ("/api/v1/audit-entries/" in html) == (role == Role.PRIVACY_OFFICER)
 
@@ -78,11 +85,16 @@ def test_a_form_address_opened_after_logging_in_again_says_what_to_do(client, ne
     """The session ended while the worker sent a form; the login sends them back to the form's
     address with a GET: a page in their language, not the browser's blank 405."""
     user = network.a[Role.WORKER]
+    device = second_factor(user)
     form_address = reverse("people:create")
     assert client.get(form_address)["Location"] == f"{reverse('login')}?next={form_address}"
 
     response = client.post(
         reverse("login"), {"username": user.email, "password": factories.PASSWORD, "next": form_address}, follow=True
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-verify"))
+    response = client.post(
+        reverse("two-factor-verify"), {"code": totp_now(device.key), "next": form_address}, follow=True
     )
     assert response.redirect_chain[-1][0] == form_address
     assert response.status_code == 405
@@ -93,7 +105,7 @@ def test_a_form_address_opened_after_logging_in_again_says_what_to_do(client, ne
 
 
 def test_the_api_keeps_its_json_405(client, network):
-    client.force_login(network.a[Role.WORKER])
+    login(client, network.a[Role.WORKER])
     response = client.get("/api/v1/housing/holds/999/release/")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"

@@ -9,14 +9,10 @@ from dataclasses import dataclass
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import reverse
 
-from config.routing import websocket_application
 from housing.models import Site
 from notifications.models import Notification
 from organisations import services
@@ -24,8 +20,10 @@ from organisations.choices import NeedCategory, OrganisationKind, PartnershipSco
 from organisations.models import AuditEntry, Partnership
 from people.choices import DataGroup, NeedUrgency
 from tests import factories
+from tests.auth import login
 from tests.factories import Side
 from tests.housing.test_api_permissions import site_of
+from tests.sockets import open_socket
 
 
 @dataclass
@@ -322,13 +320,6 @@ def test_a_proposal_is_emailed_to_the_other_side_in_their_language(world):
 # --- Live: an ended partnership drops the open board ---------------------------------------------------
 
 
-@database_sync_to_async
-def _session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_ending_the_partnership_drops_the_open_board_subscription():
@@ -336,11 +327,8 @@ async def test_ending_the_partnership_drops_the_open_board_subscription():
     partnership = await database_sync_to_async(factories.partnership)(
         world.hub.organisation, world.provider.organisation, PartnershipScope.HOUSING
     )
-    cookie = f"{settings.SESSION_COOKIE_NAME}={await _session_cookie(world.hub[Role.WORKER])}".encode()
-    socket = WebsocketCommunicator(
-        websocket_application, "/ws/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
-    assert (await socket.connect())[0]
+    socket, connected = await open_socket(world.hub[Role.WORKER])
+    assert connected
     key = str(world.site.pk)
     await socket.send_json_to({"subscribe": "housing.availability", "key": key})
     assert (await socket.receive_json_from(timeout=2))["type"] == "snapshot"
@@ -400,7 +388,7 @@ def test_partnerships_made_before_proposals_are_migrated_as_accepted():
 
 @pytest.mark.parametrize(("role", "status"), [(Role.ADMIN, 200), (Role.COORDINATOR, 200), (Role.WORKER, 404)])
 def test_the_page_is_for_admins_and_coordinators(client, world, role, status):
-    client.force_login(world.hub[role])
+    login(client, world.hub[role])
     assert client.get(reverse("organisations:partnerships")).status_code == status
     home = client.get(reverse("home")).content.decode()
     assert (f'href="{reverse("organisations:partnerships")}"' in home) == (status == 200)
@@ -408,7 +396,7 @@ def test_the_page_is_for_admins_and_coordinators(client, world, role, status):
 
 def test_a_proposal_made_and_answered_in_the_page(client, world):
     hub, provider = world.hub.organisation, world.provider.organisation
-    client.force_login(world.hub[Role.COORDINATOR])
+    login(client, world.hub[Role.COORDINATOR])
     sent = client.post(
         reverse("organisations:partnership-propose"),
         {"organisation": hub.pk, "arrangement": "they_hold_beds", "other": provider.pk, "note": "Entente"},
@@ -430,7 +418,7 @@ def test_a_proposal_made_and_answered_in_the_page(client, world):
     assert again.status_code == 400
     assert again.context["form"].errors["other"]
 
-    client.force_login(world.provider[Role.ADMIN])
+    login(client, world.provider[Role.ADMIN])
     page = client.get(reverse("organisations:partnerships"))
     assert [row.pk for row in page.context["waiting"]] == [proposal.pk]
     declined = client.post(reverse("organisations:partnership-decline", args=[proposal.pk]), follow=True)

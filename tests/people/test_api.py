@@ -23,6 +23,7 @@ from people.choices import (
 )
 from people.models import DeadlineRule, Household, Intervention, Milestone, Need, Person
 from tests import factories
+from tests.auth import login
 
 
 @pytest.fixture
@@ -487,5 +488,5 @@ def test_a_household_cannot_take_another_organisations_person(api, network):
 )
 def test_the_browsable_api_renders(client, hub, name):
     factories.person(hub.organisation)
-    client.force_login(hub[Role.WORKER])
+    login(client, hub[Role.WORKER])
     assert client.get(reverse(name), HTTP_ACCEPT="text/html").status_code == 200

@@ -14,6 +14,7 @@ from people import services as people_services
 from people.choices import ConsentMethod, DataGroup, MilestoneKind, NeedStatus, NeedUrgency
 from people.models import Consent, Intervention, Milestone, Need, Person
 from tests import factories
+from tests.auth import login
 
 
 @dataclass
@@ -61,14 +62,14 @@ def test_person_pages_need_a_login(client, world):
 def test_search_finds_a_name_typed_without_accents(client, world):
     make_person(world)
     make_person(world, given_names="Pedro", family_names="Ramírez")
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(reverse("people:list"), {"q": "garcia maria"}).content.decode()
     assert "María José García López" in html
     assert "Pedro" not in html
 
 
 def test_creating_a_person_opens_the_file(client, world):
-    client.force_login(world.worker)
+    login(client, world.worker)
     response = client.post(
         reverse("people:create"),
         {
@@ -93,7 +94,7 @@ def test_creating_a_person_opens_the_file(client, world):
 
 def test_the_duplicate_warning_offers_the_existing_file_before_creating(client, world):
     existing = make_person(world)
-    client.force_login(world.worker)
+    login(client, world.worker)
     typed_differently = {
         "owner": world.hub.pk,
         "given_names": "Maria",
@@ -116,7 +117,7 @@ def test_the_duplicate_warning_offers_the_existing_file_before_creating(client, 
 
 
 def test_form_errors_are_shown_next_to_the_fields(client, world):
-    client.force_login(world.worker)
+    login(client, world.worker)
     response = client.post(reverse("people:create"), {"owner": world.hub.pk, "given_names": ""})
     assert response.status_code == 200
     html = response.content.decode()
@@ -155,7 +156,7 @@ def test_other_organisations_get_a_404_for_a_person(client, world):
         reverse("people:edit", args=[person.pk]),
     ]
     for outsider in (world.agent, world.other_worker, world.liaison):
-        client.force_login(outsider)
+        login(client, outsider)
         for url in urls_get:
             assert client.get(url).status_code == 404, (outsider, url)
         for url in urls_post:
@@ -170,7 +171,7 @@ def test_other_organisations_get_a_404_for_a_person(client, world):
 
 def test_a_consent_with_sensitive_information_needs_express_consent(client, world):
     person = make_person(world)
-    client.force_login(world.worker)
+    login(client, world.worker)
     form = {
         "recipient": world.partner.pk,
         "purposes": [NeedCategory.EMPLOYMENT],
@@ -201,7 +202,7 @@ def test_a_consent_with_sensitive_information_needs_express_consent(client, worl
 
 def test_a_consent_goes_only_to_a_referral_partner(client, world):
     person = make_person(world)
-    client.force_login(world.worker)
+    login(client, world.worker)
     response = client.post(
         reverse("people:consent-create", args=[person.pk]),
         {
@@ -220,7 +221,7 @@ def test_a_consent_goes_only_to_a_referral_partner(client, world):
 
 def test_needs_milestones_and_interventions_from_the_file(client, world):
     person = make_person(world, claim_pathway="port_of_entry_air")
-    client.force_login(world.worker)
+    login(client, world.worker)
     file_url = reverse("people:file", args=[person.pk])
 
     response = client.post(
@@ -263,7 +264,7 @@ def test_needs_milestones_and_interventions_from_the_file(client, world):
 
 def test_a_quick_intervention_with_a_bad_duration_is_refused_next_to_the_field(client, world):
     person = make_person(world)
-    client.force_login(world.worker)
+    login(client, world.worker)
     response = client.post(
         reverse("people:intervention-create", args=[person.pk]),
         {"type": "follow_up", "mode": "phone", "language_used": "es", "duration_minutes": "0"},
@@ -275,7 +276,7 @@ def test_a_quick_intervention_with_a_bad_duration_is_refused_next_to_the_field(c
 
 def test_editing_the_profile(client, world):
     person = make_person(world)
-    client.force_login(world.worker)
+    login(client, world.worker)
     url = reverse("people:edit", args=[person.pk])
     form = client.get(url).context["form"]
     data = {name: value for name, value in form.initial.items() if value not in (None, False)}
@@ -292,7 +293,7 @@ def test_editing_the_profile(client, world):
     [("worker", True, True), ("agent", False, True), ("liaison", False, False)],
 )
 def test_navigation_links_follow_the_role(client, world, who, people, referrals):
-    client.force_login(getattr(world, who))
+    login(client, getattr(world, who))
     html = client.get(reverse("home")).content.decode()
     assert (f'href="{reverse("people:list")}"' in html) == people
     assert (f'href="{reverse("referrals:inbox")}"' in html) == referrals

@@ -13,8 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from notifications import events
 from organisations import services as organisation_services
 from organisations.choices import NeedCategory, PartnershipScope, Role
@@ -232,7 +232,7 @@ def test_the_list_costs_the_same_few_queries_for_any_page_size(api, world, djang
             services.referral_assign(
                 actor=world.agent_a, referral=referral, assignee_id=world.agent_a.pk, expected_version=referral.version
             )
-    token = Token.objects.create(user=world.agent_a)
+    _token, token = ApiToken.objects.create(user=world.agent_a, name="bench")
     for user, box in ((world.agent_a, "received"), (world.hub_worker, "sent"), (world.hub_worker, "all")):
         api.force_authenticate(user)
         counts = set()
@@ -246,9 +246,11 @@ def test_the_list_costs_the_same_few_queries_for_any_page_size(api, world, djang
             assert sum(row["assignee"] is not None for row in rows) >= page_size // 3
         assert len(counts) == 1, (box, counts)
     # The benchmark's request, with its token: one more query (the token), still at most six.
+    # (Once a minute a token's request also writes when it was last used: the first one here.)
     api.force_authenticate(None)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     path = reverse("referral-list")
+    api.get(path)
     with django_assert_max_num_queries(6):
         first = api.get(path, {"box": "received", "page_size": 50, "status": "sent"}).json()
     with django_assert_max_num_queries(6):

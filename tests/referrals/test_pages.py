@@ -18,6 +18,7 @@ from referrals import services as referral_services
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 from tests import factories
+from tests.auth import login
 
 
 @dataclass
@@ -98,7 +99,7 @@ def wizard_post(client, world, step, **data):
 
 def test_the_wizard_sends_a_referral_in_four_steps(client, world):
     record_consent(world, world.person, world.partner, groups=[DataGroup.IDENTITY, DataGroup.CONTACT])
-    client.force_login(world.worker)
+    login(client, world.worker)
     page = client.get(reverse("referrals:refer", args=[world.person.pk]), {"need_category": "employment"})
     assert page.status_code == 200
     assert 'data-step="need"' in page.content.decode()
@@ -140,7 +141,7 @@ def test_the_wizard_offers_partners_in_other_languages_marked_when_none_speaks_t
     french_only = factories.service(
         world.partner, name="Atelier CV", need_categories=[NeedCategory.EMPLOYMENT], languages=["fr"]
     )
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = wizard_post(client, world, "need").content.decode()
     assert 'id="language-warning"' in html
     assert f'value="{french_only.pk}"' in html
@@ -149,7 +150,7 @@ def test_the_wizard_offers_partners_in_other_languages_marked_when_none_speaks_t
 
 def test_the_wizard_refuses_data_groups_beyond_consent(client, world):
     record_consent(world, world.person, world.partner, groups=[DataGroup.IDENTITY])
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = wizard_post(client, world, "partner", service=world.service.pk).content.decode()
     assert 'value="identity"' in html
     assert 'value="contact"' not in html and 'value="health"' not in html
@@ -166,7 +167,7 @@ def test_the_wizard_refuses_data_groups_beyond_consent(client, world):
 
 
 def test_the_wizard_without_consent_links_to_recording_one(client, world):
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = wizard_post(client, world, "partner", service=world.service.pk).content.decode()
     assert 'id="no-consent"' in html
     assert f"consent_recipient={world.partner.pk}" in html
@@ -181,7 +182,7 @@ def test_the_wizard_without_consent_links_to_recording_one(client, world):
 
 def test_the_wizard_consent_of_another_purpose_does_not_count(client, world):
     record_consent(world, world.person, world.partner, groups=[DataGroup.IDENTITY], purposes=[NeedCategory.FOOD])
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = wizard_post(client, world, "partner", service=world.service.pk).content.decode()
     assert 'id="no-consent"' in html
 
@@ -189,7 +190,7 @@ def test_the_wizard_consent_of_another_purpose_does_not_count(client, world):
 def test_the_wizard_is_a_404_for_other_organisations(client, world):
     record_consent(world, world.person, world.partner, groups=[DataGroup.IDENTITY])
     for outsider in (world.agent, world.third_agent):
-        client.force_login(outsider)
+        login(client, outsider)
         assert client.get(reverse("referrals:refer", args=[world.person.pk])).status_code == 404
         response = wizard_post(client, world, "review", service=world.service.pk, shared_groups=["identity"])
         assert response.status_code == 404
@@ -203,7 +204,7 @@ def test_the_partner_inbox_lists_new_referrals_and_the_hub_its_sent_ones(client,
     referral = send_referral(world)
     detail = reverse("referrals:detail", args=[referral.pk])
 
-    client.force_login(world.agent)
+    login(client, world.agent)
     html = client.get(reverse("referrals:inbox")).content.decode()
     assert 'data-stream="referrals.inbox"' in html and f'data-key="{world.partner.pk}"' in html
     assert detail in html and "María José García López" in html
@@ -211,11 +212,11 @@ def test_the_partner_inbox_lists_new_referrals_and_the_hub_its_sent_ones(client,
     html = client.get(reverse("referrals:inbox"), {"tab": "accepted"}).content.decode()
     assert detail not in html
 
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(reverse("referrals:inbox")).content.decode()
     assert 'data-testid="tab-sent"' in html and detail in html
 
-    client.force_login(world.third_agent)
+    login(client, world.third_agent)
     for tab in ("new", "mine", "overdue", "accepted", "closed", "sent"):
         html = client.get(reverse("referrals:inbox"), {"tab": tab}).content.decode()
         assert detail not in html and "García" not in html
@@ -224,7 +225,7 @@ def test_the_partner_inbox_lists_new_referrals_and_the_hub_its_sent_ones(client,
 def test_the_inbox_switches_between_the_users_organisations(client, world):
     referral = send_referral(world)
     organisation_services.membership_grant(actor=None, organisation=world.partner, user=world.worker, role=Role.WORKER)
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(reverse("referrals:inbox"), {"organisation": world.partner.pk}).content.decode()
     assert 'id="organisation-select"' in html
     assert f'data-key="{world.partner.pk}"' in html
@@ -252,7 +253,7 @@ def test_other_organisations_get_a_404_for_a_referral(client, world):
         factories.member(city, Role.LIAISON),
         factories.member(world.hub, Role.LIAISON),
     ):
-        client.force_login(outsider)
+        login(client, outsider)
         assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
         for url in urls:
             response = client.post(url, {"version": referral.version, "body": "hola", "recipient": world.third.pk})
@@ -263,7 +264,7 @@ def test_other_organisations_get_a_404_for_a_referral(client, world):
 
 def test_the_partner_sees_the_shared_information_only_and_not_the_file(client, world):
     referral = send_referral(world, groups=[DataGroup.IDENTITY])
-    client.force_login(world.agent)
+    login(client, world.agent)
     before = AuditEntry.objects.filter(action="referrals.referral.detail.read").count()
     html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert AuditEntry.objects.filter(action="referrals.referral.detail.read").count() == before + 1
@@ -276,11 +277,11 @@ def test_the_partner_sees_the_shared_information_only_and_not_the_file(client, w
 def test_a_withdrawn_consent_redacts_the_partners_page(client, world):
     referral = send_referral(world)
     people_services.consent_withdraw(actor=world.worker, consent=referral.consent)
-    client.force_login(world.agent)
+    login(client, world.agent)
     html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Information no longer shared (consent withdrawn or expired)" in html
     assert "García" not in html and "418 555-0199" not in html
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Information no longer shared" not in html
 
@@ -289,7 +290,7 @@ def test_the_information_loop_and_accepting_through_the_pages(client, world):
     referral = send_referral(world)
     detail = reverse("referrals:detail", args=[referral.pk])
 
-    client.force_login(world.agent)
+    login(client, world.agent)
     html = client.get(detail).content.decode()
     assert 'id="action-accept"' in html and 'id="action-request_info"' in html and 'id="action-decline"' in html
     assert 'id="action-cancel"' not in html
@@ -301,7 +302,7 @@ def test_the_information_loop_and_accepting_through_the_pages(client, world):
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.INFO_REQUESTED
 
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(detail).content.decode()
     assert "¿Tiene permiso de trabajo?" in html and 'id="action-answer_info"' in html
     response = client.post(
@@ -310,14 +311,14 @@ def test_the_information_loop_and_accepting_through_the_pages(client, world):
     )
     assert response.status_code == 302
 
-    client.force_login(world.agent)
+    login(client, world.agent)
     referral.refresh_from_db()
     response = client.post(reverse("referrals:action", args=[referral.pk, "accept"]), {"version": referral.version})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
 
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(detail).content.decode()
     assert 'data-status="accepted"' in html and "Sí, desde marzo." in html
 
@@ -328,7 +329,7 @@ def test_a_stale_version_is_a_conflict_that_shows_the_fresh_state(client, world)
     colleague = factories.member(world.partner, Role.WORKER, language="en-ca")
     referral_services.referral_transition(actor=colleague, referral=referral, action="accept", expected_version=seen)
 
-    client.force_login(world.agent)
+    login(client, world.agent)
     response = client.post(
         reverse("referrals:action", args=[referral.pk, "decline"]),
         {"version": seen, "reason": "no_capacity", "note": ""},
@@ -343,7 +344,7 @@ def test_a_stale_version_is_a_conflict_that_shows_the_fresh_state(client, world)
 
 def test_declining_needs_a_coded_reason_shown_next_to_the_field(client, world):
     referral = send_referral(world)
-    client.force_login(world.agent)
+    login(client, world.agent)
     response = client.post(
         reverse("referrals:action", args=[referral.pk, "decline"]), {"version": referral.version, "reason": ""}
     )
@@ -357,10 +358,10 @@ def test_declining_needs_a_coded_reason_shown_next_to_the_field(client, world):
 
 def test_an_action_from_the_wrong_side_is_refused_without_a_trace(client, world):
     referral = send_referral(world)
-    client.force_login(world.worker)
+    login(client, world.worker)
     response = client.post(reverse("referrals:action", args=[referral.pk, "accept"]), {"version": referral.version})
     assert response.status_code == 404
-    client.force_login(world.agent)
+    login(client, world.agent)
     response = client.post(reverse("referrals:action", args=[referral.pk, "cancel"]), {"version": referral.version})
     assert response.status_code == 404
     assert client.post(reverse("referrals:action", args=[referral.pk, "expire"]), {"version": 1}).status_code == 404
@@ -370,7 +371,7 @@ def test_an_action_from_the_wrong_side_is_refused_without_a_trace(client, world)
 
 def test_messages_and_assignment(client, world):
     referral = send_referral(world)
-    client.force_login(world.agent)
+    login(client, world.agent)
     response = client.post(reverse("referrals:message", args=[referral.pk]), {"body": "Llamaremos el lunes."})
     assert response.status_code == 302
     response = client.post(
@@ -382,7 +383,7 @@ def test_messages_and_assignment(client, world):
     html = client.get(reverse("referrals:inbox"), {"tab": "mine"}).content.decode()
     assert reverse("referrals:detail", args=[referral.pk]) in html
 
-    client.force_login(world.worker)
+    login(client, world.worker)
     html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Llamaremos el lunes." in html
 
@@ -392,7 +393,7 @@ def test_re_referring_after_a_decline(client, world):
     referral_services.referral_transition(
         actor=world.agent, referral=referral, action="decline", expected_version=referral.version, reason="no_capacity"
     )
-    client.force_login(world.worker)
+    login(client, world.worker)
     detail = reverse("referrals:detail", args=[referral.pk])
     html = client.get(detail).content.decode()
     assert 'id="action-rerefer"' in html

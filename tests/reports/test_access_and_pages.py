@@ -19,6 +19,7 @@ from reports import services
 from reports.catalogue import SECTIONS
 from reports.periods import fiscal_year_of, this_month
 from tests import factories
+from tests.auth import login
 
 
 @pytest.fixture
@@ -90,30 +91,30 @@ def test_live_counters_suppressed_for_the_city(api, today_world):
 
 
 def test_the_dashboard_page(client, today_world):
-    client.force_login(today_world.liaison)
+    login(client, today_world.liaison)
     response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     content = response.content.decode()
     assert 'data-stream="reports.live" data-key="city"' in content
     assert "&lt;5" in content
     assert 'name="start"' not in content  # no custom range outside the hub
-    client.force_login(today_world.coordinator)
+    login(client, today_world.coordinator)
     content = client.get(reverse("reports:dashboard"), {"period": "custom", "start": "2020-01-01", "end": "2020-12-31"})
     assert content.status_code == 200
     assert 'data-key="hub"' in content.content.decode()
-    client.force_login(today_world.worker)
+    login(client, today_world.worker)
     assert client.get(reverse("reports:dashboard")).status_code == 404
 
 
 def test_the_navigation_link(client, world):
-    client.force_login(world.liaison)
+    login(client, world.liaison)
     assert reverse("reports:dashboard") in client.get(reverse("home")).content.decode()
-    client.force_login(world.worker)
+    login(client, world.worker)
     assert reverse("reports:dashboard") not in client.get(reverse("home")).content.decode()
 
 
 def test_the_csv_export_is_suppressed_for_everyone(client, today_world):
-    client.force_login(today_world.coordinator)
+    login(client, today_world.coordinator)
     response = client.get(reverse("reports:export", args=["all"]), this_month().query())
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -123,13 +124,13 @@ def test_the_csv_export_is_suppressed_for_everyone(client, today_world):
     assert not [row for row in rows if row["count"] in {"1", "2", "3", "4"}]
     custom = {"period": "custom", "start": "2020-01-01", "end": "2020-12-31"}
     assert client.get(reverse("reports:export", args=["people"]), custom).status_code == 400
-    client.force_login(today_world.worker)
+    login(client, today_world.worker)
     assert client.get(reverse("reports:export", args=["all"])).status_code == 404
 
 
 @pytest.mark.parametrize(("lang", "html_lang", "word"), [("fr", "fr-ca", "janvier"), ("es", "es-419", "enero")])
 def test_the_funder_report_in_each_language(client, today_world, lang, html_lang, word):
-    client.force_login(today_world.liaison)
+    login(client, today_world.liaison)
     query = {"period": "month", "month": f"{timezone.localdate().year}-01", "lang": lang}
     response = client.get(reverse("reports:funder-report"), query)
     assert response.status_code == 200

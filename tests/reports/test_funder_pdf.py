@@ -13,6 +13,7 @@ from organisations.choices import Role
 from reports import pdf, selectors, services
 from reports.catalogue import SECTIONS
 from reports.periods import fiscal_year_of, month_period, this_month
+from tests.auth import login
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def table_titled(blocks: list, title: str):
     ("lang", "language", "word"), [("fr", "fr-ca", "janvier"), ("en", "en-ca", "january"), ("es", "es-419", "enero")]
 )
 def test_the_pdf_in_each_language(client, today_world, built_blocks, lang, language, word):
-    client.force_login(today_world.coordinator)
+    login(client, today_world.coordinator)
     month = f"{timezone.localdate().year}-01"
     response = client.get(reverse("reports:funder-report-pdf"), {"period": "month", "month": month, "lang": lang})
     assert response.status_code == 200
@@ -73,7 +74,7 @@ def test_the_pdf_in_each_language(client, today_world, built_blocks, lang, langu
 
 
 def test_a_fiscal_year_pdf_is_named_after_its_years(client, today_world):
-    client.force_login(today_world.liaison)
+    login(client, today_world.liaison)
     year = fiscal_year_of(timezone.localdate())
     response = client.get(reverse("reports:funder-report-pdf"), {**year.query(), "lang": "en"})
     assert response.status_code == 200
@@ -91,7 +92,7 @@ def test_who_gets_the_pdf_is_who_gets_the_page(client, network):
         network.outsider: 404,
     }
     for user, status in expected.items():
-        client.force_login(user)
+        login(client, user)
         for name in ("reports:funder-report", "reports:funder-report-pdf"):
             assert client.get(reverse(name), {"lang": "fr"}).status_code == status, (user, name)
     client.logout()
@@ -100,7 +101,7 @@ def test_who_gets_the_pdf_is_who_gets_the_page(client, network):
 
 
 def test_a_custom_range_is_a_404_like_the_page(client, today_world):
-    client.force_login(today_world.coordinator)
+    login(client, today_world.coordinator)
     custom = {"period": "custom", "start": "2020-01-01", "end": "2020-12-31"}
     assert client.get(reverse("reports:funder-report"), custom).status_code == 404
     assert client.get(reverse("reports:funder-report-pdf"), custom).status_code == 404
@@ -109,7 +110,7 @@ def test_a_custom_range_is_a_404_like_the_page(client, today_world):
 def test_the_pdf_is_built_from_suppressed_figures(client, today_world, built_blocks):
     """The hub's coordinator sees 3 interventions this month on the dashboard; the PDF, which
     leaves the hub, says "<5" and never 1 to 4."""
-    client.force_login(today_world.coordinator)
+    login(client, today_world.coordinator)
     query = {**this_month().query(), "lang": "en"}
     dashboard = selectors.section_report(user=today_world.coordinator, section="interventions", period=this_month())
     assert dashboard["tables"][0]["total"]["display"] == "3"
@@ -196,7 +197,7 @@ def test_the_vendored_font_has_every_character(caplog):
 
 
 def test_the_page_and_the_dashboard_link_to_the_pdf(client, today_world):
-    client.force_login(today_world.liaison)
+    login(client, today_world.liaison)
     query = this_month().query()
     page = client.get(reverse("reports:funder-report"), {**query, "lang": "es"}).content.decode()
     assert f"{reverse('reports:funder-report-pdf')}?period=month&amp;month={query['month']}&amp;lang=es" in page

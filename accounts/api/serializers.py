@@ -1,0 +1,32 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts.models import ApiToken
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as listed: its name and first characters, never its text."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["token_key", "name", "created", "expiry", "last_used_at"]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    lifetime_days = serializers.IntegerField(min_value=1, max_value=settings.API_TOKEN_MAX_DAYS)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """A token just made, with its text: the only time it is shown."""
+
+    token = serializers.CharField(read_only=True)
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class TwoFactorResetSerializer(serializers.Serializer):
+    membership = serializers.IntegerField(help_text="The id of the member's membership in your organisation.")

@@ -1,0 +1,221 @@
+"""Writes of the accounts app: second factors, API tokens and what ends a user's sessions,
+tokens and sockets. Keyword-only, one transaction each, audited (docs/security.md)."""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import two_factor
+from accounts.models import ApiToken
+from accounts.notifications import notify_two_factor_reset
+from accounts.sessions import user_sessions_end
+from notifications.events import CLOSE_SESSION_ENDED, close_session_sockets_on_commit, close_user_sockets_on_commit
+from notifications.jobs import periodic_job
+from organisations import permissions
+from organisations.audit import audit_record
+from organisations.errors import ApplicationError, NotFoundError
+from organisations.models import Membership, User
+from organisations.permissions import Action
+
+
+class TwoFactorRequiredError(ApplicationError):
+    """The operation needs a session that passed the second factor."""
+
+    status_code = 403
+    default_code = "two_factor_required"
+    default_message = _("Turn on two-step verification and log in with it first.")
+
+
+# --- Second factor -------------------------------------------------------------------------
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = two_factor.new_recovery_codes()
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def two_factor_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Turn on the authenticator app whose key the user was shown, once they typed a code it
+    made; replaces any earlier device. Returns the device and new recovery codes (shown once)."""
+    step = two_factor.totp_step_matching(key, code)
+    if step is None:
+        raise ApplicationError(
+            _("This code does not match. Check the time on your phone and try again."), code="bad_code"
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(
+        user=user,
+        name="authenticator",
+        key=key,
+        step=two_factor.TOTP_STEP,
+        digits=two_factor.TOTP_DIGITS,
+        tolerance=two_factor.TOTP_TOLERANCE,
+        confirmed=True,
+        last_t=step,  # the code just typed cannot be used again
+    )
+    codes = _recovery_codes_replace(user)
+    audit_record(actor=user, organisation=None, action="accounts.two_factor.enabled", obj=user)
+    return device, codes
+
+
+def two_factor_verify(*, user: User, code: str) -> Device:
+    """Check a code from the user's authenticator app (six digits) or one of their recovery codes
+    (used up by this). Returns the device that accepted it.
+
+    Throttled by django-otp per device: after each wrong code the next one is refused for 1, 2,
+    4… seconds. Not one transaction around it all: django-otp's ``verify_token`` runs its own, so
+    that a wrong code's throttling is kept when this raises."""
+    code = "".join(code.split()).lower()
+    device = two_factor.totp_device(user) if code.isdigit() else two_factor.recovery_device(user)
+    if device is None:
+        raise ApplicationError(_("This code is not valid."), code="bad_code")
+    allowed, refusal = device.verify_is_allowed()
+    if not allowed:
+        seconds = math.ceil((refusal["locked_until"] - timezone.now()).total_seconds())
+        message = ngettext(
+            "Too many wrong codes. Wait %(seconds)s second and try again.",
+            "Too many wrong codes. Wait %(seconds)s seconds and try again.",
+            max(seconds, 1),
+        )
+        raise ApplicationError(message % {"seconds": max(seconds, 1)}, code="throttled")
+    if verify_token(user, device.persistent_id, code) is None:
+        raise ApplicationError(_("This code is not valid."), code="bad_code")
+    if isinstance(device, StaticDevice):
+        with transaction.atomic():
+            audit_record(actor=user, organisation=None, action="accounts.two_factor.recovery_code_used", obj=user)
+    return device
+
+
+@transaction.atomic
+def two_factor_recovery_codes_regenerate(*, user: User) -> list[str]:
+    """New recovery codes for a user with a second factor; the old ones stop working."""
+    if two_factor.totp_device(user) is None:
+        raise NotFoundError()
+    codes = _recovery_codes_replace(user)
+    audit_record(actor=user, organisation=None, action="accounts.two_factor.recovery_codes_renewed", obj=user)
+    return codes
+
+
+def two_factor_disable(*, user: User, code: str) -> None:
+    """Turn off one's own second factor, with a code from it, where one's roles do not require
+    it. The code is checked before the transaction, so that a wrong one stays counted."""
+    if permissions.two_factor_required(user):
+        raise ApplicationError(_("Your roles require two-step verification: it cannot be turned off."), code="required")
+    two_factor_verify(user=user, code=code)
+    with transaction.atomic():
+        _devices_delete(user)
+        audit_record(actor=user, organisation=None, action="accounts.two_factor.disabled", obj=user)
+
+
+def _devices_delete(user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User, membership: Membership) -> None:
+    """An organisation admin resets the second factor of a member who lost their phone and codes:
+    the devices are deleted, the member's sessions, tokens and sockets end, and the member sets a
+    new one up at their next login. Audited and notified to the member."""
+    permissions.require(actor, Action.CHANGE, membership)
+    if not membership.is_active:
+        raise NotFoundError()
+    member = membership.user
+    _devices_delete(member)
+    credentials_end(user=member)
+    audit_record(
+        actor=actor,
+        organisation=membership.organisation,
+        action="accounts.two_factor.reset",
+        obj=member,
+        details={"user": member.pk},
+    )
+    notify_two_factor_reset(membership=membership, actor=actor)
+
+
+# --- Sessions, tokens and sockets ----------------------------------------------------------------
+
+
+def credentials_end(*, user: User) -> None:
+    """End every way ``user`` is logged in: sessions, API tokens and open sockets. Called inside
+    the caller's transaction (a reset, a password change, a deactivation)."""
+    user_sessions_end(user)
+    _tokens_and_sockets_end(user)
+
+
+def _tokens_and_sockets_end(user: User) -> None:
+    ApiToken.objects.filter(user=user).delete()
+    close_user_sockets_on_commit([user.pk], code=CLOSE_SESSION_ENDED)
+
+
+@transaction.atomic
+def user_password_changed(*, user: User) -> None:
+    """The password changed, wherever it was changed (own page, reset link, admin site, shell).
+    Django already logs out the other sessions (their hash no longer matches); here the API
+    tokens are revoked and every open socket closes."""
+    _tokens_and_sockets_end(user)
+    audit_record(actor=None, organisation=None, action="accounts.password.changed", obj=user)
+
+
+@transaction.atomic
+def user_deactivated(*, user: User) -> None:
+    """The account was deactivated: Django refuses its sessions from now on; its tokens are
+    deleted and its open sockets close."""
+    _tokens_and_sockets_end(user)
+
+
+def session_logged_out(*, user: User, session_key: str) -> None:
+    """A logout: that session's open sockets close (the user's other sessions stay)."""
+    close_session_sockets_on_commit(user.pk, session_key)
+
+
+# --- API tokens ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, lifetime: timedelta, second_factor_passed: bool) -> tuple[ApiToken, str]:
+    """Make a personal API token; returns it and its text, which is shown this once and never
+    stored (only its hash is). Only from a session that passed the second factor, so that a
+    token carries it."""
+    if not second_factor_passed:
+        raise TwoFactorRequiredError()
+    if lifetime <= timedelta(0) or lifetime > timedelta(days=settings.API_TOKEN_MAX_DAYS):
+        raise ApplicationError(
+            _("A token lasts from one to %(days)s days.") % {"days": settings.API_TOKEN_MAX_DAYS}, code="bad_lifetime"
+        )
+    token, text = ApiToken.objects.create(user=user, expiry=lifetime, name=name)
+    audit_record(
+        actor=user, organisation=None, action="accounts.api_token.created", obj=user, details={"token": token.token_key}
+    )
+    return token, text
+
+
+@periodic_job("accounts.api_tokens_expire", every=timedelta(hours=1))
+def api_tokens_expire() -> int:
+    """Delete the tokens past their expiry (authentication already refuses them)."""
+    deleted, _by_model = ApiToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_key: str) -> None:
+    """Revoke one of one's own tokens, named by its first characters."""
+    deleted, _by_model = ApiToken.objects.filter(user=user, token_key=token_key).delete()
+    if not deleted:
+        raise NotFoundError()
+    audit_record(
+        actor=user, organisation=None, action="accounts.api_token.revoked", obj=user, details={"token": token_key}
+    )
