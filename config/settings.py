@@ -62,6 +62,11 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# How many proxies of ours stand in front of the application and append the address they were
+# reached from to X-Forwarded-For: the client's address is read that many entries from the right,
+# so that nothing a client writes in the header is believed (organisations.audit). The shipped
+# layout (docs/deployment.md) has two: the TLS terminator and the nginx of docker-compose.yml.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -50,7 +50,7 @@ from notifications.websocket_limits import (
     parse_message,
     token,
 )
-from organisations.audit import current_ip_address
+from organisations.audit import current_ip_address, scope_client_address
 
 logger = logging.getLogger(__name__)
 
@@ -639,8 +639,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             current_ip_address.reset(ip_token)
 
     def client_ip(self) -> str | None:
-        client = self.scope.get("client")
-        return client[0] if client else None
+        return scope_client_address(self.scope)
 
     async def send_error(self, code: str, message: str, **extra):
         with translation.override(self.user.preferred_language):

@@ -154,11 +154,11 @@ def demo(db):
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
 
 
-@pytest.mark.parametrize("login", [None] + [email for email, *_rest in USERS])
-def test_every_page_and_api_answer_has_the_policy_and_no_store(demo, login):
+@pytest.mark.parametrize("email", [None] + [email for email, *_rest in USERS])
+def test_every_page_and_api_answer_has_the_policy_and_no_store(demo, email):
     client = Client()
-    if login:
-        login(client, User.objects.get(email=login))
+    if email:
+        login(client, User.objects.get(email=email))
     visited = addresses(client, admin=False)
     assert len(visited) > 80  # every pattern of the project, not a hand-picked few
     for path in visited:
