@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "organisations.middleware.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -267,6 +268,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # Links in emails (notifications) point here; the worker has no request to take the host from.
 PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:8000")
 
+# --- Request limits ---------------------------------------------------------------------------------
+# Longest address (path and query string) the application answers; longer ones get 414. The proxy
+# in front has its own, larger limit (deploy/nginx.conf, docs/deployment.md).
+MAX_URL_LENGTH = int(os.environ.get("MAX_URL_LENGTH", 8192))
+
 # --- REST API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -276,7 +282,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["organisations.permissions.RestrictedObjectPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "organisations.api.pagination.PagePagination",
+    # JSON only: one body format for clients, the schema and its tests (others get 415).
+    "DEFAULT_PARSER_CLASSES": ["organisations.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "organisations.api.exceptions.exception_handler",

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from organisations.audit import client_ip_address, current_ip_address
-from organisations.views import form_address_page, is_api_request
+from organisations.views import form_address_page, is_api_request, request_refused
 
 
 class UserLanguageMiddleware:
@@ -62,3 +63,38 @@ class FormAddressPageMiddleware:
         if response.status_code == 405 and request.method in ("GET", "HEAD") and not is_api_request(request):
             return form_address_page(request, allow=response.get("Allow", "POST"))
         return response
+
+
+class RequestLimitsMiddleware:
+    """Refuse, before any view, what no view could answer: an address longer than
+    ``MAX_URL_LENGTH`` (414) and a NUL character in the path or the query string (400), which
+    PostgreSQL refuses in any text it is given.
+
+    The reverse proxy refuses much longer addresses before they get here (docs/deployment.md);
+    this answers those it lets through, in the user's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if len(request.path) + len(query) > settings.MAX_URL_LENGTH:
+            return request_refused(
+                request,
+                status=414,
+                code="url_too_long",
+                title=_("Address too long"),
+                message=_("This address is too long. Search with fewer or shorter words."),
+            )
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return request_refused(
+                request,
+                status=400,
+                code="invalid_character",
+                title=_("Request not understood"),
+                message=_("The address contains a character that is not allowed."),
+            )
+        return self.get_response(request)

@@ -24,6 +24,7 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
+from organisations.validators import validate_name, working_date_validator
 from people.api.serializers import HouseholdBriefSerializer, RestrictedPrimaryKeyField, choice_list
 from people.models import Household, Person
 from referrals.models import Referral
@@ -172,7 +173,7 @@ class BedBriefSerializer(serializers.ModelSerializer):
 
 
 class RoomCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, validators=[validate_name])
     kind = serializers.ChoiceField(choices=RoomKind.choices)
     beds = serializers.IntegerField(min_value=1, max_value=200, help_text="Beds to add, labelled 1…n.")
 
@@ -188,9 +189,14 @@ class RoomSerializer(serializers.ModelSerializer):
 
 
 class OutOfServiceSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Now when left out.")
+    starts_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Now when left out.", validators=[working_date_validator]
+    )
     ends_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Until further notice when left out."
+        required=False,
+        allow_null=True,
+        help_text="Until further notice when left out.",
+        validators=[working_date_validator],
     )
     reason = serializers.CharField(max_length=200)
 
@@ -291,10 +297,15 @@ class HoldCreateSerializer(serializers.Serializer):
     beds = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
     referral = RestrictedPrimaryKeyField(model=Referral, action=Action.VIEW, required=False, allow_null=True)
     expires_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Two hours from now when left out."
+        required=False,
+        allow_null=True,
+        help_text="Two hours from now when left out.",
+        validators=[working_date_validator],
     )
     in_transit = serializers.BooleanField(required=False, default=False)
-    expected_arrival_at = serializers.DateTimeField(required=False, allow_null=True)
+    expected_arrival_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[working_date_validator]
+    )
 
     def validate(self, attrs):
         household_id, person_id = attrs.get("household"), attrs.get("person")
@@ -323,7 +334,10 @@ class HoldReleaseSerializer(serializers.Serializer):
 
 class CheckInSerializer(serializers.Serializer):
     planned_end_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="The site's maximum stay from now when left out."
+        required=False,
+        allow_null=True,
+        help_text="The site's maximum stay from now when left out.",
+        validators=[working_date_validator],
     )
 
 
@@ -361,7 +375,7 @@ class StaySerializer(serializers.ModelSerializer):
 
 
 class StayExtendSerializer(serializers.Serializer):
-    planned_end_at = serializers.DateTimeField()
+    planned_end_at = serializers.DateTimeField(validators=[working_date_validator])
 
 
 class StayCheckOutSerializer(serializers.Serializer):

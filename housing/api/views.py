@@ -12,7 +12,6 @@ availability version, so that a board can resynchronise before the user tries ag
 """
 
 import django_filters
-from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -57,6 +56,7 @@ from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHous
 from housing.services import AVAILABILITY_STREAM
 from notifications.events import current_version
 from organisations.api.base import RestrictedViewSetMixin
+from organisations.api.filters import DateTimeFilter, FilterSet, IdFilter
 from organisations.api.idempotency import idempotent
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
@@ -88,13 +88,6 @@ CONFLICT = inline_serializer(
 def allocations_with_beds() -> Prefetch:
     """What hold and stay rows show of their beds, in one query whatever the page size."""
     return Prefetch("allocations", queryset=BedAllocation.objects.select_related("bed__room").order_by("bed_id"))
-
-
-class IdFilter(django_filters.NumberFilter):
-    """The id of a related object as a whole number: no lookup, so an id the user may not see
-    simply matches nothing."""
-
-    field_class = forms.IntegerField
 
 
 class RestrictedListRetrieveViewSet(
@@ -222,7 +215,7 @@ class BedViewSet(viewsets.GenericViewSet):
 # --- Holds and stays -----------------------------------------------------------------------------
 
 
-class HoldFilter(django_filters.FilterSet):
+class HoldFilter(FilterSet):
     site = IdFilter(field_name="site__id")
     household = IdFilter(field_name="household__id")
     person = IdFilter(field_name="person__id")
@@ -307,7 +300,7 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
         return Response(StaySerializer(StayViewSet.queryset.get(pk=stay.pk)).data, status=status.HTTP_201_CREATED)
 
 
-class StayFilter(django_filters.FilterSet):
+class StayFilter(FilterSet):
     site = IdFilter(field_name="site__id")
     household = IdFilter(field_name="household__id")
     person = IdFilter(field_name="person__id")
@@ -362,9 +355,9 @@ class StayViewSet(RestrictedListRetrieveViewSet):
 # --- Unmet demand and occupancy ----------------------------------------------------------------
 
 
-class UnmetRequestFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
+class UnmetRequestFilter(FilterSet):
+    since = DateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    until = DateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     reason = django_filters.MultipleChoiceFilter(choices=UnmetReason.choices)
 
     class Meta:

@@ -16,6 +16,7 @@ from organisations.models import (
     User,
     language_code_validator,
 )
+from organisations.validators import validate_name, working_date_validator
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer):
@@ -111,9 +112,9 @@ class MembershipCreateSerializer(serializers.Serializer):
 
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
     user_email = serializers.EmailField()
-    full_name = serializers.CharField(max_length=150, required=False)
+    full_name = serializers.CharField(max_length=150, required=False, validators=[validate_name])
     role = serializers.ChoiceField(choices=Role.choices)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, validators=[working_date_validator])
 
     def validate(self, attrs):
         attrs["user_email"] = attrs["user_email"].lower()
@@ -125,7 +126,7 @@ class MembershipCreateSerializer(serializers.Serializer):
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
-    valid_until = serializers.DateTimeField(allow_null=True)
+    valid_until = serializers.DateTimeField(allow_null=True, validators=[working_date_validator])
 
 
 class MeSerializer(serializers.ModelSerializer):

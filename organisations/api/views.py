@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from organisations import hsds, selectors, services
 from organisations.api.base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from organisations.api.filters import DateTimeFilter, FilterSet
 from organisations.api.serializers import (
     AuditEntrySerializer,
     LocationSerializer,
@@ -43,7 +44,7 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
 
     class Meta:
@@ -68,7 +69,7 @@ class OrganisationViewSet(RestrictedModelViewSet):
         )
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(FilterSet):
     class Meta:
         model = Membership
         fields = ["organisation", "role", "is_active"]
@@ -116,7 +117,7 @@ class MembershipViewSet(RestrictedModelViewSet):
         return Response(MembershipSerializer(membership).data)
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(FilterSet):
     class Meta:
         model = Partnership
         fields = ["organisation", "partner", "scope", "is_active"]
@@ -142,7 +143,7 @@ class PartnershipViewSet(RestrictedModelViewSet):
         return Response(PartnershipSerializer(partnership).data)
 
 
-class DirectoryFilter(django_filters.FilterSet):
+class DirectoryFilter(FilterSet):
     """Search the directory by need category, language and kind of organisation."""
 
     need_category = django_filters.ChoiceFilter(
@@ -178,7 +179,7 @@ class ServiceViewSet(RestrictedModelViewSet):
         serializer.instance = services.service_update(actor=self.request.user, service=serializer.instance, **data)
 
 
-class LocationFilter(django_filters.FilterSet):
+class LocationFilter(FilterSet):
     need_category = django_filters.ChoiceFilter(
         choices=NeedCategory.choices, field_name="services__need_category_links__category", distinct=True
     )
@@ -206,9 +207,9 @@ class LocationViewSet(RestrictedModelViewSet):
         serializer.instance = services.location_update(actor=self.request.user, location=serializer.instance, **data)
 
 
-class AuditEntryFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+class AuditEntryFilter(FilterSet):
+    since = DateTimeFilter(field_name="at", lookup_expr="gte")
+    until = DateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry

@@ -2,20 +2,14 @@
 an id the user may not see simply matches nothing (no "does not exist" error to tell it apart)."""
 
 import django_filters
-from django import forms
 
+from organisations.api.filters import FilterSet, IdFilter
 from organisations.choices import NeedCategory
 from people.choices import InterventionType, MilestoneKind, NeedStatus, NeedUrgency
 from people.models import Consent, Household, Intervention, Milestone, Need
 
 
-class IdFilter(django_filters.NumberFilter):
-    """The id of a related object, as a whole number."""
-
-    field_class = forms.IntegerField
-
-
-class ConsentFilter(django_filters.FilterSet):
+class ConsentFilter(FilterSet):
     person = IdFilter(field_name="person__id")
     recipient = IdFilter(field_name="recipient__id")
 
@@ -24,7 +18,7 @@ class ConsentFilter(django_filters.FilterSet):
         fields = ["person", "recipient"]
 
 
-class NeedFilter(django_filters.FilterSet):
+class NeedFilter(FilterSet):
     person = IdFilter(field_name="person__id")
     status = django_filters.MultipleChoiceFilter(choices=NeedStatus.choices)
     category = django_filters.MultipleChoiceFilter(choices=NeedCategory.choices)
@@ -35,7 +29,7 @@ class NeedFilter(django_filters.FilterSet):
         fields = ["person", "status", "category", "urgency"]
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(FilterSet):
     person = IdFilter(field_name="person__id")
     kind = django_filters.MultipleChoiceFilter(choices=MilestoneKind.choices)
 
@@ -44,7 +38,7 @@ class MilestoneFilter(django_filters.FilterSet):
         fields = ["person", "kind"]
 
 
-class InterventionFilter(django_filters.FilterSet):
+class InterventionFilter(FilterSet):
     person = IdFilter(field_name="people__id")
     household = IdFilter(field_name="household__id")
     organisation = IdFilter(field_name="organisation__id")
@@ -57,7 +51,7 @@ class InterventionFilter(django_filters.FilterSet):
         fields = ["person", "household", "organisation", "type", "occurred_after", "occurred_before"]
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(FilterSet):
     owner = IdFilter(field_name="owner__id")
 
     class Meta:

@@ -18,6 +18,12 @@ from organisations.choices import NeedCategory
 from organisations.errors import NotFoundError
 from organisations.models import Organisation, language_code_validator
 from organisations.permissions import Action, ObjectPermission
+from organisations.validators import (
+    lifetime_date_validator,
+    recent_date_validator,
+    validate_name,
+    working_date_validator,
+)
 from people.choices import (
     ConsentGivenBy,
     ConsentMethod,
@@ -163,9 +169,9 @@ class PersonCreateSerializer(PersonSerializer):
 
 
 class PersonDuplicatesQuerySerializer(serializers.Serializer):
-    given_names = serializers.CharField(max_length=150)
-    family_names = serializers.CharField(max_length=150)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    given_names = serializers.CharField(max_length=150, validators=[validate_name])
+    family_names = serializers.CharField(max_length=150, validators=[validate_name])
+    date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[lifetime_date_validator])
 
 
 class PossibleDuplicatesSerializer(serializers.Serializer):
@@ -205,7 +211,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 class HouseholdCreateSerializer(serializers.Serializer):
     owner = OrganisationField()
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[validate_name])
     members = HouseholdMemberInputSerializer(many=True, required=False)
 
 
@@ -259,9 +265,11 @@ class ConsentCreateSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=3, validators=[language_code_validator])
     interpreter_assisted = serializers.BooleanField(default=False)
     given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON)
-    given_by_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    valid_from = serializers.DateField(required=False, allow_null=True)
-    valid_until = serializers.DateField()
+    given_by_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, validators=[validate_name]
+    )
+    valid_from = serializers.DateField(required=False, allow_null=True, validators=[working_date_validator])
+    valid_until = serializers.DateField(validators=[working_date_validator])
 
 
 # --- Needs and milestones ----------------------------------------------------------------------------
@@ -317,7 +325,7 @@ class MilestoneRecordSerializer(serializers.Serializer):
 
     person = RestrictedPrimaryKeyField(model=Person)
     kind = serializers.ChoiceField(choices=MilestoneKind.choices)
-    occurred_on = serializers.DateField()
+    occurred_on = serializers.DateField(validators=[recent_date_validator])
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 

@@ -8,14 +8,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from organisations.api.filters import BooleanFilter, DateTimeFilter, FilterSet, IdFilter
 from organisations.choices import NeedCategory
-from people.api.filters import IdFilter
 from people.choices import NeedUrgency
 from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(FilterSet):
     # ``distinct=False``: the status is a column of the referral itself, so no join can repeat a
     # row, and the default ``SELECT DISTINCT`` would make PostgreSQL join and sort every matching
     # row before it could stop at the end of the page.
@@ -25,7 +25,7 @@ class ReferralFilter(django_filters.FilterSet):
     need_category = django_filters.ChoiceFilter(choices=NeedCategory.choices)
     urgency = django_filters.ChoiceFilter(choices=NeedUrgency.choices)
     # A method filter on no model field: without a label, django-filter names it "[invalid name]".
-    overdue = django_filters.BooleanFilter(
+    overdue = BooleanFilter(
         method="filter_overdue",
         label=_("Overdue"),
         help_text=_("Waiting for the partner's answer past the respond-by deadline."),
@@ -38,8 +38,8 @@ class ReferralFilter(django_filters.FilterSet):
     sender = IdFilter(field_name="sender__id")
     recipient = IdFilter(field_name="recipient__id")
     person = IdFilter(field_name="person__id")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Referral

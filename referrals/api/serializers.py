@@ -10,6 +10,7 @@ from organisations.api.serializers import OrganisationBriefSerializer, Organisat
 from organisations.choices import NeedCategory, OrganisationKind
 from organisations.models import Service, User
 from organisations.permissions import Action
+from organisations.validators import working_date_validator
 from people.api.serializers import RestrictedPrimaryKeyField, choice_list
 from people.choices import DataGroup, NeedUrgency
 from people.models import Consent, Person
@@ -292,7 +293,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="", allow_blank=True)
     shared_groups = choice_list(DataGroup.choices, allow_empty=False)
     consent = RestrictedPrimaryKeyField(model=Consent, action=Action.VIEW)
-    respond_by = serializers.DateTimeField(required=False, allow_null=True)
+    respond_by = serializers.DateTimeField(required=False, allow_null=True, validators=[working_date_validator])
     for_household = serializers.BooleanField(default=False)
     send = serializers.BooleanField(default=True)
 

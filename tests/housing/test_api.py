@@ -233,7 +233,7 @@ def test_a_hold_through_check_in_extension_and_check_out(api, world):
     api.force_authenticate(world.hub_worker)
     url = reverse("housing-stay-extend", args=[stay["id"]])
     refused = api.post(url, {"planned_end_at": later(days=45)}, format="json")
-    assert (refused.status_code, refused.json()["code"]) == (400, "beyond_max_stay")
+    assert (refused.status_code, refused.json()["code"]) == (422, "beyond_max_stay")
     response = api.post(url, {"planned_end_at": later(days=14)}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["extended_times"] == 1
@@ -316,9 +316,9 @@ def test_hold_input_errors(api, world):
     services.room_create(actor=None, site=other_site, name="Chambre", kind=RoomKind.SHARED_ROOM, beds=1)
     foreign_bed = other_site.beds.get()
     response = post_hold(api, world, [foreign_bed])
-    assert (response.status_code, response.json()["code"]) == (400, "invalid_beds")
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_beds")
     past = post_hold(api, world, world.family_beds, expires_at=later(minutes=-5))
-    assert (past.status_code, past.json()["code"]) == (400, "invalid_expiry")
+    assert (past.status_code, past.json()["code"]) == (422, "invalid_expiry")
     unknown = post_hold(api, world, world.family_beds, household=10**9)
     assert unknown.status_code == 404
     assert not Hold.objects.exists()

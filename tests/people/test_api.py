@@ -304,7 +304,7 @@ def test_consent_rules_are_enforced(api, network, worker, fields, code):
     response = api.post(
         reverse("person-consents", args=[person.pk]), consent_payload(network.b.organisation, **fields), format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == code
     assert not person.consents.exists()
 
