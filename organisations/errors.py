@@ -17,6 +17,9 @@ RULE_CODES = frozenset(
         "implausible_date",  # organisations.validators.PlausibleDateValidator
         "rule",  # a rule across fields or against the stored data (``RuleError`` in a serializer)
         "overflow",  # DRF: a date-time that cannot be put in the server's time zone
+        # DRF: text with a NUL or a lone surrogate, which PostgreSQL cannot store
+        "null_characters_not_allowed",
+        "surrogate_characters_not_allowed",
     }
 )
 

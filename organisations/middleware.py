@@ -67,8 +67,9 @@ class FormAddressPageMiddleware:
 
 class RequestLimitsMiddleware:
     """Refuse, before any view, what no view could answer: an address longer than
-    ``MAX_URL_LENGTH`` (414) and a NUL character in the path or the query string (400), which
-    PostgreSQL refuses in any text it is given.
+    ``MAX_URL_LENGTH`` (414) and a NUL character in the path or the query string, which
+    PostgreSQL refuses in any text it is given (422: a rule the schema does not state, as for a
+    NUL in a JSON body).
 
     The reverse proxy refuses much longer addresses before they get here (docs/deployment.md);
     this answers those it lets through, in the user's language.
@@ -92,7 +93,7 @@ class RequestLimitsMiddleware:
         ):
             return request_refused(
                 request,
-                status=400,
+                status=422,
                 code="invalid_character",
                 title=_("Request not understood"),
                 message=_("The address contains a character that is not allowed."),

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from housing.choices import BedStatus, ExitDestination, RoomKind, SiteKind, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
+from organisations.api.exceptions import RuleError
 from organisations.api.serializers import (
     LanguageListField,
     OrganisationBriefSerializer,
@@ -310,7 +311,7 @@ class HoldCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         household_id, person_id = attrs.get("household"), attrs.get("person")
         if (household_id is None) == (person_id is None):
-            raise serializers.ValidationError(_("Choose a household or a person."), code="occupant_required")
+            raise RuleError({"non_field_errors": [_("Choose a household or a person.")]})
         site = Site.objects.filter(pk=attrs["site"]).first()
         if household_id is not None:
             occupant = Household.objects.select_related("owner").filter(pk=household_id).first()

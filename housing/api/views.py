@@ -56,6 +56,7 @@ from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHous
 from housing.services import AVAILABILITY_STREAM
 from notifications.events import current_version
 from organisations.api.base import RestrictedViewSetMixin
+from organisations.api.exceptions import RuleError
 from organisations.api.filters import DateTimeFilter, FilterSet, IdFilter
 from organisations.api.idempotency import idempotent
 from organisations.errors import NotFoundError
@@ -394,7 +395,7 @@ class UnmetRequestViewSet(mixins.CreateModelMixin, RestrictedListRetrieveViewSet
             return mine[0]
         if not mine:
             raise NotFoundError()
-        raise serializers.ValidationError({"organisation": [_("Choose the organisation recording this request.")]})
+        raise RuleError({"organisation": [_("Choose the organisation recording this request.")]})
 
 
 class OccupancyView(APIView):

@@ -62,7 +62,9 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class FilterSet(django_filters.FilterSet):
-    """The base of every filter set of the API: model fields get the filters above."""
+    """The base of every filter set of the API: model fields get the filters above, and an empty
+    value is no filter (``status=`` as much as no ``status``), as the schema says
+    (``allowEmptyValue``)."""
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
@@ -71,3 +73,15 @@ class FilterSet(django_filters.FilterSet):
         models.ForeignKey: {"filter_class": IdFilter},
         models.OneToOneField: {"filter_class": IdFilter},
     }
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            given = data
+            data = data.copy()
+            for key in given:
+                values = [value for value in given.getlist(key) if value != ""]
+                if values:
+                    data.setlist(key, values)
+                else:
+                    del data[key]
+        super().__init__(data, *args, **kwargs)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.choices import NeedCategory, PartnershipScope, Role, UILanguage
+from organisations.errors import NotFoundError
 from organisations.models import (
     AuditEntry,
     Location,
@@ -27,9 +28,22 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "kind", "kind_label"]
 
 
-@extend_schema_field(OrganisationBriefSerializer)
-class OrganisationField(serializers.PrimaryKeyRelatedField):
-    """Written as an organisation id, read as the organisation's brief form."""
+class IdField(serializers.PrimaryKeyRelatedField):
+    """Written as the id of an object. An id that does not exist is a 404, like an object the user
+    may not reach: the schema says "an integer", and any integer is a well-formed request."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if error.get_codes() == ["does_not_exist"]:
+                raise NotFoundError() from None
+            raise
+
+
+class OrganisationField(IdField):
+    """Written as an organisation id, read as the organisation's brief form (the schema says so:
+    ``organisations.api.schema.OrganisationFieldExtension``)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Organisation.objects.filter(is_active=True))
@@ -110,7 +124,7 @@ class MembershipCreateSerializer(serializers.Serializer):
     """Grant a role: to an existing user by email, or to a new one (then ``full_name`` is needed
     and the person sets a password through "forgot your password")."""
 
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
+    organisation = IdField(queryset=Organisation.objects.filter(is_active=True))
     user_email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, validators=[validate_name])
     role = serializers.ChoiceField(choices=Role.choices)
@@ -195,7 +209,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=NeedCategory.choices), allow_empty=False
     )
     languages = LanguageListField(allow_empty=False)
-    locations = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Location.objects.all())
+    locations = IdField(many=True, required=False, queryset=Location.objects.all())
 
     class Meta:
         model = Service

@@ -8,6 +8,7 @@ the user may not act on is answered 404, exactly like an id that does not exist.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from organisations.api.exceptions import RuleError
 from organisations.api.serializers import (
     LanguageListField,
     OrganisationBriefSerializer,
@@ -376,7 +377,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             household = attrs.get("household")
             attrs["people"] = list(household.members.all()) if household is not None else []
         if not attrs["people"]:
-            raise serializers.ValidationError({"people": _("Choose at least one person or a household.")})
+            raise RuleError({"people": _("Choose at least one person or a household.")})
         if attrs.get("organisation") is None:
             attrs["organisation"] = self._only_case_organisation()
         attrs.setdefault("language_used", attrs["people"][0].preferred_language)
@@ -388,5 +389,5 @@ class InterventionSerializer(serializers.ModelSerializer):
             Organisation.objects.filter(ObjectPermission("work_cases").q(user, Organisation), is_active=True)[:2]
         )
         if len(organisations) != 1:
-            raise serializers.ValidationError({"organisation": _("Choose the organisation you acted for.")})
+            raise RuleError({"organisation": _("Choose the organisation you acted for.")})
         return organisations[0]

@@ -7,12 +7,20 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from organisations.api.filters import BooleanFilter, DateTimeFilter, FilterSet, IdFilter
 from organisations.choices import NeedCategory
 from people.choices import NeedUrgency
 from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral
+
+ASSIGNEE_PATTERN = r"^(me|none|[0-9]+)$"
+
+
+@extend_schema_field({"type": "string", "pattern": ASSIGNEE_PATTERN})
+class AssigneeFilter(django_filters.CharFilter):
+    """A user id, ``me`` or ``none``: the schema states the pattern the filter checks."""
 
 
 class ReferralFilter(FilterSet):
@@ -30,9 +38,9 @@ class ReferralFilter(FilterSet):
         label=_("Overdue"),
         help_text=_("Waiting for the partner's answer past the respond-by deadline."),
     )
-    assignee = django_filters.CharFilter(
+    assignee = AssigneeFilter(
         method="filter_assignee",
-        validators=[RegexValidator(r"^(me|none|[0-9]+)$", _("Give a user id, “me” or “none”."))],
+        validators=[RegexValidator(r"\A(me|none|[0-9]+)\Z", _("Give a user id, “me” or “none”."))],
         help_text=_("A user id, “me”, or “none” for referrals nobody is assigned to."),
     )
     sender = IdFilter(field_name="sender__id")

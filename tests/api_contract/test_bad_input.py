@@ -94,13 +94,13 @@ def test_a_cursor_the_server_made_still_works(api, network):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/notifications/?kind=a%00b", "/api/v1/people/?q=%00", "/people/?q=a%00"])
-def test_a_nul_character_in_the_query_string_is_a_400(client, hub_worker, url):
+def test_a_nul_character_in_the_query_string_is_refused(client, hub_worker, url):
     client.force_login(hub_worker)
     response = client.get(url)
     if url.startswith("/api/"):
-        assert_json_error(response, 400, "invalid_character")
+        assert_json_error(response, 422, "invalid_character")
     else:
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert response["Content-Type"].startswith("text/html")
 
 

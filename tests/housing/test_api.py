@@ -304,10 +304,10 @@ def test_an_extension_that_would_overlap_is_409(api, world):
 def test_hold_input_errors(api, world):
     api.force_authenticate(world.hub_worker)
     both = post_hold(api, world, world.shared_beds, person=world.person.pk)
-    assert (both.status_code, both.json()["code"]) == (400, "invalid")
+    assert (both.status_code, both.json()["code"]) == (422, "refused")
     assert "non_field_errors" in both.json()["fields"]
     neither = post_hold(api, world, world.shared_beds, household=None)
-    assert neither.status_code == 400
+    assert neither.status_code == 422
     no_beds = post_hold(api, world, [])
     assert "beds" in no_beds.json()["fields"]
     other_site = services.site_create(
@@ -481,7 +481,7 @@ def test_an_unmet_request_asks_for_the_organisation_when_the_user_works_for_seve
     api.force_authenticate(user)
     url = reverse("housing-unmet-request-list")
     response = api.post(url, {"household_size": 2, "reason": "no_bed"}, format="json")
-    assert (response.status_code, list(response.json()["fields"])) == (400, ["organisation"])
+    assert (response.status_code, list(response.json()["fields"])) == (422, ["organisation"])
     response = api.post(url, {"household_size": 2, "reason": "no_bed", "organisation": world.hub.pk}, format="json")
     assert response.status_code == 201
 
