@@ -271,7 +271,7 @@ PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:80
 # --- Request limits ---------------------------------------------------------------------------------
 # Longest address (path and query string) the application answers; longer ones get 414. The proxy
 # in front has its own, larger limit (deploy/nginx.conf, docs/deployment.md).
-MAX_URL_LENGTH = int(os.environ.get("MAX_URL_LENGTH", 8192))
+MAX_URL_LENGTH = 8192
 
 # --- REST API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

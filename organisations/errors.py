@@ -20,6 +20,9 @@ RULE_CODES = frozenset(
         # DRF: text with a NUL or a lone surrogate, which PostgreSQL cannot store
         "null_characters_not_allowed",
         "surrogate_characters_not_allowed",
+        # Django and DRF: a value another row already has (a room's name on its site)
+        "unique",
+        "unique_together",
     }
 )
 

@@ -168,7 +168,7 @@ def test_provider_staff_create_describe_confirm_and_furnish_a_site(api, world):
     duplicate = api.post(
         reverse("housing-site-rooms", args=[site.pk]), {"name": "Unité A", "kind": "family_unit", "beds": 2}
     )
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422  # the schema cannot say a name is taken
     assert Room.objects.filter(site=site).count() == 1
 
 
