@@ -26,6 +26,14 @@ validate_name = RegexValidator(
 )
 
 
+def parse_id(value: str) -> int | None:
+    """The id in a query string or a stream key: ASCII digits that fit PostgreSQL's bigint, else
+    None. (``str.isdigit`` is also true of "²", which ``int`` refuses.)"""
+    if value.isascii() and value.isdigit() and int(value) < 2**63:
+        return int(value)
+    return None
+
+
 @deconstructible
 class PlausibleDateValidator:
     """Refuse a date (or the day of a date-time) outside a range that can be true: from

@@ -260,3 +260,13 @@ def test_the_milestone_form_refuses_an_implausible_date(client, hub_worker, pers
     assert response.status_code == 200
     assert 'class="field field--error"' in response.content.decode()
     assert not Milestone.objects.filter(person=person).exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/notifications/?before=%C2%B2", "/referrals/?before=%C2%B2", "/people/1/?consent_recipient=%C2%B2"]
+)
+def test_a_digit_python_cannot_read_as_a_number_is_no_id_on_the_pages(client, hub_worker, person, url):
+    """``"²".isdigit()`` is true, ``int("²")`` fails: ids from query strings are ASCII digits only."""
+    client.force_login(hub_worker)
+    response = client.get(url.replace("/people/1/", f"/people/{person.pk}/"))
+    assert response.status_code == 200
