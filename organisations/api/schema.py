@@ -6,7 +6,7 @@ The error statuses follow from what the API's chokepoints do, not from each view
 
 | status | when | which operations |
 |---|---|---|
-| 400 | the request does not match the schema; a NUL character in the address | all |
+| 400 | the request does not match the schema, or cannot be read (a host not served) | all |
 | 401 | no or wrong credentials | all that authenticate |
 | 403 | a session-authenticated write without its CSRF token | writes |
 | 404 | the object does not exist or is out of the user's reach; a page or cursor that does not exist | all |
@@ -14,7 +14,7 @@ The error statuses follow from what the API's chokepoints do, not from each view
 | 413 | a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` | with a body |
 | 414 | an address longer than ``MAX_URL_LENGTH`` | all |
 | 415 | a body that is not JSON | with a body |
-| 422 | the request matches the schema but a rule it cannot state refuses it | writes, and reads with parameters |
+| 422 | the request matches the schema but a rule it cannot state refuses it; a NUL character in the address | all |
 | 429 | too many requests | views with throttles |
 
 A status a view declares itself (a 409 with the current state, a 503) keeps the view's body."""
@@ -57,7 +57,8 @@ ERROR_DESCRIPTIONS = {
     414: "The address is too long.",
     415: "The body is not JSON.",
     422: "The request matches this schema, but a rule it cannot state refuses it (`code`: the rule, or "
-    "`refused` with `fields`): a date out of its plausible range, a state that does not allow it.",
+    "`refused` with `fields`): a date out of its plausible range, a state that does not allow it, a "
+    "character the server cannot store.",
     429: "Too many requests: wait and try again.",
 }
 
@@ -89,18 +90,13 @@ class AutoSchema(SpectacularAutoSchema):
         return operation
 
     def _error_statuses(self, operation) -> set[int]:
-        statuses = {400, 404, 414}
-        writes = self.method in UNSAFE_METHODS
-        has_body = "requestBody" in operation
-        has_query = any(parameter["in"] == "query" for parameter in operation.get("parameters", []))
+        statuses = {400, 404, 414, 422}
         if operation.get("security"):
             statuses.add(401)
-        if writes:
-            statuses |= {403, 409, 422}
-        if has_body:
+        if self.method in UNSAFE_METHODS:
+            statuses |= {403, 409}
+        if "requestBody" in operation:
             statuses |= {413, 415}
-        if has_query:
-            statuses.add(422)
         if self.view.get_throttles():
             statuses.add(429)
         return statuses
