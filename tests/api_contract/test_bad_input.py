@@ -270,3 +270,13 @@ def test_a_digit_python_cannot_read_as_a_number_is_no_id_on_the_pages(client, hu
     client.force_login(hub_worker)
     response = client.get(url.replace("/people/1/", f"/people/{person.pk}/"))
     assert response.status_code == 200
+
+
+def test_preferences_take_the_deliveries_the_schema_lists(api, hub_worker):
+    """The schema lists the deliveries a kind may take; a kind that does not exist is a rule of
+    the registered kinds (422)."""
+    api.force_authenticate(hub_worker)
+    url = reverse("notification-preferences")
+    assert_json_error(api.put(url, {"deliveries": {"referral_received": ""}}), 400, "invalid")
+    assert_json_error(api.put(url, {"deliveries": {"no_such_kind": "email"}}), 422, "invalid_preference")
+    assert api.put(url, {"deliveries": {"referral_received": "email"}}).status_code == 200

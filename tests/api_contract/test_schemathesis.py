@@ -110,7 +110,7 @@ def run(schema_url: str, config: SchemathesisConfig) -> tuple[list[str], int]:
     return failures, scenarios
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
 def test_the_api_keeps_its_schema_for_two_partner_organisations(live_server, tmp_path, settings):
     settings.DEBUG = False
     side_a, side_b = build_contract_world()

@@ -93,5 +93,8 @@ def build_side(label: str, partner_kind: str) -> ContractSide:
 
 
 def build_contract_world() -> tuple[ContractSide, ContractSide]:
-    """Side A and side B: nothing of one is within the other's reach but the public directory."""
+    """Side A and side B: nothing of one is within the other's reach but the public directory.
+    The same names every time (with the database's sequences reset, the same ids), so that a seed
+    sends the same requests alone or after other tests."""
+    factories.restart_numbering()
     return build_side("A", OrganisationKind.EMPLOYMENT), build_side("B", OrganisationKind.FOOD_AID)
