@@ -71,8 +71,9 @@ class RequestLimitsMiddleware:
     PostgreSQL refuses in any text it is given (422: a rule the schema does not state, as for a
     NUL in a JSON body).
 
-    The reverse proxy refuses much longer addresses before they get here (docs/deployment.md);
-    this answers those it lets through, in the user's language.
+    The reverse proxy refuses longer addresses still before they get here (docs/deployment.md);
+    this answers those it lets through, in the language the browser asks for (the user is not
+    known yet at this point).
     """
 
     def __init__(self, get_response):
