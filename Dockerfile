@@ -40,4 +40,4 @@ USER passerelle
 # 8000: gunicorn (web), 8001: Daphne (ws)
 EXPOSE 8000 8001
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--limit-request-line", "0", "--access-logfile", "-"]

@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "organisations.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "organisations.middleware.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -405,6 +406,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # Links in emails (notifications) point here; the worker has no request to take the host from.
 PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:8000")
 
+# --- Request limits ---------------------------------------------------------------------------------
+# Longest address (path and query string) the application answers; longer ones get 414. The proxy
+# in front has its own, larger limit (deploy/nginx.conf, docs/deployment.md).
+MAX_URL_LENGTH = 8192
+
 # --- REST API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -415,9 +421,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["organisations.permissions.RestrictedObjectPermission"],
     # Every choice a filter offers is one the user may see (organisations/api/filters.py).
     "DEFAULT_FILTER_BACKENDS": ["organisations.api.filters.RestrictedFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "organisations.api.pagination.PagePagination",
+    # JSON only: one body format for clients, the schema and its tests (others get 415).
+    "DEFAULT_PARSER_CLASSES": ["organisations.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # OPTIONS answers 405: the schema at /api/schema/ describes the API (DRF's metadata also
+    # failed on list routes that take PUT).
+    "DEFAULT_METADATA_CLASS": None,
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "organisations.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "organisations.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

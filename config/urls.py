@@ -33,5 +33,6 @@ urlpatterns = [
     path("healthz", organisation_views.healthz, name="healthz"),
 ]
 
+handler400 = "organisations.views.bad_request"
 handler404 = "organisations.views.page_not_found"
 handler500 = "organisations.views.server_error"

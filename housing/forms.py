@@ -12,6 +12,7 @@ from organisations.choices import SPOKEN_LANGUAGES
 from organisations.errors import ApplicationError
 from organisations.forms import RestrictedChoicesForm, RestrictedModelChoiceField
 from organisations.models import Organisation
+from organisations.validators import working_date_validator
 
 
 class DateInput(forms.DateInput):
@@ -105,7 +106,9 @@ class HoldForm(forms.Form):
         },
     )
     in_transit = forms.BooleanField(label=_("On the way now"), required=False)
-    expected_arrival_at = forms.DateTimeField(label=_("Expected arrival"), required=False, widget=DateTimeInput())
+    expected_arrival_at = forms.DateTimeField(
+        label=_("Expected arrival"), required=False, widget=DateTimeInput(), validators=[working_date_validator]
+    )
 
     def __init__(self, *args, bed_ids, occupants, hold_until: datetime, **kwargs):
         """``occupants`` is a list of (group label, [(value, label)]) with values such as
@@ -142,6 +145,7 @@ class OutOfServiceForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text=_("Leave empty: until further notice."),
+        validators=[working_date_validator],
     )
 
     def clean_until(self):
@@ -154,11 +158,13 @@ class OutOfServiceForm(forms.Form):
 class CheckInForm(forms.Form):
     """The household arrived: its hold becomes a stay until the planned end."""
 
-    planned_end = forms.DateField(label=_("Planned end of the stay"), widget=DateInput())
+    planned_end = forms.DateField(
+        label=_("Planned end of the stay"), widget=DateInput(), validators=[working_date_validator]
+    )
 
 
 class ExtendStayForm(forms.Form):
-    planned_end = forms.DateField(label=_("New planned end"), widget=DateInput())
+    planned_end = forms.DateField(label=_("New planned end"), widget=DateInput(), validators=[working_date_validator])
 
 
 class CheckOutForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.choices import AllocationKind, ExitDestination, HoldStatus, RoomKind, SiteKind, StayStatus, UnmetReason
 from organisations.models import Organisation
 from organisations.querysets import RestrictedQuerySet
+from organisations.validators import validate_name
 from people.models import Household, Person
 
 
@@ -24,7 +25,7 @@ class Site(models.Model):
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("provider")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     address = models.CharField(_("address"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=SiteKind.choices)
     women_only = models.BooleanField(_("women only"), default=False)
@@ -58,7 +59,7 @@ class Room(models.Model):
     """A shared room or a family unit of a site."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=RoomKind.choices, default=RoomKind.SHARED_ROOM)
 
     class Meta:

@@ -429,7 +429,9 @@ def bed_return_to_service(*, actor: User, bed: Bed) -> Bed:
         bed=bed, kind=AllocationKind.OUT_OF_SERVICE, is_active=True
     )
     periods.filter(starts_at__gte=now).update(is_active=False)
-    periods.filter(starts_at__lt=now).update(ends_at=now)
+    # Only a period going on now ends now: one that already ended keeps its end, which moving
+    # to now would stretch over the beds' later holds and stays.
+    periods.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lt=now).update(ends_at=now)
     audit_record(actor=actor, organisation=bed.site.provider, action="housing.bed.in_service", obj=bed)
     publish_availability(bed.site)
     return bed

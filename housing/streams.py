@@ -6,6 +6,7 @@ from housing.availability import site_availability
 from housing.models import Site
 from notifications.streams import Stream
 from organisations.permissions import Action
+from organisations.validators import parse_id
 
 
 class AvailabilityStream(Stream):
@@ -18,7 +19,7 @@ class AvailabilityStream(Stream):
     def allowed_keys(self, user, keys: Iterable[str]) -> set[str]:
         """One permission query for all the keys asked at once (a socket's heartbeat, a burst of
         resubscriptions)."""
-        site_ids = {int(key) for key in keys if key.isdigit()}
+        site_ids = {parse_id(key) for key in keys} - {None}
         if not site_ids:
             return set()
         visible = Site.objects.restrict(user, Action.VIEW).filter(pk__in=site_ids, is_active=True)

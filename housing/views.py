@@ -43,6 +43,7 @@ from organisations.choices import SPOKEN_LANGUAGES, OrganisationKind
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, ObjectPermission
+from organisations.validators import parse_id
 from people import selectors as people_selectors
 from people.models import Person
 
@@ -64,12 +65,12 @@ def hub_organisations(user) -> list[Organisation]:
 
 def _preselected_person(request, hubs) -> Person | None:
     """The person named by ``?person=`` (a link from a person file), if the user's hub owns them."""
-    person_id = request.GET.get("person", "")
-    if not person_id.isdigit() or not hubs:
+    person_id = parse_id(request.GET.get("person", ""))
+    if person_id is None or not hubs:
         return None
     return (
         people_selectors.person_list(user=request.user)
-        .filter(pk=int(person_id), owner__in=hubs)
+        .filter(pk=person_id, owner__in=hubs)
         .select_related("household")
         .first()
     )
@@ -346,7 +347,7 @@ def _render_site(request, site: Site, *, hold_form=None, status=200):
         hold_form = _hold_form(request, site, view["availability"], hubs, person)
     checked = set()
     if hold_form is not None and hold_form.is_bound:
-        checked = {value for value in hold_form.data.getlist("beds") if value.isdigit()}
+        checked = {value for value in hold_form.data.getlist("beds") if parse_id(value) is not None}
     holds = _active_holds(user, site)
     stays = _active_stays(user, site)
     context = {

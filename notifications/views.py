@@ -16,6 +16,7 @@ from notifications.kinds import get_kind, registered_kinds
 from notifications.models import Delivery
 from notifications.rendering import notification_label, notification_text, notification_url
 from organisations.errors import ApplicationError, NotFoundError
+from organisations.validators import parse_id
 
 PAGE_SIZE = 30
 
@@ -29,9 +30,9 @@ def inbox(request):
     if kind and get_kind(kind) is None:
         kind = ""
     notifications = selectors.notification_list(user=request.user, unread=True if unread else None, kind=kind or None)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        notifications = notifications.filter(pk__lt=int(before))
+    before = parse_id(request.GET.get("before", ""))
+    if before is not None:
+        notifications = notifications.filter(pk__lt=before)
     page = list(notifications[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = selectors.notifications_mark_visibility(user=request.user, notifications=page[:PAGE_SIZE])

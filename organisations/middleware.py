@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from organisations.audit import client_ip_address, current_ip_address
-from organisations.views import form_address_page, is_api_request
+from organisations.views import form_address_page, is_api_request, request_refused
 
 
 class UserLanguageMiddleware:
@@ -81,3 +82,40 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+class RequestLimitsMiddleware:
+    """Refuse, before any view, what no view could answer: an address longer than
+    ``MAX_URL_LENGTH`` (414) and a NUL character in the path or the query string, which
+    PostgreSQL refuses in any text it is given (422: a rule the schema does not state, as for a
+    NUL in a JSON body).
+
+    The reverse proxy refuses longer addresses still before they get here (docs/deployment.md);
+    this answers those it lets through, in the language the browser asks for (the user is not
+    known yet at this point).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if len(request.path) + len(query) > settings.MAX_URL_LENGTH:
+            return request_refused(
+                request,
+                status=414,
+                code="url_too_long",
+                title=_("Address too long"),
+                message=_("This address is too long. Search with fewer or shorter words."),
+            )
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return request_refused(
+                request,
+                status=422,
+                code="invalid_character",
+                title=_("Request not understood"),
+                message=_("The address contains a character that is not allowed."),
+            )
+        return self.get_response(request)

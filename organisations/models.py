@@ -23,9 +23,10 @@ from organisations.choices import (
     UILanguage,
 )
 from organisations.querysets import AuditQuerySet, RestrictedQuerySet
+from organisations.validators import validate_name
 
 language_code_validator = RegexValidator(
-    r"^[a-z]{2,3}$", _("Use a two- or three-letter language code, for example “es” or “fr”.")
+    r"\A[a-z]{2,3}\Z", _("Use a two- or three-letter language code, for example “es” or “fr”.")
 )
 
 
@@ -60,7 +61,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[validate_name])
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=UILanguage.choices, default=UILanguage.FRENCH
     )
@@ -89,7 +90,7 @@ class User(AbstractUser):
 class Organisation(models.Model):
     """The hub or one of its partner organisations; the unit that holds data and grants access."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     description = models.TextField(_("description"), blank=True)
@@ -373,7 +374,7 @@ class Location(models.Model):
     """A place where an organisation delivers services (HSDS ``location`` with one address)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     description = models.TextField(_("description"), blank=True)
     address_1 = models.CharField(_("address"), max_length=200)
     city = models.CharField(_("city"), max_length=100, default="Québec")
@@ -403,7 +404,7 @@ class Service(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     description = models.TextField(_("description"), blank=True)
     eligibility = models.TextField(_("eligibility"), blank=True)
     how_to_refer = models.TextField(_("how to refer"), blank=True)

@@ -5,7 +5,7 @@ write through services."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
@@ -332,6 +332,35 @@ def healthz(request):
 def is_api_request(request) -> bool:
     """Whether ``request`` is for the REST API, which answers its errors in JSON, not with pages."""
     return request.path.startswith("/api/")
+
+
+def request_refused(request, *, status: int, code: str, title: str, message: str) -> HttpResponse:
+    """Refuse a request that could not be read: JSON ``{"detail", "code"}`` on the API, a
+    standalone page elsewhere (no user, no session: the request may not have got that far)."""
+    if is_api_request(request):
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    page = loader.get_template("400.html").render({"title": title, "message": message})
+    return HttpResponse(page, status=status)
+
+
+def bad_request(request, exception=None):
+    """Django's answer to a request it refused while reading it (``handler400``): a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or with too many fields is a 413, anything else a 400."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return request_refused(
+            request,
+            status=413,
+            code="too_large",
+            title=_("Too large"),
+            message=_("What you sent is too large. Send less at once, or shorter texts."),
+        )
+    return request_refused(
+        request,
+        status=400,
+        code="bad_request",
+        title=_("Request not understood"),
+        message=_("This request could not be read. Go back and try again."),
+    )
 
 
 def page_not_found(request, exception=None):

@@ -11,6 +11,12 @@ from organisations.choices import SPOKEN_LANGUAGES, NeedCategory
 from organisations.errors import ApplicationError
 from organisations.forms import RestrictedChoicesForm, RestrictedModelChoiceField
 from organisations.models import Organisation
+from organisations.validators import (
+    lifetime_date_validator,
+    recent_date_validator,
+    validate_name,
+    working_date_validator,
+)
 from people.choices import (
     SENSITIVE_DATA_GROUPS,
     ClaimPathway,
@@ -53,11 +59,16 @@ class DateInput(forms.DateInput):
 class PersonForm(forms.Form):
     """A person file's profile. The creation form shows the few fields an intake needs."""
 
-    given_names = forms.CharField(label=_("Given names"), max_length=150)
+    given_names = forms.CharField(label=_("Given names"), max_length=150, validators=[validate_name])
     family_names = forms.CharField(
-        label=_("Family names"), max_length=150, help_text=_("One or two surnames, with their accents.")
+        label=_("Family names"),
+        max_length=150,
+        validators=[validate_name],
+        help_text=_("One or two surnames, with their accents."),
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(), validators=[lifetime_date_validator]
+    )
     date_of_birth_is_approximate = forms.BooleanField(label=_("The date of birth is approximate"), required=False)
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES, initial="es")
     interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
@@ -78,8 +89,12 @@ class PersonForm(forms.Form):
         initial=TransExperience.NOT_ASKED,
         help_text=_("Sensitive."),
     )
-    arrival_date = forms.DateField(label=_("Arrival in Canada"), required=False, widget=DateInput())
-    first_intake_date = forms.DateField(label=_("First intake"), initial=timezone.localdate, widget=DateInput())
+    arrival_date = forms.DateField(
+        label=_("Arrival in Canada"), required=False, widget=DateInput(), validators=[lifetime_date_validator]
+    )
+    first_intake_date = forms.DateField(
+        label=_("First intake"), initial=timezone.localdate, widget=DateInput(), validators=[recent_date_validator]
+    )
     intake_channel = forms.ChoiceField(
         label=_("How the person reached us"), choices=IntakeChannel.choices, initial=IntakeChannel.WALK_IN
     )
@@ -176,10 +191,20 @@ class ConsentForm(RestrictedChoicesForm):
     interpreter_assisted = forms.BooleanField(label=_("An interpreter helped"), required=False)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGivenBy.choices, initial=ConsentGivenBy.PERSON)
     given_by_name = forms.CharField(
-        label=_("Name of the parent or guardian"), max_length=200, required=False, help_text=_("Under 14 only.")
+        label=_("Name of the parent or guardian"),
+        max_length=200,
+        required=False,
+        validators=[validate_name],
+        help_text=_("Under 14 only."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput(), initial=timezone.localdate)
-    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        required=False,
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[working_date_validator],
+    )
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), validators=[working_date_validator])
 
     # Service error code → the field it is about.
     ERROR_FIELDS = {
@@ -222,7 +247,9 @@ class NeedStatusForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=DateInput(), initial=timezone.localdate, validators=[recent_date_validator]
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import NeedCategory
 from organisations.models import Organisation, language_code_validator
 from organisations.querysets import RestrictedQuerySet
+from organisations.validators import (
+    lifetime_date_validator,
+    recent_date_validator,
+    validate_name,
+    working_date_validator,
+)
 from people.choices import (
     ClaimPathway,
     ConsentGivenBy,
@@ -37,7 +43,9 @@ class Household(models.Model):
     """People who live and move together; a referral or a stay can be for the whole household."""
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
-    name = models.CharField(_("name"), max_length=200, help_text=_("For example the family name."))
+    name = models.CharField(
+        _("name"), max_length=200, validators=[validate_name], help_text=_("For example the family name.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -60,10 +68,12 @@ class Person(models.Model):
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("owning organisation")
     )
-    given_names = models.CharField(_("given names"), max_length=150)
-    family_names = models.CharField(_("family names"), max_length=150, help_text=_("One or two surnames."))
+    given_names = models.CharField(_("given names"), max_length=150, validators=[validate_name])
+    family_names = models.CharField(
+        _("family names"), max_length=150, validators=[validate_name], help_text=_("One or two surnames.")
+    )
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[lifetime_date_validator])
     date_of_birth_is_approximate = models.BooleanField(_("date of birth is approximate"), default=False)
     gender_identity = models.CharField(
         _("gender identity"), max_length=32, choices=GenderIdentity.choices, default=GenderIdentity.NOT_ASKED
@@ -81,8 +91,8 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    arrival_date = models.DateField(_("arrival in Canada"), null=True, blank=True)
-    first_intake_date = models.DateField(_("first intake"), default=date.today)
+    arrival_date = models.DateField(_("arrival in Canada"), null=True, blank=True, validators=[lifetime_date_validator])
+    first_intake_date = models.DateField(_("first intake"), default=date.today, validators=[recent_date_validator])
     intake_channel = models.CharField(
         _("intake channel"), max_length=32, choices=IntakeChannel.choices, default=IntakeChannel.WALK_IN
     )
@@ -155,9 +165,11 @@ class Consent(models.Model):
     given_by = models.CharField(
         _("given by"), max_length=20, choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON
     )
-    given_by_name = models.CharField(_("name of the parent or guardian"), max_length=200, blank=True)
-    valid_from = models.DateField(_("valid from"), default=date.today)
-    valid_until = models.DateField(_("valid until"))
+    given_by_name = models.CharField(
+        _("name of the parent or guardian"), max_length=200, blank=True, validators=[validate_name]
+    )
+    valid_from = models.DateField(_("valid from"), default=date.today, validators=[working_date_validator])
+    valid_until = models.DateField(_("valid until"), validators=[working_date_validator])
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
@@ -243,7 +255,7 @@ class Milestone(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("milestone"), max_length=40, choices=MilestoneKind.choices)
-    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    occurred_on = models.DateField(_("date"), null=True, blank=True, validators=[recent_date_validator])
     due_on = models.DateField(_("due on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -273,7 +285,7 @@ class Intervention(models.Model):
     """One thing a team member did with or for people: the unit the hub's activity is counted in."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="interventions")
-    occurred_on = models.DateField(_("date"), default=date.today, db_index=True)
+    occurred_on = models.DateField(_("date"), default=date.today, db_index=True, validators=[recent_date_validator])
     type = models.CharField(_("type"), max_length=32, choices=InterventionType.choices)
     mode = models.CharField(
         _("mode"), max_length=16, choices=InterventionMode.choices, default=InterventionMode.IN_PERSON

@@ -13,7 +13,8 @@ from organisations.audit import audit_record
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, User
 from organisations.permissions import Action
-from people.choices import SENSITIVE_DATA_GROUPS, ConsentGivenBy, NeedStatus
+from organisations.validators import recent_date_validator
+from people.choices import SENSITIVE_DATA_GROUPS, ConsentGivenBy, NeedStatus, NeedUrgency
 from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
 from people.names import name_key
 from people.notifications import consent_remind_expiring  # noqa: F401 - registers the reminder job
@@ -194,7 +195,7 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
 
 
 @transaction.atomic
-def need_record(*, actor: User, person: Person, category: str, urgency: str, note: str = "") -> Need:
+def need_record(*, actor: User, person: Person, category: str, urgency: str = NeedUrgency.DAYS, note: str = "") -> Need:
     permissions.require(actor, Action.CHANGE, person)
     need = Need(person=person, category=category, urgency=urgency, note=note, recorded_by=actor)
     need.full_clean()
@@ -233,6 +234,8 @@ def need_update(*, actor: User, need: Need, **fields) -> Need:
 def milestone_record(*, actor: User, person: Person, kind: str, occurred_on: date, note: str = "") -> Milestone:
     """Record that a milestone happened, and set the deadlines that follow it from the rules."""
     permissions.require(actor, Action.CHANGE, person)
+    # The deadlines are computed from the date: it must be one that can be true.
+    recent_date_validator(occurred_on)
     milestone, _created = Milestone.objects.update_or_create(
         person=person, kind=kind, defaults={"occurred_on": occurred_on, "note": note, "recorded_by": actor}
     )

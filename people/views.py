@@ -26,6 +26,7 @@ from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKi
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import ObjectPermission
+from organisations.validators import parse_id
 from people import selectors, services
 from people.choices import SENSITIVE_DATA_GROUPS, DataGroup, NeedStatus
 from people.forms import (
@@ -273,8 +274,9 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
     consent_initial = {}
     if request.method == "GET":
         # The referral wizard links here to record the consent it lacks.
-        if request.GET.get("consent_recipient", "").isdigit():
-            consent_initial["recipient"] = int(request.GET["consent_recipient"])
+        recipient_id = parse_id(request.GET.get("consent_recipient", ""))
+        if recipient_id is not None:
+            consent_initial["recipient"] = recipient_id
             open_panel = open_panel or "consent"
         if request.GET.get("consent_purpose"):
             consent_initial["purposes"] = [request.GET["consent_purpose"]]

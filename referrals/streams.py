@@ -3,6 +3,7 @@
 from notifications.streams import Stream
 from organisations import permissions
 from organisations.models import Organisation
+from organisations.validators import parse_id
 
 
 class ReferralInboxStream(Stream):
@@ -12,7 +13,8 @@ class ReferralInboxStream(Stream):
     name = "referrals.inbox"
 
     def organisation(self, key: str) -> Organisation | None:
-        return Organisation.objects.filter(pk=key, is_active=True).first() if key.isdigit() else None
+        pk = parse_id(key)
+        return Organisation.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
 
     def can_subscribe(self, user, key: str) -> bool:
         organisation = self.organisation(key)

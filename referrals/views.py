@@ -29,6 +29,7 @@ from organisations import permissions
 from organisations import selectors as organisation_selectors
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
+from organisations.validators import parse_id
 from people import selectors as people_selectors
 from people.choices import (
     SENSITIVE_DATA_GROUPS,
@@ -371,9 +372,9 @@ def inbox(request):
         tab = next(iter(tabs))
 
     referrals = _tab_referrals(user=user, organisation=organisation, tab=tab).order_by("-id")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        referrals = referrals.filter(pk__lt=int(before))
+    before = parse_id(request.GET.get("before", ""))
+    if before is not None:
+        referrals = referrals.filter(pk__lt=before)
     page = list(referrals[: INBOX_PAGE_SIZE + 1])
     now = timezone.now()
     rows = [

@@ -16,6 +16,14 @@ from referrals import services as referral_services
 
 _sequence = itertools.count(1)
 
+
+def restart_numbering() -> None:
+    """Number new objects from 1 again, for a test that needs the same names whatever ran before
+    it (the API contract run: its seed must send the same requests)."""
+    global _sequence
+    _sequence = itertools.count(1)
+
+
 PASSWORD = "a-long-test-password"
 
 

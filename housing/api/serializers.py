@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from housing.choices import BedStatus, ExitDestination, RoomKind, SiteKind, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
+from organisations.api.exceptions import RuleError
 from organisations.api.serializers import (
     LanguageListField,
     OrganisationBriefSerializer,
@@ -25,6 +26,7 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
+from organisations.validators import validate_name, working_date_validator
 from people.api.serializers import HouseholdBriefSerializer, choice_list
 from people.models import Household, Person
 from referrals.models import Referral
@@ -173,7 +175,7 @@ class BedBriefSerializer(serializers.ModelSerializer):
 
 
 class RoomCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, validators=[validate_name])
     kind = serializers.ChoiceField(choices=RoomKind.choices)
     beds = serializers.IntegerField(min_value=1, max_value=200, help_text="Beds to add, labelled 1…n.")
 
@@ -189,9 +191,14 @@ class RoomSerializer(serializers.ModelSerializer):
 
 
 class OutOfServiceSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Now when left out.")
+    starts_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Now when left out.", validators=[working_date_validator]
+    )
     ends_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Until further notice when left out."
+        required=False,
+        allow_null=True,
+        help_text="Until further notice when left out.",
+        validators=[working_date_validator],
     )
     reason = serializers.CharField(max_length=200)
 
@@ -292,15 +299,20 @@ class HoldCreateSerializer(serializers.Serializer):
     beds = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
     referral = RestrictedPrimaryKeyField(model=Referral, action=Action.VIEW, required=False, allow_null=True)
     expires_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Two hours from now when left out."
+        required=False,
+        allow_null=True,
+        help_text="Two hours from now when left out.",
+        validators=[working_date_validator],
     )
     in_transit = serializers.BooleanField(required=False, default=False)
-    expected_arrival_at = serializers.DateTimeField(required=False, allow_null=True)
+    expected_arrival_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[working_date_validator]
+    )
 
     def validate(self, attrs):
         household_id, person_id = attrs.get("household"), attrs.get("person")
         if (household_id is None) == (person_id is None):
-            raise serializers.ValidationError(_("Choose a household or a person."), code="occupant_required")
+            raise RuleError({"non_field_errors": [_("Choose a household or a person.")]})
         site = Site.objects.filter(pk=attrs["site"]).first()
         if household_id is not None:
             occupant = Household.objects.select_related("owner").filter(pk=household_id).first()
@@ -324,7 +336,10 @@ class HoldReleaseSerializer(serializers.Serializer):
 
 class CheckInSerializer(serializers.Serializer):
     planned_end_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="The site's maximum stay from now when left out."
+        required=False,
+        allow_null=True,
+        help_text="The site's maximum stay from now when left out.",
+        validators=[working_date_validator],
     )
 
 
@@ -362,7 +377,7 @@ class StaySerializer(serializers.ModelSerializer):
 
 
 class StayExtendSerializer(serializers.Serializer):
-    planned_end_at = serializers.DateTimeField()
+    planned_end_at = serializers.DateTimeField(validators=[working_date_validator])
 
 
 class StayCheckOutSerializer(serializers.Serializer):

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from housing.api import views
+from organisations.api.routers import ApiRouter
 
-router = DefaultRouter()
+router = ApiRouter()
 router.include_root_view = False
 router.register("housing/sites", views.SiteViewSet, basename="housing-site")
 router.register("housing/beds", views.BedViewSet, basename="housing-bed")

@@ -56,7 +56,8 @@ from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHous
 from housing.services import AVAILABILITY_STREAM
 from notifications.events import current_version
 from organisations.api.base import RestrictedViewSetMixin
-from organisations.api.filters import IdFilter, RestrictedFilterSet
+from organisations.api.exceptions import RuleError
+from organisations.api.filters import DateTimeFilter, IdFilter, RestrictedFilterSet
 from organisations.api.idempotency import idempotent
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
@@ -356,8 +357,8 @@ class StayViewSet(RestrictedListRetrieveViewSet):
 
 
 class UnmetRequestFilter(RestrictedFilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
+    since = DateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    until = DateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     reason = django_filters.MultipleChoiceFilter(choices=UnmetReason.choices)
 
     class Meta:
@@ -394,7 +395,7 @@ class UnmetRequestViewSet(mixins.CreateModelMixin, RestrictedListRetrieveViewSet
             return mine[0]
         if not mine:
             raise NotFoundError()
-        raise serializers.ValidationError({"organisation": [_("Choose the organisation recording this request.")]})
+        raise RuleError({"organisation": [_("Choose the organisation recording this request.")]})
 
 
 class OccupancyView(APIView):

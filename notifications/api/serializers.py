@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.kinds import registered_kinds
-from notifications.models import Notification
+from notifications.models import Delivery, Notification
 from notifications.rendering import notification_label, notification_text, notification_url
 
 
@@ -52,9 +52,10 @@ class MarkAllReadResultSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField()
 
 
-@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string", "enum": Delivery.values}})
 class DeliveriesField(serializers.DictField):
-    """Kind code → delivery (`in_app`, `email`, `digest`, `off`)."""
+    """Kind code → delivery (`in_app`, `email`, `digest`, `off`). A code that is no kind is
+    refused by the service (422): the kinds are registered at start-up, not in the schema."""
 
 
 class PreferenceSerializer(serializers.Serializer):
@@ -66,4 +67,4 @@ class PreferenceSerializer(serializers.Serializer):
 
 
 class PreferencesUpdateSerializer(serializers.Serializer):
-    deliveries = DeliveriesField(child=serializers.CharField())
+    deliveries = DeliveriesField(child=serializers.ChoiceField(choices=Delivery.choices))

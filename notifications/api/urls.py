@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
 from notifications.api import views
+from organisations.api.routers import ApiRouter
 
-router = DefaultRouter()
+router = ApiRouter()
 router.include_root_view = False
 router.register("notifications", views.NotificationViewSet, basename="notification")
 

@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from notifications import selectors, services
@@ -17,19 +16,17 @@ from notifications.api.serializers import (
     PreferencesUpdateSerializer,
 )
 from notifications.kinds import registered_kinds
+from organisations.api.pagination import IdCursorPagination
 from organisations.permissions import RestrictedObjectPermission
 
 UNREAD = OpenApiParameter("unread", OpenApiTypes.BOOL, description="`true`: unread only; `false`: read only.")
 KIND = OpenApiParameter("kind", OpenApiTypes.STR, description="Only this kind (see `kind` in the rows).")
 
 
-class NotificationPagination(CursorPagination):
-    """Keyset pagination on the id, newest first."""
+class NotificationPagination(IdCursorPagination):
+    """Keyset pages on the id, newest first."""
 
-    ordering = "-id"
     page_size = 30
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 def preference_rows(user) -> list[dict]:

@@ -1,6 +1,9 @@
 """The one exception handler of the API: every error is JSON, translated into the request's
 language, with per-field messages for invalid input; a domain error keeps its status
-(404 not found or not allowed, 409 conflict)."""
+(404 not found or not allowed, 409 conflict, 422 refused by a rule).
+
+Invalid input is a 400 when the OpenAPI schema already says it is wrong, and a 422 when the
+schema admits it but a rule it cannot state refuses it (``organisations.errors.RULE_CODES``)."""
 
 import logging
 
@@ -13,15 +16,32 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from organisations.errors import ApplicationError, ConflictError
+from organisations.errors import RULE_CODES, ApplicationError, ConflictError
 
 logger = logging.getLogger(__name__)
+
+
+class RuleError(exceptions.ValidationError):
+    """Input that matches the schema, refused by a rule across fields or against the stored data
+    (a custom range whose end comes before its start): a 422 with the message on its field."""
+
+    def __init__(self, detail):
+        super().__init__(detail, code="rule")
 
 
 def _is_lock_timeout(exc) -> bool:
     """The database gave up waiting for a lock (PostgreSQL's ``lock_timeout``, SQLite's busy
     timeout): a concurrent write held it; this request changed nothing and may be retried."""
     return getattr(exc.__cause__, "sqlstate", None) == "55P03" or "database is locked" in str(exc)
+
+
+def _codes(codes) -> set[str]:
+    """Every error code in DRF's nested ``get_codes()`` structure."""
+    if isinstance(codes, dict):
+        return set().union(*(_codes(value) for value in codes.values()))
+    if isinstance(codes, list):
+        return set().union(*(_codes(value) for value in codes))
+    return {codes}
 
 
 def exception_handler(exc, context):
@@ -39,7 +59,12 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {"detail": _("Some fields are not valid."), "code": "invalid", "fields": fields}
+        codes = _codes(exc.get_codes())
+        ruled = bool(codes) and codes <= RULE_CODES
+        response.data = {"detail": _("Some fields are not valid."), "code": "refused" if ruled else "invalid"}
+        response.data["fields"] = fields
+        if ruled:
+            response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"]), "code": getattr(exc, "default_code", "error")}
     if response.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:

@@ -18,6 +18,7 @@ from organisations.models import (
     language_code_validator,
 )
 from organisations.permissions import Action
+from organisations.validators import working_date_validator
 
 
 class RestrictedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -62,9 +63,9 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "kind", "kind_label"]
 
 
-@extend_schema_field(OrganisationBriefSerializer)
 class OrganisationField(RestrictedPrimaryKeyField):
-    """Written as the id of an active organisation the user may see, read as its brief form."""
+    """Written as the id of an active organisation the user may see, read as its brief form (the
+    schema says so: ``organisations.api.schema.OrganisationFieldExtension``)."""
 
     def __init__(self, **kwargs):
         super().__init__(model=Organisation, action=Action.VIEW, **kwargs)
@@ -182,12 +183,14 @@ class MembershipInvitationCreateSerializer(serializers.Serializer):
     organisation = OrganisationField()
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
-    membership_valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    membership_valid_until = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[working_date_validator]
+    )
     language = serializers.ChoiceField(choices=UILanguage.choices, required=False)
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
-    valid_until = serializers.DateTimeField(allow_null=True)
+    valid_until = serializers.DateTimeField(allow_null=True, validators=[working_date_validator])
 
 
 class MeSerializer(serializers.ModelSerializer):

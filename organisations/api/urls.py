@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from organisations.api import views
+from organisations.api.routers import ApiRouter
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("organisations", views.OrganisationViewSet)
 router.register("memberships", views.MembershipViewSet)
 router.register("membership-invitations", views.MembershipInvitationViewSet, basename="membership-invitation")

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from organisations import hsds, selectors, services
 from organisations.api.base import RestrictedModelViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
-from organisations.api.filters import RestrictedFilterBackend, RestrictedFilterSet
+from organisations.api.filters import BooleanFilter, DateTimeFilter, RestrictedFilterBackend, RestrictedFilterSet
 from organisations.api.serializers import (
     AuditEntrySerializer,
     LocationSerializer,
@@ -121,7 +121,7 @@ class MembershipViewSet(
 
 
 class MembershipInvitationFilter(RestrictedFilterSet):
-    pending = django_filters.BooleanFilter(
+    pending = BooleanFilter(
         method="filter_pending",
         label=_("Waiting for an answer"),
         help_text=_("`true`: not answered, not revoked and not expired; `false`: the others."),
@@ -305,8 +305,8 @@ class LocationViewSet(RestrictedModelViewSet):
 
 
 class AuditEntryFilter(RestrictedFilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    since = DateTimeFilter(field_name="at", lookup_expr="gte")
+    until = DateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry

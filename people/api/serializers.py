@@ -8,6 +8,7 @@ the user may not act on is answered 404, exactly like an id that does not exist.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from organisations.api.exceptions import RuleError
 from organisations.api.serializers import (
     LanguageListField,
     OrganisationBriefSerializer,
@@ -18,6 +19,12 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory
 from organisations.models import Organisation, language_code_validator
 from organisations.permissions import ObjectPermission
+from organisations.validators import (
+    lifetime_date_validator,
+    recent_date_validator,
+    validate_name,
+    working_date_validator,
+)
 from people.choices import (
     ConsentGivenBy,
     ConsentMethod,
@@ -132,9 +139,9 @@ class PersonCreateSerializer(PersonSerializer):
 
 
 class PersonDuplicatesQuerySerializer(serializers.Serializer):
-    given_names = serializers.CharField(max_length=150)
-    family_names = serializers.CharField(max_length=150)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    given_names = serializers.CharField(max_length=150, validators=[validate_name])
+    family_names = serializers.CharField(max_length=150, validators=[validate_name])
+    date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[lifetime_date_validator])
 
 
 class PossibleDuplicatesSerializer(serializers.Serializer):
@@ -174,7 +181,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 class HouseholdCreateSerializer(serializers.Serializer):
     owner = OrganisationField()
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[validate_name])
     members = HouseholdMemberInputSerializer(many=True, required=False)
 
 
@@ -228,9 +235,11 @@ class ConsentCreateSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=3, validators=[language_code_validator])
     interpreter_assisted = serializers.BooleanField(default=False)
     given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON)
-    given_by_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    valid_from = serializers.DateField(required=False, allow_null=True)
-    valid_until = serializers.DateField()
+    given_by_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, validators=[validate_name]
+    )
+    valid_from = serializers.DateField(required=False, allow_null=True, validators=[working_date_validator])
+    valid_until = serializers.DateField(validators=[working_date_validator])
 
 
 # --- Needs and milestones ----------------------------------------------------------------------------
@@ -286,7 +295,7 @@ class MilestoneRecordSerializer(serializers.Serializer):
 
     person = RestrictedPrimaryKeyField(model=Person)
     kind = serializers.ChoiceField(choices=MilestoneKind.choices)
-    occurred_on = serializers.DateField()
+    occurred_on = serializers.DateField(validators=[recent_date_validator])
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
@@ -337,7 +346,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             household = attrs.get("household")
             attrs["people"] = list(household.members.all()) if household is not None else []
         if not attrs["people"]:
-            raise serializers.ValidationError({"people": _("Choose at least one person or a household.")})
+            raise RuleError({"people": _("Choose at least one person or a household.")})
         if attrs.get("organisation") is None:
             attrs["organisation"] = self._only_case_organisation()
         attrs.setdefault("language_used", attrs["people"][0].preferred_language)
@@ -349,5 +358,5 @@ class InterventionSerializer(serializers.ModelSerializer):
             Organisation.objects.filter(ObjectPermission("work_cases").q(user, Organisation), is_active=True)[:2]
         )
         if len(organisations) != 1:
-            raise serializers.ValidationError({"organisation": _("Choose the organisation you acted for.")})
+            raise RuleError({"organisation": _("Choose the organisation you acted for.")})
         return organisations[0]

@@ -7,12 +7,20 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
-from organisations.api.filters import IdFilter, RestrictedFilterSet
+from organisations.api.filters import BooleanFilter, DateTimeFilter, IdFilter, RestrictedFilterSet
 from organisations.choices import NeedCategory
 from people.choices import NeedUrgency
 from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral
+
+ASSIGNEE_PATTERN = r"^(me|none|[0-9]+)$"
+
+
+@extend_schema_field({"type": "string", "pattern": ASSIGNEE_PATTERN})
+class AssigneeFilter(django_filters.CharFilter):
+    """A user id, ``me`` or ``none``: the schema states the pattern the filter checks."""
 
 
 class ReferralFilter(RestrictedFilterSet):
@@ -25,21 +33,21 @@ class ReferralFilter(RestrictedFilterSet):
     need_category = django_filters.ChoiceFilter(choices=NeedCategory.choices)
     urgency = django_filters.ChoiceFilter(choices=NeedUrgency.choices)
     # A method filter on no model field: without a label, django-filter names it "[invalid name]".
-    overdue = django_filters.BooleanFilter(
+    overdue = BooleanFilter(
         method="filter_overdue",
         label=_("Overdue"),
         help_text=_("Waiting for the partner's answer past the respond-by deadline."),
     )
-    assignee = django_filters.CharFilter(
+    assignee = AssigneeFilter(
         method="filter_assignee",
-        validators=[RegexValidator(r"^(me|none|[0-9]+)$", _("Give a user id, “me” or “none”."))],
+        validators=[RegexValidator(r"\A(me|none|[0-9]+)\Z", _("Give a user id, “me” or “none”."))],
         help_text=_("A user id, “me”, or “none” for referrals nobody is assigned to."),
     )
     sender = IdFilter(field_name="sender__id")
     recipient = IdFilter(field_name="recipient__id")
     person = IdFilter(field_name="person__id")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Referral

@@ -15,6 +15,7 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory, OrganisationKind
 from organisations.models import Service
 from organisations.permissions import Action
+from organisations.validators import working_date_validator
 from people.api.serializers import choice_list
 from people.choices import DataGroup, NeedUrgency
 from people.models import Consent, Person
@@ -295,7 +296,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="", allow_blank=True)
     shared_groups = choice_list(DataGroup.choices, allow_empty=False)
     consent = RestrictedPrimaryKeyField(model=Consent, action=Action.VIEW)
-    respond_by = serializers.DateTimeField(required=False, allow_null=True)
+    respond_by = serializers.DateTimeField(required=False, allow_null=True, validators=[working_date_validator])
     for_household = serializers.BooleanField(default=False)
     send = serializers.BooleanField(default=True)
 

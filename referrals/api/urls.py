@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from organisations.api.routers import ApiRouter
 from referrals.api import views
 
-router = DefaultRouter()
+router = ApiRouter()
 router.include_root_view = False
 router.register("referrals", views.ReferralViewSet, basename="referral")
 

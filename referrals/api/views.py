@@ -9,10 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from organisations.api.idempotency import idempotent
+from organisations.api.pagination import IdCursorPagination
 from organisations.models import Organisation
 from organisations.permissions import RestrictedObjectPermission, organisation_ids_with_permission, rights_read_once
 from referrals import selectors, services
@@ -64,14 +64,10 @@ TRANSITION_ACTIONS = {
 }
 
 
-class ReferralPagination(CursorPagination):
-    """Keyset pagination on the id: the same few queries for any page size and any number of
-    referrals, and no ``COUNT(*)`` over a partner's whole history."""
+class ReferralPagination(IdCursorPagination):
+    """Keyset pages on the id: no ``COUNT(*)`` over a partner's whole history."""
 
-    ordering = "-id"
     page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 def _transition_view(name: str, description: str):

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from organisations.api.exceptions import RuleError
+from organisations.validators import PlausibleDateValidator
 from reports.periods import MAX_CUSTOM_DAYS, custom_period, fiscal_year_of, fiscal_year_period, month_period
+
+# The days a custom range may cover: the years ``year`` takes.
+REPORT_DAYS = PlausibleDateValidator(earliest=date(2000, 1, 1), latest=date(2100, 12, 31))
 
 
 class PeriodQuerySerializer(serializers.Serializer):
@@ -21,8 +26,11 @@ class PeriodQuerySerializer(serializers.Serializer):
         choices=[("month", _("Month")), ("fiscal_year", _("Fiscal year")), ("custom", _("Custom range"))],
         default="month",
     )
+    # The years are those ``year`` takes: a month of year 0 or 9999 has no month before or after.
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="With `period=month`: YYYY-MM (default: this month)."
+        r"\A(20[0-9]{2}|2100)-(0[1-9]|1[0-2])\Z",
+        required=False,
+        help_text="With `period=month`: YYYY-MM, from 2000-01 to 2100-12 (default: this month).",
     )
     year = serializers.IntegerField(
         min_value=2000,
@@ -30,8 +38,14 @@ class PeriodQuerySerializer(serializers.Serializer):
         required=False,
         help_text="With `period=fiscal_year`: the year it starts in (default: the current fiscal year).",
     )
-    start = serializers.DateField(required=False, help_text="With `period=custom`: first day.")
-    end = serializers.DateField(required=False, help_text="With `period=custom`: last day (inclusive).")
+    start = serializers.DateField(
+        required=False, validators=[REPORT_DAYS], help_text="With `period=custom`: first day (from 2000-01-01)."
+    )
+    end = serializers.DateField(
+        required=False,
+        validators=[REPORT_DAYS],
+        help_text="With `period=custom`: last day (inclusive, until 2100-12-31).",
+    )
 
     def validate(self, data):
         today = timezone.localdate()
@@ -47,13 +61,11 @@ class PeriodQuerySerializer(serializers.Serializer):
         else:
             errors = {name: _("Give the first and the last day.") for name in ("start", "end") if name not in data}
             if errors:
-                raise serializers.ValidationError(errors)
+                raise RuleError(errors)
             if data["end"] < data["start"]:
-                raise serializers.ValidationError({"end": _("The last day comes before the first.")})
+                raise RuleError({"end": _("The last day comes before the first.")})
             if (data["end"] - data["start"]).days + 1 > MAX_CUSTOM_DAYS:
-                raise serializers.ValidationError(
-                    {"end": _("A custom range is at most %(days)s days.") % {"days": MAX_CUSTOM_DAYS}}
-                )
+                raise RuleError({"end": _("A custom range is at most %(days)s days.") % {"days": MAX_CUSTOM_DAYS}})
             data["resolved"] = custom_period(data["start"], data["end"])
         return data
 

@@ -168,7 +168,7 @@ def test_provider_staff_create_describe_confirm_and_furnish_a_site(api, world):
     duplicate = api.post(
         reverse("housing-site-rooms", args=[site.pk]), {"name": "Unité A", "kind": "family_unit", "beds": 2}
     )
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422  # the schema cannot say a name is taken
     assert Room.objects.filter(site=site).count() == 1
 
 
@@ -233,7 +233,7 @@ def test_a_hold_through_check_in_extension_and_check_out(api, world):
     api.force_authenticate(world.hub_worker)
     url = reverse("housing-stay-extend", args=[stay["id"]])
     refused = api.post(url, {"planned_end_at": later(days=45)}, format="json")
-    assert (refused.status_code, refused.json()["code"]) == (400, "beyond_max_stay")
+    assert (refused.status_code, refused.json()["code"]) == (422, "beyond_max_stay")
     response = api.post(url, {"planned_end_at": later(days=14)}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["extended_times"] == 1
@@ -304,10 +304,10 @@ def test_an_extension_that_would_overlap_is_409(api, world):
 def test_hold_input_errors(api, world):
     api.force_authenticate(world.hub_worker)
     both = post_hold(api, world, world.shared_beds, person=world.person.pk)
-    assert (both.status_code, both.json()["code"]) == (400, "invalid")
+    assert (both.status_code, both.json()["code"]) == (422, "refused")
     assert "non_field_errors" in both.json()["fields"]
     neither = post_hold(api, world, world.shared_beds, household=None)
-    assert neither.status_code == 400
+    assert neither.status_code == 422
     no_beds = post_hold(api, world, [])
     assert "beds" in no_beds.json()["fields"]
     other_site = services.site_create(
@@ -316,9 +316,9 @@ def test_hold_input_errors(api, world):
     services.room_create(actor=None, site=other_site, name="Chambre", kind=RoomKind.SHARED_ROOM, beds=1)
     foreign_bed = other_site.beds.get()
     response = post_hold(api, world, [foreign_bed])
-    assert (response.status_code, response.json()["code"]) == (400, "invalid_beds")
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_beds")
     past = post_hold(api, world, world.family_beds, expires_at=later(minutes=-5))
-    assert (past.status_code, past.json()["code"]) == (400, "invalid_expiry")
+    assert (past.status_code, past.json()["code"]) == (422, "invalid_expiry")
     unknown = post_hold(api, world, world.family_beds, household=10**9)
     assert unknown.status_code == 404
     assert not Hold.objects.exists()
@@ -481,7 +481,7 @@ def test_an_unmet_request_asks_for_the_organisation_when_the_user_works_for_seve
     api.force_authenticate(user)
     url = reverse("housing-unmet-request-list")
     response = api.post(url, {"household_size": 2, "reason": "no_bed"}, format="json")
-    assert (response.status_code, list(response.json()["fields"])) == (400, ["organisation"])
+    assert (response.status_code, list(response.json()["fields"])) == (422, ["organisation"])
     response = api.post(url, {"household_size": 2, "reason": "no_bed", "organisation": world.hub.pk}, format="json")
     assert response.status_code == 201
 

@@ -156,7 +156,7 @@ def test_preferences_per_kind_and_locked_kinds(world, api):
     response = api.put(
         "/api/v1/notifications/preferences/", {"deliveries": {"referral_escalated": "off"}}, format="json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "locked_kind"
+    assert response.status_code == 422 and response.json()["code"] == "locked_kind"
     # A stored "off" for a locked kind (set before it was locked) still lets it through.
     NotificationPreference.objects.update_or_create(
         user=coordinator, kind="referral_escalated", defaults={"delivery": "off"}

@@ -1,6 +1,9 @@
 """The permission matrix for every endpoint of the organisations API."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations import services
 from organisations.choices import NeedCategory, PartnershipScope, Role
@@ -84,7 +87,7 @@ class TestMembershipPermissions(ViewMatrix, UpdateMatrix):
         return Membership.objects.get(user=side[Role.LIAISON], organisation=side.organisation)
 
     def update_payload(self, obj):
-        return {"valid_until": "2099-01-01T00:00:00Z"}
+        return {"valid_until": (timezone.now() + timedelta(days=365)).isoformat()}
 
     def changed(self, obj):
         return Membership.objects.get(pk=obj.pk).valid_until is not None

@@ -305,7 +305,7 @@ def test_consent_rules_are_enforced(api, network, worker, fields, code):
     response = api.post(
         reverse("person-consents", args=[person.pk]), consent_payload(network.b.organisation, **fields), format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == code
     assert not person.consents.exists()
 
@@ -427,11 +427,11 @@ def test_an_intervention_needs_someone_and_an_unambiguous_organisation(api, netw
     worker = network.a[Role.WORKER]
     api.force_authenticate(worker)
     nobody = api.post(reverse("intervention-list"), {"type": "follow_up"}, format="json")
-    assert nobody.status_code == 400 and "people" in nobody.json()["fields"]
+    assert nobody.status_code == 422 and "people" in nobody.json()["fields"]
     organisation_services.membership_grant(actor=None, organisation=network.b.organisation, user=worker, role="worker")
     person = factories.person(network.a.organisation)
     ambiguous = api.post(reverse("intervention-list"), {"type": "follow_up", "people": [person.pk]}, format="json")
-    assert ambiguous.status_code == 400 and "organisation" in ambiguous.json()["fields"]
+    assert ambiguous.status_code == 422 and "organisation" in ambiguous.json()["fields"]
 
 
 def test_interventions_are_filtered_by_person_and_dates(api, hub, worker):

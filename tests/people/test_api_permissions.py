@@ -1,10 +1,11 @@
 """The permission matrix for every endpoint of the people API: only the owning organisation's case
 workers reach a person file and what hangs off it; its liaison and privacy officer do not."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations.choices import NeedCategory, Role
 from people import services
@@ -76,7 +77,7 @@ def test_recording_a_consent_needs_the_files_case_work_right(api, network, role,
             "data_groups": [DataGroup.IDENTITY],
             "method": ConsentMethod.ORAL_RECORDED,
             "language": "es",
-            "valid_until": "2099-01-01",
+            "valid_until": (timezone.localdate() + timedelta(days=365)).isoformat(),
         },
         format="json",
     )

@@ -196,7 +196,7 @@ def test_a_transition_body_is_validated(api, world, name, body, field):
 def test_a_decline_needs_a_reason_and_a_question_needs_words(api, world, name, code):
     api.force_authenticate(world.agent_a)
     response = move(api, world.referral_a, name, note="  ")
-    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert (response.status_code, response.json()["code"]) == (422, code)
 
 
 def test_a_transition_ignores_everything_but_version_reason_and_note(api, world):
@@ -306,7 +306,7 @@ def test_the_assignee_must_work_the_partners_cases(api, world, assignee):
     response = api.post(
         reverse("referral-assign", args=[world.referral_a.pk]), {"version": 2, "assignee": user.pk}, format="json"
     )
-    assert (response.status_code, response.json()["code"]) == (400, "foreign_assignee")
+    assert (response.status_code, response.json()["code"]) == (422, "foreign_assignee")
 
 
 def test_assigning_says_nothing_about_who_has_an_account(api, world):

@@ -75,12 +75,12 @@ def test_every_section_answers_for_every_preset(api, today_world):
 def test_a_bad_period_is_a_400_with_the_field(api, world):
     api.force_authenticate(world.coordinator)
     response = api.get(reverse("reports-section", args=["people"]), {"period": "custom", "start": "2024-02-01"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "end" in response.json()["fields"]
     response = api.get(
         reverse("reports-section", args=["people"]), {"period": "custom", "start": "2024-02-01", "end": "2024-01-01"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_live_counters_suppressed_for_the_city(api, today_world):
@@ -123,7 +123,7 @@ def test_the_csv_export_is_suppressed_for_everyone(client, today_world):
     assert totals["new_people"] == "7"
     assert not [row for row in rows if row["count"] in {"1", "2", "3", "4"}]
     custom = {"period": "custom", "start": "2020-01-01", "end": "2020-12-31"}
-    assert client.get(reverse("reports:export", args=["people"]), custom).status_code == 400
+    assert client.get(reverse("reports:export", args=["people"]), custom).status_code == 422
     login(client, today_world.worker)
     assert client.get(reverse("reports:export", args=["all"])).status_code == 404
 

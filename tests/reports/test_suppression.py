@@ -156,7 +156,7 @@ def test_overlapping_custom_ranges_are_refused_outside_the_hub(api, volunteer_ye
         {"period": "custom", "start": "2023-06-01", "end": "2024-03-31"},
     ):
         response = api.get("/api/v1/reports/interventions/", query)
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert response.json()["code"] == "custom_range_hub_only"
     # The fiscal year's first month is a setting, not something a request can shift.
     response = api.get("/api/v1/reports/interventions/", {"period": "fiscal_year", "year": "2023", "start_month": 5})

@@ -1,0 +1,108 @@
+"""Validators shared by models, API serializers and page forms, so that a rule is written once:
+names a person can read, and dates that can be true.
+
+Both are stated in the OpenAPI schema as far as a schema can: a name's ``pattern`` (a
+``RegexValidator``, which drf-spectacular turns into one); a date's range depends on today, which
+no schema can state, so a date out of range is refused with the rule code ``implausible_date``
+(a 422 on the API, ``organisations.errors.RULE_CODES``)."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# Control characters (C0, DEL, C1: terminal escapes among them) and the invisible marks that
+# reorder text on screen (bidi embeddings, overrides and isolates, ALM, LRM and RLM): in a name
+# they only ever disguise it ("Ali\u202eecnarF" shows as "AliFrance").
+_NOT_IN_NAMES = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+validate_name = RegexValidator(
+    rf"\A[^{_NOT_IN_NAMES}]*\Z",
+    _("Write the name with letters only: no control characters or invisible text-direction marks."),
+    code="invalid",
+)
+
+
+def parse_id(value: str) -> int | None:
+    """The id in a query string or a stream key: ASCII digits that fit PostgreSQL's bigint, else
+    None. (``str.isdigit`` is also true of "²", which ``int`` refuses.)"""
+    if value.isascii() and value.isdigit() and int(value) < 2**63:
+        return int(value)
+    return None
+
+
+@deconstructible
+class PlausibleDateValidator:
+    """Refuse a date (or the day of a date-time) outside a range that can be true: from
+    ``earliest`` or ``years_back`` years ago, to ``days_ahead`` days from today (0: today) or
+    ``latest``. Relative bounds are computed on each call, in the server's time zone."""
+
+    code = "implausible_date"
+
+    def __init__(
+        self,
+        *,
+        earliest: date | None = None,
+        years_back: int | None = None,
+        days_ahead: int | None = None,
+        latest: date | None = None,
+    ):
+        self.earliest = earliest
+        self.years_back = years_back
+        self.days_ahead = days_ahead
+        self.latest = latest
+
+    def bounds(self) -> tuple[date, date]:
+        """The first and the last day allowed, today."""
+        today = timezone.localdate()
+        earliest = self.earliest or date.min
+        if self.years_back is not None:
+            # 29 February, years back, may not exist: the 28th is close enough for a bound.
+            day = 28 if (today.month, today.day) == (2, 29) else today.day
+            earliest = max(earliest, today.replace(year=today.year - self.years_back, day=day))
+        latest = self.latest or date.max
+        if self.days_ahead is not None:
+            latest = min(latest, today + timedelta(days=self.days_ahead))
+        return earliest, latest
+
+    def __call__(self, value):
+        if value is None:
+            return
+        earliest, latest = self.bounds()
+        if not earliest <= self._day(value) <= latest:
+            raise ValidationError(
+                _("Give a date from %(earliest)s to %(latest)s.")
+                % {"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+                code=self.code,
+            )
+
+    @staticmethod
+    def _day(value) -> date:
+        """The day of a date, or of a date-time in the server's time zone; a date-time that cannot
+        be put there (year 1 a few hours east of it) is before any allowed day."""
+        if not isinstance(value, datetime):
+            return value
+        if timezone.is_naive(value):
+            return value.date()
+        try:
+            return timezone.localtime(value).date()
+        except OverflowError:
+            return date.min
+
+    def __eq__(self, other):
+        return isinstance(other, PlausibleDateValidator) and self.deconstruct() == other.deconstruct()
+
+
+# The ranges of the dates people give. A day of a life (a birth, an arrival in Canada): since
+# 1900, not after today.
+lifetime_date_validator = PlausibleDateValidator(earliest=date(1900, 1, 1), days_ahead=0)
+# Something the hub saw happen (an intervention, a claim milestone, an intake): in the last ten
+# years, not after today; a claim's deadlines follow from it, so they stay within reach too.
+recent_date_validator = PlausibleDateValidator(years_back=10, days_ahead=0)
+# A day the hub plans or records around now (a consent's period, a hold, a stay, the end of a
+# membership, a bed out of service): within ten years of today. A date-time far beyond that would
+# be stored, and then be past what Python can read back (year 10000 in UTC).
+working_date_validator = PlausibleDateValidator(years_back=10, days_ahead=3653)
