@@ -17,6 +17,7 @@ from people.choices import MilestoneKind, NeedUrgency
 from people.models import Intervention, Milestone, Need, Person
 from tests import factories
 from tests.api_contract.world import build_side
+from tests.auth import login
 from tests.referrals.api_world import build_api_world
 
 
@@ -95,7 +96,7 @@ def test_a_cursor_the_server_made_still_works(api, network):
 
 @pytest.mark.parametrize("url", ["/api/v1/notifications/?kind=a%00b", "/api/v1/people/?q=%00", "/people/?q=a%00"])
 def test_a_nul_character_in_the_query_string_is_refused(client, hub_worker, url):
-    client.force_login(hub_worker)
+    login(client, hub_worker)
     response = client.get(url)
     if url.startswith("/api/"):
         assert_json_error(response, 422, "invalid_character")
@@ -134,21 +135,21 @@ def test_a_10_mb_body_is_a_413_in_json_on_the_api(api, hub_worker):
 
 
 def test_a_10_mb_form_is_a_413_page(client, hub_worker, person):
-    client.force_login(hub_worker)
+    login(client, hub_worker)
     response = client.post(reverse("people:milestone-create", args=[person.pk]), {"note": "a" * (10 * 1024 * 1024)})
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
 
 
 def test_a_10_mb_form_body_on_the_api_is_a_413_in_json(client, hub_worker):
-    client.force_login(hub_worker)
+    login(client, hub_worker)
     response = client.post(reverse("person-list"), {"given_names": "a" * (10 * 1024 * 1024)})
     assert response.status_code in (413, 415)
     assert response["Content-Type"].startswith("application/json")
 
 
 def test_an_address_longer_than_the_limit_is_a_414(client, api, hub_worker, settings):
-    client.force_login(hub_worker)
+    login(client, hub_worker)
     long_query = "q=" + "a" * (settings.MAX_URL_LENGTH + 1)
     page = client.get(f"/people/?{long_query}")
     assert page.status_code == 414
@@ -244,7 +245,7 @@ def person_form(network, **fields):
 )
 def test_the_person_form_shows_implausible_dates_and_disguised_names_next_to_the_field(client, network, fields):
     worker = network.a[Role.WORKER]
-    client.force_login(worker)
+    login(client, worker)
     response = client.post(reverse("people:create"), person_form(network, **fields))
     assert response.status_code == 200
     assert 'class="field field--error"' in response.content.decode()
@@ -253,7 +254,7 @@ def test_the_person_form_shows_implausible_dates_and_disguised_names_next_to_the
 
 @pytest.mark.parametrize("day", ["9999-12-31", "1990-01-01"])
 def test_the_milestone_form_refuses_an_implausible_date(client, hub_worker, person, day):
-    client.force_login(hub_worker)
+    login(client, hub_worker)
     response = client.post(
         reverse("people:milestone-create", args=[person.pk]), {"kind": MilestoneKind.CLAIM_MADE, "occurred_on": day}
     )
@@ -267,7 +268,7 @@ def test_the_milestone_form_refuses_an_implausible_date(client, hub_worker, pers
 )
 def test_a_digit_python_cannot_read_as_a_number_is_no_id_on_the_pages(client, hub_worker, person, url):
     """``"²".isdigit()`` is true, ``int("²")`` fails: ids from query strings are ASCII digits only."""
-    client.force_login(hub_worker)
+    login(client, hub_worker)
     response = client.get(url.replace("/people/1/", f"/people/{person.pk}/"))
     assert response.status_code == 200
 

@@ -87,8 +87,9 @@ def test_refusals_name_only_what_the_admin_already_sees(api, network):
     assert invite(api, network, NEW_ADDRESS).status_code == 201
     twice = invite(api, network, NEW_ADDRESS)
     assert (twice.status_code, twice.json()["code"]) == (409, "already_invited")
-    past = invite(api, network, "autre@example.org", membership_valid_until="2001-01-01T00:00:00Z")
-    assert (past.status_code, past.json()["code"]) == (400, "invalid_valid_until")
+    yesterday = (timezone.now() - timedelta(days=1)).isoformat()
+    past = invite(api, network, "autre@example.org", membership_valid_until=yesterday)
+    assert (past.status_code, past.json()["code"]) == (422, "invalid_valid_until")
 
 
 def test_the_link_secret_is_stored_as_a_hash_and_leaves_the_outbox_once_sent(api, network, settings):

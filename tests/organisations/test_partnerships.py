@@ -113,7 +113,7 @@ def test_a_referrals_proposal_sends_nothing_until_the_partner_accepts(api, world
     )
     assert proposed.status_code == 201
     before = refer(api, world)
-    assert (before.status_code, before.json()["code"]) == (400, "no_partnership")
+    assert (before.status_code, before.json()["code"]) == (422, "no_partnership")
 
     assert act(api, world.agency[Role.ADMIN], proposed.json()["id"], "accept").status_code == 200
     assert refer(api, world).status_code == 201

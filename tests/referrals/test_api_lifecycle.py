@@ -321,7 +321,7 @@ def test_assigning_says_nothing_about_who_has_an_account(api, world):
         for assignee in (999_999, world.hub_worker.pk, world.agent_b.pk, inactive.pk)
     ]
     assert {(answer.status_code, json.dumps(answer.json(), sort_keys=True)) for answer in answers} == {
-        (400, json.dumps(answers[0].json(), sort_keys=True))
+        (422, json.dumps(answers[0].json(), sort_keys=True))
     }
     assert answers[0].json()["code"] == "foreign_assignee"
 
