@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,6 +46,9 @@ class Household(models.Model):
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
     name = models.CharField(
         _("name"), max_length=200, validators=[validate_name], help_text=_("For example the family name.")
+    )
+    pets = models.PositiveSmallIntegerField(
+        _("pets travelling with the household"), default=0, validators=[MaxValueValidator(20)]
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -88,6 +92,7 @@ class Person(models.Model):
     other_languages = models.JSONField(_("other languages"), default=list, blank=True)
     french_level = models.CharField(_("French level"), max_length=16, choices=FrenchLevel.choices, blank=True)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    needs_wheelchair_access = models.BooleanField(_("needs wheelchair access"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

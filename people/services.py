@@ -15,6 +15,7 @@ from organisations.models import Organisation, User
 from organisations.permissions import Action
 from organisations.validators import recent_date_validator
 from people.choices import SENSITIVE_DATA_GROUPS, ConsentGivenBy, NeedStatus, NeedUrgency
+from people.composition import CHILD_CONSENT_AGE
 from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
 from people.names import name_key
 from people.notifications import consent_remind_expiring  # noqa: F401 - registers the reminder job
@@ -22,8 +23,6 @@ from people.notifications import consent_remind_expiring  # noqa: F401 - registe
 # Apps that depend on people (referrals) register here to react when a consent stops applying,
 # without people importing them.
 consent_change_listeners: list[Callable[[Consent], None]] = []
-
-CHILD_CONSENT_AGE = 14
 
 
 def _require_case_worker(actor: User, organisation: Organisation) -> None:
