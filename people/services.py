@@ -63,7 +63,8 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
         setattr(person, name, value)
     person.name_key = name_key(person.given_names, person.family_names)
     person.full_clean()
-    person.save()
+    # Only what was changed: a profile edit never undoes a household change saved meanwhile.
+    person.save(update_fields=sorted({*fields, "name_key", "updated_at"}))
     audit_record(
         actor=actor,
         organisation=person.owner,

@@ -586,8 +586,13 @@ def household_create(request, person_id: int):
                 members=[(person, data["relationship"])],
                 pets=data["pets"],
             )
+        except NotFoundError:
+            raise Http404 from None
         except ApplicationError as error:
-            add_application_error(form, error)
+            # Refused for who the person is (already in a household), not for what was typed:
+            # the file shows their household instead of this form.
+            messages.error(request, str(error.message))
+            return redirect(_file_url(person, "household"))
         except ValidationError as error:
             add_validation_error(form, error)
         else:
