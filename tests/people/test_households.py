@@ -450,3 +450,87 @@ def test_the_consent_form_of_a_child_offers_the_households_adults(client, world)
 
     # Someone over 14 consents for themself: no guardian asked.
     assert 'id="guardian-notice"' not in client.get(reverse("people:file", args=[luis.pk])).content.decode()
+
+
+# --- API ----------------------------------------------------------------------------------------------
+
+
+def test_the_api_adds_sets_the_contact_and_removes_members(api, world):
+    household, (rosa, jorge, ana, _luis) = family(world)
+    api.force_authenticate(world.worker)
+    detail = api.get(reverse("household-detail", args=[household.pk]), HTTP_ACCEPT_LANGUAGE="en-ca").json()
+    assert detail["composition"]["size"] == 4 and detail["composition"]["description"] == "2 adults, 2 children"
+    assert detail["pets"] == 1 and detail["dissolved_at"] is None
+
+    carmen = make_person(world, "Carmen", "Díaz")
+    added = api.post(
+        reverse("household-add-member", args=[household.pk]),
+        {"person": carmen.pk, "relationship": "parent"},
+        format="json",
+    )
+    assert added.status_code == 200, added.json()
+    assert added.json()["composition"]["adults"] == 3
+
+    contact = api.post(reverse("household-set-contact", args=[household.pk]), {"person": jorge.pk}, format="json")
+    members = {row["id"]: row["relationship"] for row in contact.json()["members"]}
+    assert (members[jorge.pk], members[rosa.pk]) == (HEAD, HouseholdRelationship.OTHER)
+
+    relationship = api.post(
+        reverse("household-set-relationship", args=[household.pk]),
+        {"person": rosa.pk, "relationship": SPOUSE},
+        format="json",
+    )
+    assert relationship.status_code == 200
+
+    removed = api.post(reverse("household-remove-member", args=[household.pk]), {"person": ana.pk}, format="json")
+    assert removed.status_code == 200
+    assert ana.pk not in {row["id"] for row in removed.json()["members"]}
+
+    patched = api.patch(reverse("household-detail", args=[household.pk]), {"pets": 0}, format="json")
+    assert patched.status_code == 200 and patched.json()["pets"] == 0
+
+
+def test_the_api_refuses_what_the_rules_refuse(api, world):
+    household, (rosa, *_rest) = family(world)
+    api.force_authenticate(world.worker)
+    carmen = make_person(world, "Carmen", "Díaz")
+    empty = api.post(reverse("household-list"), {"owner": world.hub.pk, "name": "Vacía", "members": []}, format="json")
+    assert empty.status_code == 400
+    twice = api.post(
+        reverse("household-list"),
+        {
+            "owner": world.hub.pk,
+            "name": "Otra",
+            "members": [{"person": carmen.pk, "relationship": HEAD}, {"person": rosa.pk, "relationship": CHILD}],
+        },
+        format="json",
+    )
+    assert twice.status_code == 422 and twice.json()["code"] == "in_another_household"
+    assert Household.objects.count() == 1
+    carmen.refresh_from_db()
+    assert carmen.household is None
+    again = api.post(
+        reverse("household-add-member", args=[household.pk]), {"person": rosa.pk, "relationship": CHILD}, format="json"
+    )
+    assert again.status_code == 409
+    stranger = api.post(reverse("household-set-contact", args=[household.pk]), {"person": carmen.pk}, format="json")
+    assert stranger.status_code == 404
+
+    api.force_authenticate(world.other_worker)
+    assert api.get(reverse("household-detail", args=[household.pk])).status_code == 404
+    outside = api.post(reverse("household-remove-member", args=[household.pk]), {"person": rosa.pk}, format="json")
+    assert outside.status_code == 404
+    rosa.refresh_from_db()
+    assert rosa.household == household
+
+
+def test_the_last_member_removed_through_the_api_dissolves_the_household(api, world):
+    solo = make_person(world, "Sola")
+    household = people_services.household_create(
+        actor=world.worker, owner=world.hub, name="Sola", members=[(solo, HEAD)]
+    )
+    api.force_authenticate(world.worker)
+    removed = api.post(reverse("household-remove-member", args=[household.pk]), {"person": solo.pk}, format="json")
+    assert removed.status_code == 200 and removed.json()["dissolved_at"] is not None
+    refused = api.patch(reverse("household-detail", args=[household.pk]), {"pets": 1}, format="json")
+    assert refused.status_code == 422 and refused.json()["code"] == "household_dissolved"
