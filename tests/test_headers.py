@@ -15,7 +15,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from housing.models import Bed, Hold, Site, Stay
 from notifications.models import Notification
@@ -24,6 +23,7 @@ from organisations.models import Organisation, User
 from people.models import Consent, Need, Person
 from referrals.models import Referral
 from tests.auth import login
+from tests.url_patterns import concrete, patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -46,28 +46,6 @@ WORDS = {
     "action": "accept",
 }
 MISSING_ID = "999999999"
-
-
-def patterns(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):
-    """(route regex, name, parameter names) of every URL pattern under ``resolver``."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        regex = prefix + entry.pattern.regex.pattern.lstrip("^")
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from patterns(entry, regex.removesuffix("\\Z").rstrip("$"), inner)
-        elif isinstance(entry, URLPattern):
-            yield regex, f"{namespace}{entry.name or ''}", list(entry.pattern.regex.groupindex)
-
-
-def concrete(regex: str, values: dict) -> str | None:
-    """A path for ``regex`` with each named group replaced by its value; None for a pattern with
-    other groups, which no value fills."""
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda match: str(values[match.group(1)]), regex)
-    path = path.removesuffix("\\Z").rstrip("$").replace("\\", "")
-    if re.search(r"[()\[\]?*+^|]", path):
-        return None
-    return "/" + path
 
 
 def first_id_listed(client: Client, list_path: str) -> str:

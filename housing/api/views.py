@@ -172,9 +172,10 @@ class SiteViewSet(
     @action(detail=True, methods=["post"])
     def rooms(self, request, pk=None):
         """Add a room (a shared room or a family unit) with its beds."""
+        site = self.get_object()
         serializer = RoomCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        room = services.room_create(actor=request.user, site=self.get_object(), **serializer.validated_data)
+        room = services.room_create(actor=request.user, site=site, **serializer.validated_data)
         room = Room.objects.prefetch_related("beds__room").get(pk=room.pk)
         return Response(RoomSerializer(room).data, status=status.HTTP_201_CREATED)
 
@@ -199,9 +200,10 @@ class BedViewSet(viewsets.GenericViewSet):
     def out_of_service(self, request, pk=None):
         """Take the bed out of service from `starts_at` (now) until `ends_at` (further notice);
         refused (409) while someone holds or occupies it in that period."""
+        bed = self.get_object()
         serializer = OutOfServiceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        period = services.bed_set_out_of_service(actor=request.user, bed=self.get_object(), **serializer.validated_data)
+        period = services.bed_set_out_of_service(actor=request.user, bed=bed, **serializer.validated_data)
         return Response(OutOfServicePeriodSerializer(period).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=BedSerializer)
@@ -283,9 +285,10 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
     @idempotent
     def release(self, request, pk=None):
         """Free the hold's beds now; `no_show` when the household never arrived."""
+        hold = self.get_object()
         serializer = HoldReleaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        hold = services.hold_release(actor=request.user, hold=self.get_object(), **serializer.validated_data)
+        hold = services.hold_release(actor=request.user, hold=hold, **serializer.validated_data)
         return Response(HoldSerializer(self._read(hold)).data)
 
     @extend_schema(
@@ -295,9 +298,10 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
     @idempotent
     def check_in(self, request, pk=None):
         """The household arrived: the hold becomes a stay on the same beds."""
+        hold = self.get_object()
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        stay = services.stay_check_in(actor=request.user, hold=self.get_object(), **serializer.validated_data)
+        stay = services.stay_check_in(actor=request.user, hold=hold, **serializer.validated_data)
         return Response(StaySerializer(StayViewSet.queryset.get(pk=stay.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -335,9 +339,10 @@ class StayViewSet(RestrictedListRetrieveViewSet):
     def extend(self, request, pk=None):
         """Move the planned end later, within the site's maximum stay; a 409 when a bed is taken
         after the current planned end."""
+        stay = self.get_object()
         serializer = StayExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        stay = services.stay_extend(actor=request.user, stay=self.get_object(), **serializer.validated_data)
+        stay = services.stay_extend(actor=request.user, stay=stay, **serializer.validated_data)
         return Response(StaySerializer(self._read(stay)).data)
 
     @extend_schema(
@@ -347,9 +352,10 @@ class StayViewSet(RestrictedListRetrieveViewSet):
     @idempotent
     def check_out(self, request, pk=None):
         """The household left: the beds are free from now; where they went is recorded."""
+        stay = self.get_object()
         serializer = StayCheckOutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        stay = services.stay_check_out(actor=request.user, stay=self.get_object(), **serializer.validated_data)
+        stay = services.stay_check_out(actor=request.user, stay=stay, **serializer.validated_data)
         return Response(StaySerializer(self._read(stay)).data)
 
 
