@@ -558,11 +558,14 @@ def _household_or_404(user, household_id: int) -> Household:
     return household
 
 
-def _member_or_404(user, household: Household, person_id: int) -> Person:
-    person = selectors.person_list(user=user).filter(pk=person_id, household=household).first()
-    if person is None:
+def _member_or_404(user, person_id: int) -> tuple[Household, Person]:
+    """A person and the household they are in, for a write about their place in it: 404 when
+    the person is out of reach or in no household."""
+    person = _person_or_404(user, person_id)
+    household = selectors.household_list(user=user).filter(pk=person.household_id).first()
+    if household is None:
         raise Http404
-    return person
+    return household, person
 
 
 def _household_url(household: Household, anchor: str = "") -> str:
@@ -733,9 +736,8 @@ def household_member_create(request, household_id: int):
 
 @login_required
 @require_POST
-def household_member_update(request, household_id: int, person_id: int):
-    household = _household_or_404(request.user, household_id)
-    person = _member_or_404(request.user, household, person_id)
+def household_member_update(request, person_id: int):
+    household, person = _member_or_404(request.user, person_id)
     form = MemberRelationshipForm(request.POST, prefix=f"member{person.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose how this person is related to the household."))
@@ -756,9 +758,8 @@ def household_member_update(request, household_id: int, person_id: int):
 
 @login_required
 @require_POST
-def household_contact(request, household_id: int, person_id: int):
-    household = _household_or_404(request.user, household_id)
-    person = _member_or_404(request.user, household, person_id)
+def household_contact(request, person_id: int):
+    household, person = _member_or_404(request.user, person_id)
     try:
         services.household_set_contact(actor=request.user, household=household, person=person)
     except ApplicationError as error:
@@ -770,10 +771,9 @@ def household_contact(request, household_id: int, person_id: int):
 
 @login_required
 @require_POST
-def household_member_remove(request, household_id: int, person_id: int):
+def household_member_remove(request, person_id: int):
     """Take a member out of the household; their file stays. The last one out dissolves it."""
-    household = _household_or_404(request.user, household_id)
-    person = _member_or_404(request.user, household, person_id)
+    household, person = _member_or_404(request.user, person_id)
     try:
         household = services.household_remove_member(actor=request.user, household=household, person=person)
     except ApplicationError as error:

@@ -371,12 +371,12 @@ def test_an_existing_file_is_found_by_name_and_added(client, world):
 def test_relationship_contact_and_removal_from_the_page(client, world):
     household, (rosa, jorge, ana, _luis) = family(world)
     login(client, world.worker)
-    client.post(reverse("people:household-contact", args=[household.pk, jorge.pk]))
+    client.post(reverse("people:household-contact", args=[jorge.pk]))
     client.post(
-        reverse("people:household-member-update", args=[household.pk, rosa.pk]),
+        reverse("people:household-member-update", args=[rosa.pk]),
         {f"member{rosa.pk}-relationship": SPOUSE},
     )
-    response = client.post(reverse("people:household-member-remove", args=[household.pk, ana.pk]))
+    response = client.post(reverse("people:household-member-remove", args=[ana.pk]))
     assert response.status_code == 302
     rosa, jorge, ana = refreshed(rosa, jorge, ana)
     assert (jorge.household_relationship, rosa.household_relationship) == (HEAD, SPOUSE)
@@ -390,7 +390,7 @@ def test_the_last_member_out_dissolves_the_household_and_lands_on_their_file(cli
         actor=world.worker, owner=world.hub, name="Sola", members=[(solo, HEAD)]
     )
     login(client, world.worker)
-    response = client.post(reverse("people:household-member-remove", args=[household.pk, solo.pk]))
+    response = client.post(reverse("people:household-member-remove", args=[solo.pk]))
     assert response["Location"] == reverse("people:file", args=[solo.pk])
     assert client.get(reverse("people:household", args=[household.pk])).status_code == 404
 
@@ -406,11 +406,11 @@ def test_household_pages_are_a_404_outside_the_owning_hubs_case_workers(client, 
         (reverse("people:household-member-add", args=[household.pk]), {"person": rosa.pk, "relationship": HEAD}),
         (reverse("people:household-member-create", args=[household.pk]), {"given_names": "X", "family_names": "Y"}),
         (
-            reverse("people:household-member-update", args=[household.pk, rosa.pk]),
+            reverse("people:household-member-update", args=[rosa.pk]),
             {f"member{rosa.pk}-relationship": CHILD},
         ),
-        (reverse("people:household-contact", args=[household.pk, jorge.pk]), {}),
-        (reverse("people:household-member-remove", args=[household.pk, rosa.pk]), {}),
+        (reverse("people:household-contact", args=[jorge.pk]), {}),
+        (reverse("people:household-member-remove", args=[rosa.pk]), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
