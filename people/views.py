@@ -329,6 +329,9 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
     partners = referral_partners(user=user, organisation=person.owner)
     consent_initial = {}
     if request.method == "GET":
+        # The header's "Create a household" opens its form (a link cannot open a <details>).
+        if request.GET.get("panel") == "household":
+            open_panel = open_panel or "household"
         # The referral wizard links here to record the consent it lacks.
         recipient_id = parse_id(request.GET.get("consent_recipient", ""))
         if recipient_id is not None:
