@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,8 +25,3 @@ class PeopleConfig(AppConfig):
             add=ObjectPermission("work_cases", "organisation"),
         )
         register_links(views.navigation_links)
-        if apps.is_installed("housing"):
-            from people import housing
-
-            # First in the list, so that it draws the file's housing part (people/housing.py).
-            views.person_file_sections.insert(0, housing.person_file_housing)

@@ -253,17 +253,12 @@ def _consent_row(consent, today: date) -> dict:
 
 def _file_sections(request, person: Person) -> list[FileSection]:
     """The parts other apps draw, each rendered with its own context (``section`` and ``person``
-    beside it). When two providers draw the same part (the same ``toc_anchor``), the first one
-    registered draws it: the housing part is drawn by ``people.housing`` (see its docstring)."""
-    sections, anchors = [], set()
+    beside it)."""
+    sections = []
     for provider in person_file_sections:
         section = provider(request, person)
         if section is None:
             continue
-        anchor = section.context.get("toc_anchor")
-        if anchor and anchor in anchors:
-            continue
-        anchors.add(anchor)
         section.html = render_to_string(
             section.template, {**section.context, "section": section, "person": person}, request=request
         )

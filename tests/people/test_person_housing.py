@@ -1,4 +1,4 @@
-"""The person file's housing part (people/housing.py): the holds and stays of the person and of
+"""The person file's housing part (housing/person_file.py): the holds and stays of the person and of
 their household, current and past, during a hold, during a stay and after it."""
 
 from datetime import timedelta

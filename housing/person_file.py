@@ -1,12 +1,6 @@
 """The person file's housing part: the holds and stays of the person and of their household,
-current and past, with what the hub acts on (the site's page) and "Find a bed".
-
-Housing sits above people, and this module is the one place where people reads it: the part is
-drawn here, from ``housing.selectors.hold_list``/``stay_list`` (restricted to the placing hub and
-the hosting provider), because the file is people's page. It is registered first among the file's
-sections (``PeopleConfig.ready``, only when the housing app is installed), so it draws the
-``housing`` part in place of housing's own, older provider. Moving this function into
-``housing/views.py`` would restore the downward-only imports without changing what it shows."""
+current and past, with what the hub acts on (the site's page) and "Find a bed". People's file
+draws it among the parts other apps register (``people.views.person_file_sections``)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +12,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from housing.choices import HoldStatus, StayStatus
+from housing.models import BedAllocation
+from housing.selectors import hold_list, stay_list
 from people.models import Person
 
 HISTORY_LIMIT = 20
@@ -51,10 +48,6 @@ def _beds(record) -> list[str]:
 def person_housing(*, user, person: Person) -> list[HousingRow]:
     """Holds and stays naming ``person`` or their current household that ``user`` may see,
     current first, then the most recent."""
-    from housing.choices import HoldStatus, StayStatus
-    from housing.models import BedAllocation
-    from housing.selectors import hold_list, stay_list
-
     whom = Q(person=person)
     if person.household_id:
         whom |= Q(household_id=person.household_id)
@@ -110,7 +103,7 @@ def person_file_housing(request, person: Person):
     rows = person_housing(user=request.user, person=person)
     find_a_bed = f"{reverse('housing:board')}?{urlencode({'person': person.pk})}"
     return FileSection(
-        template="people/includes/person_housing.html",
+        template="housing/includes/person_housing.html",
         context={
             "current": [row for row in rows if row.is_current],
             "past": [row for row in rows if not row.is_current],
