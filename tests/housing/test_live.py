@@ -9,6 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connection
+from django.utils import timezone
 
 from housing import services
 from housing.choices import BedStatus
@@ -94,7 +95,12 @@ def test_the_state_sent_with_each_version_holds_every_earlier_change():
         try:
             barrier.wait(timeout=30)
             services.hold_create(
-                actor=world.hub_worker, organisation=world.hub, site=world.site, bed_ids=[bed.pk], person=person
+                actor=world.hub_worker,
+                organisation=world.hub,
+                site=world.site,
+                bed_ids=[bed.pk],
+                person=person,
+                expected_arrival_at=timezone.now(),
             )
         finally:
             connection.close()
