@@ -61,6 +61,10 @@ class BoardFilterForm(forms.Form):
         choices=[("", _("Any language")), *SPOKEN_LANGUAGES.items()],
     )
     person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    arrival = forms.DateTimeField(
+        label=_("Arriving"), required=False, widget=DateTimeInput(), validators=[working_date_validator]
+    )
+    nights = forms.IntegerField(label=_("Nights"), required=False, min_value=1, max_value=90, initial=1)
 
 
 class UnmetRequestForm(RestrictedChoicesForm):

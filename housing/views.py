@@ -212,6 +212,22 @@ def _board_context(request, *, unmet_form=None) -> dict:
     )
     hubs = hub_organisations(user)
     person = _preselected_person(request, hubs)
+    sites = [site_view(entry["site"]) for entry in entries]
+    fit = None
+    if person is not None:
+        # Opened "for" someone: the sites that fit first, the others apart with their reasons.
+        fit = selectors.board_for(
+            user=user,
+            household=person.household,
+            person=None if person.household_id else person,
+            arrival=filters.get("arrival"),
+            nights=filters.get("nights") or 1,
+        )
+        fit_of = {view["site"].pk: view for view in fit["fitting"] + fit["apart"]}
+        order = {view["site"].pk: index for index, view in enumerate(fit["fitting"] + fit["apart"])}
+        for view in sites:
+            view["fit"] = fit_of.get(view["site"].pk)
+        sites.sort(key=lambda view: order.get(view["site"].pk, len(order)))
     if unmet_form is None and hubs:
         unmet_form = UnmetRequestForm(
             hubs=hubs,
@@ -225,7 +241,10 @@ def _board_context(request, *, unmet_form=None) -> dict:
     return {
         "filter_form": form,
         "is_filtered": any(filters.get(name) for name in ("families", "women_only", "wheelchair_access", "language")),
-        "sites": [site_view(entry["site"]) for entry in entries],
+        "for_composition": fit["composition"].describe() if fit else "",
+        "sites": [view for view in sites if not (view.get("fit") and view["fit"]["reasons"])],
+        "sites_apart": [view for view in sites if view.get("fit") and view["fit"]["reasons"]],
+        "fit": fit,
         "can_hold": bool(hubs),
         "is_provider": selectors.site_list(user=user, action=Action.CHANGE).exists(),
         "person": person,

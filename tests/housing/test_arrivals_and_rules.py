@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from housing import eligibility, selectors, services
@@ -447,3 +448,24 @@ def test_the_board_for_a_household_puts_fitting_sites_first_and_says_why_others_
     for_family = selectors.board_for(user=world.hub_worker, household=world.household, arrival=at(0, 21))
     [saint_roch] = [view for view in for_family["fitting"] if view["site"] == world.site]
     assert saint_roch["units"][0]["beds"] == 3 and saint_roch["units"][0]["fits"]
+
+
+def test_the_board_page_for_a_person_shows_the_sites_that_do_not_fit_apart(client, world, evening):
+    women = services.site_create(
+        actor=None,
+        provider=world.provider,
+        name="Refuge des femmes",
+        address="3, rue X",
+        kind="emergency",
+        women_only=True,
+    )
+    services.room_create(actor=None, site=women, name="Chambre", kind=RoomKind.SHARED_ROOM, beds=2)
+    set_gender(world.person, GenderIdentity.MAN)
+    login(client, world.hub_worker)
+    response = client.get(reverse("housing:board"), {"person": world.person.pk})
+    assert response.status_code == 200
+    assert [view["site"] for view in response.context["sites"]] == [world.site]
+    assert [view["site"] for view in response.context["sites_apart"]] == [women]
+    html = response.content.decode()
+    assert 'id="sites-apart"' in html
+    assert escape(response.context["sites_apart"][0]["fit"]["reasons"][0]) in html
