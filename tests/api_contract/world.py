@@ -51,7 +51,6 @@ def build_side(label: str, partner_kind: str) -> ContractSide:
         owner=hub,
         name=f"Famille Rodríguez {label}",
         members=[(head, "head"), (child, "child")],
-        expected_arrival_at=timezone.now(),
     )
     people_services.need_record(
         actor=user, person=single, category=NeedCategory.HOUSING_EMERGENCY, urgency=NeedUrgency.IMMEDIATE
@@ -75,6 +74,7 @@ def build_side(label: str, partner_kind: str) -> ContractSide:
         address="45, rue du Pont",
         kind=SiteKind.SHORT_TERM,
         families=True,
+        minors_accompanied=True,
         max_stay_days=30,
     )
     housing_services.room_create(actor=user, site=site, name="Unité 1", kind=RoomKind.FAMILY_UNIT, beds=3)
