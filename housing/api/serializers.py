@@ -62,10 +62,22 @@ class SiteSerializer(serializers.ModelSerializer):
             "staff_languages",
             "meals",
             "check_in_hours",
+            "check_in_from",
+            "check_in_until",
+            "hold_grace",
+            "hold_horizon",
             "last_confirmed_at",
             "is_active",
         ]
         read_only_fields = ["id", "last_confirmed_at", "is_active"]
+        extra_kwargs = {
+            "check_in_from": {
+                "help_text": "Arrivals received from this local time; empty with `check_in_until`: any time."
+            },
+            "check_in_until": {"help_text": "Until this local time; earlier than `check_in_from` across midnight."},
+            "hold_grace": {"help_text": "How long beds stay held after the expected arrival (HH:MM:SS)."},
+            "hold_horizon": {"help_text": "How far ahead a hold may be taken (HH:MM:SS or `D HH:MM:SS`)."},
+        }
 
 
 class SiteUpdateSerializer(SiteSerializer):

@@ -206,6 +206,11 @@ def request_for(world, endpoint):
             },
         ),
         "hold-release": ("post", reverse("housing-hold-release", args=[hold.pk]), {"no_show": True}),
+        "hold-extend": (
+            "post",
+            reverse("housing-hold-extend", args=[hold.pk]),
+            {"expected_arrival_at": (timezone.now() + timedelta(hours=3)).isoformat()},
+        ),
         "hold-check-in": ("post", reverse("housing-hold-check-in", args=[hold.pk]), {}),
         "stay-detail": ("get", reverse("housing-stay-detail", args=[stay.pk]), None),
         "stay-extend": ("post", reverse("housing-stay-extend", args=[stay.pk]), {"planned_end_at": later}),
@@ -223,6 +228,8 @@ EXPECTED = {
     "bed-out-of-service": (201, 404, 404, 404, 404),
     "bed-in-service": (200, 404, 404, 404, 404),
     "hold-detail": (200, 200, 404, 404, 404),
+    # Moving the arrival is the placing hub's: the provider reads the hold, not moves it.
+    "hold-extend": (404, 200, 404, 404, 404),
     "hold-create": (404, 201, 404, 404, 404),
     "hold-release": (200, 200, 404, 404, 404),
     "hold-check-in": (201, 201, 404, 404, 404),

@@ -469,3 +469,104 @@ def test_the_board_page_for_a_person_shows_the_sites_that_do_not_fit_apart(clien
     html = response.content.decode()
     assert 'id="sites-apart"' in html
     assert escape(response.context["sites_apart"][0]["fit"]["reasons"][0]) in html
+
+
+# --- The pages and the API, end to end ---------------------------------------------------------------------
+
+
+def local_form_time(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_one_click_holds_a_whole_unit_with_the_consent_and_confirms_an_arrival_outside_hours(client, world, evening):
+    world.site.check_in_from, world.site.check_in_until = time(8), time(20)
+    world.site.save()
+    unit = Room.objects.get(site=world.site, kind=RoomKind.FAMILY_UNIT)
+    login(client, world.hub_worker)
+    url = reverse("housing:hold-create", args=[world.site.pk])
+    body = {
+        "occupant": f"household:{world.household.pk}",
+        "family_unit": unit.pk,
+        "expected_arrival_at": local_form_time(at(0, 21)),
+        "share_identity": "on",
+    }
+    response = client.post(url, body)
+    assert response.status_code == 409
+    assert response.context["hold_form"].errors["confirm_outside_check_in"]
+    assert not Hold.objects.exists() and not Consent.objects.exists()
+    response = client.post(url, {**body, "confirm_outside_check_in": "on"})
+    assert response.status_code == 302
+    held = Hold.objects.get()
+    assert held.allocations.count() == 3 and held.expires_at == at(0, 23)
+    assert Consent.objects.filter(recipient=world.provider).count() == 3
+    # The provider reads the names and checks the family in with one action.
+    provider = Client()
+    login(provider, world.provider_staff)
+    assert "Famille Rodríguez" in provider.get(reverse("housing:provider")).content.decode()
+    end = timezone.localdate() + timedelta(days=7)
+    response = provider.post(
+        reverse("housing:hold-check-in", args=[held.pk]), {f"hold{held.pk}-planned_end": end.isoformat()}
+    )
+    assert response.status_code == 302
+    assert Stay.objects.get().household == world.household
+
+
+def test_the_hold_form_shows_a_site_rule_and_the_hub_extends_a_hold(client, world, evening):
+    world.site.minors_accompanied = False
+    world.site.save()
+    login(client, world.hub_worker)
+    url = reverse("housing:hold-create", args=[world.site.pk])
+    body = {
+        "occupant": f"household:{world.household.pk}",
+        "beds": [bed.pk for bed in world.family_beds],
+        "expected_arrival_at": local_form_time(at(0, 21)),
+    }
+    response = client.post(url, body)
+    assert response.status_code == 409
+    assert escape(str(response.context["hold_form"].non_field_errors()[0])) in response.content.decode()
+    # A worker is not offered the override; a coordinator is.
+    assert "override_reason" not in response.context["hold_form"].fields
+    world.site.minors_accompanied = True
+    world.site.save()
+    assert client.post(url, body).status_code == 302
+    held = Hold.objects.get()
+    response = client.post(
+        reverse("housing:hold-extend", args=[held.pk]),
+        {f"extend{held.pk}-expected_arrival_at": local_form_time(at(0, 23))},
+    )
+    assert response.status_code == 302
+    assert Hold.objects.get().expires_at == at(1, 1)
+
+
+def test_the_api_answers_a_site_rule_and_an_unconfirmed_arrival_with_their_codes(world, evening):
+    api = APIClient()
+    api.force_authenticate(world.hub_worker)
+    world.site.pets = False
+    world.site.save()
+    world.household.pets = 2
+    world.household.save()
+    body = {
+        "site": world.site.pk,
+        "household": world.household.pk,
+        "room": Room.objects.get(site=world.site, kind=RoomKind.FAMILY_UNIT).pk,
+        "expected_arrival_at": at(0, 21).isoformat(),
+    }
+    response = api.post(reverse("housing-hold-list"), body, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "pets")
+    assert [refusal["code"] for refusal in response.json()["refusals"]] == ["pets"]
+    world.site.pets = True
+    world.site.check_in_from, world.site.check_in_until = time(8), time(20)
+    world.site.save()
+    response = api.post(reverse("housing-hold-list"), body, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "outside_check_in")
+    response = api.post(reverse("housing-hold-list"), {**body, "confirm_outside_check_in": True}, format="json")
+    assert response.status_code == 201
+    row = response.json()
+    assert row["code"].startswith("H-") and row["occupant"]["composition"]
+    assert row["expires_at"].startswith("2026-12-08T23:00")
+    extended = api.post(
+        reverse("housing-hold-extend", args=[row["id"]]),
+        {"expected_arrival_at": at(0, 22).isoformat(), "confirm_outside_check_in": True},
+        format="json",
+    )
+    assert extended.status_code == 200
