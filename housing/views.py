@@ -144,6 +144,8 @@ def live_labels() -> dict:
         "status": {status.value: str(status.label) for status in BedStatus},
         "room_kind": {kind.value: str(kind.label) for kind in RoomKind},
         "never_confirmed": _("Never"),
+        "countdown": _("ends in %(time)s"),
+        "countdown_over": _("time is up"),
         "time_zone": timezone.get_current_timezone_name(),
     }
 
