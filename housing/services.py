@@ -38,7 +38,7 @@ from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, User
 from organisations.permissions import Action
 from people import services as people_services
-from people.choices import ConsentGivenBy, ConsentMethod, DataGroup
+from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRelationship
 from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
 from people.models import Household, Person
 
@@ -286,7 +286,12 @@ def _record_identity_consent(*, actor, site: Site, members: list[Person], consen
     """Each member consents to the provider seeing their identity and household for housing; a
     child under 14 through the household's first adult, named as parent or guardian."""
     today = timezone.localdate()
-    adults = [member for member in members if (member.age_on(today) or ADULT_AGE) >= ADULT_AGE]
+    adults = [
+        member
+        for member in members
+        if (member.age_on(today) or 0) >= ADULT_AGE
+        or (member.age_on(today) is None and member.household_relationship != HouseholdRelationship.CHILD)
+    ]
     for member in members:
         age = member.age_on(today)
         under_age = age is not None and age < CHILD_CONSENT_AGE
@@ -337,11 +342,14 @@ def hold_create(
     expires_at = _check_arrival(site, expected_arrival_at, now, confirm_outside_check_in)
     _check_beds_free(site, bed_ids, household, person, now, expires_at)
     beds = list(Bed.objects.filter(pk__in=bed_ids).select_related("room"))
+    composition = composition_of(household=household, person=person)
+    if composition.size == 0:
+        raise ApplicationError(_("This household has nobody in it: add its members first."), code="empty_household")
     overridden = _check_rules(
         actor=actor,
         organisation=organisation,
         site=site,
-        composition=composition_of(household=household, person=person),
+        composition=composition,
         beds=beds,
         override_reason=override_reason,
     )

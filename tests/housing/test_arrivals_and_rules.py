@@ -23,7 +23,7 @@ from organisations.errors import ApplicationError, ConflictError
 from organisations.models import AuditEntry
 from people import services as people_services
 from people.choices import GenderIdentity
-from people.models import Consent, Person
+from people.models import Consent, Household, Person
 from tests import factories
 from tests.auth import login
 from tests.housing.world import build_housing_world
@@ -570,3 +570,12 @@ def test_the_api_answers_a_site_rule_and_an_unconfirmed_arrival_with_their_codes
         format="json",
     )
     assert extended.status_code == 200
+
+
+def test_a_household_with_nobody_in_it_is_refused(world, evening):
+    # Written directly: the people services may refuse to create it at all.
+    empty = Household.objects.create(owner=world.hub, name="Famille vide")
+    with pytest.raises(ApplicationError) as refused:
+        hold(world, world.shared_beds[:1], household=empty)
+    assert refused.value.code == "empty_household"
+    nothing_written(world)
