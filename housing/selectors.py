@@ -160,18 +160,6 @@ def with_occupants(*, user, rows):
     return rows
 
 
-def arrivals(*, user, site: Site, until: datetime) -> list[Hold]:
-    """The site's active holds expected before ``until`` (tonight's and tomorrow's arrivals), in
-    order of arrival, with what ``user`` may know of the people."""
-    holds = (
-        hold_list(user=user)
-        .filter(site=site, status=HoldStatus.ACTIVE, expires_at__gt=timezone.now(), expected_arrival_at__lt=until)
-        .prefetch_related("allocations")
-        .order_by("expected_arrival_at")
-    )
-    return with_occupants(user=user, rows=holds)
-
-
 def family_units(*, site: Site) -> list[tuple[int, int, str]]:
     """(room id, number of beds, name) of each family unit of the site."""
     from django.db.models import Count
