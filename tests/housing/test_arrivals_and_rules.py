@@ -579,3 +579,35 @@ def test_a_household_with_nobody_in_it_is_refused(world, evening):
         hold(world, world.shared_beds[:1], household=empty)
     assert refused.value.code == "empty_household"
     nothing_written(world)
+
+
+# --- The migration of existing sites and holds -----------------------------------------------------------------
+
+
+def test_the_migration_reads_check_in_hours_and_dates_old_holds(world, evening):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("housing.migrations.0004_arrival_windows")
+    world.site.check_in_hours = "8 h – 21 h 30"
+    world.site.save()
+    other = services.site_create(
+        actor=None,
+        provider=world.provider,
+        name="Refuge",
+        address="1, rue Y",
+        kind="emergency",
+        check_in_hours="24 h sur 24",
+    )
+    held = hold(world, world.family_beds)
+    Hold.objects.filter(pk=held.pk).update(expected_arrival_at=None, code="")
+    migration.structured_check_in_hours(apps, None)
+    migration.arrival_and_code_of_old_holds(apps, None)
+    world.site.refresh_from_db()
+    other.refresh_from_db()
+    assert (world.site.check_in_from, world.site.check_in_until) == (time(8), time(21, 30))
+    assert (other.check_in_from, other.check_in_until) == (None, None)
+    held.refresh_from_db()
+    assert held.expected_arrival_at == at(0, 21)
+    assert held.code == f"H-{held.pk % 10000:04d}"
