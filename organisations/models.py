@@ -117,6 +117,7 @@ class Organisation(models.Model):
             ("view_audit", _("Can read the organisation's audit log")),
             ("work_cases", _("Can work the organisation's person files and referrals")),
             ("view_aggregates", _("Can see aggregate figures (never a person)")),
+            ("override_housing_rules", _("Can hold beds against a housing site's rules, with a written reason")),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
 from housing.models import Site
 from notifications.models import Notification
@@ -72,7 +73,12 @@ def board(api, world) -> dict:
     bed = world.site.beds.order_by("pk").first()
     hold = api.post(
         reverse("housing-hold-list"),
-        {"site": world.site.pk, "person": world.person.pk, "beds": [bed.pk]},
+        {
+            "site": world.site.pk,
+            "person": world.person.pk,
+            "beds": [bed.pk],
+            "expected_arrival_at": timezone.now().isoformat(),
+        },
         format="json",
     ).status_code
     return {"listed": world.site.pk in listed, "detail": detail, "hold": hold}
