@@ -210,6 +210,8 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise ConflictError(_("This membership has already ended."), code="already_ended")
+    if actor is not None and membership.role == Role.ADMIN:
+        _check_not_last_admin(membership)
     membership.is_active = False
     membership.ended_at = timezone.now()
     membership.save(update_fields=["is_active", "ended_at"])
@@ -225,6 +227,26 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     close_user_sockets_on_commit([membership.user_id], code=CLOSE_ACCESS_CHANGED)
     notify_membership_changed(membership=membership, actor=actor)
     return membership
+
+
+def _check_not_last_admin(membership: Membership) -> None:
+    """Refuse to end the last active admin role of an organisation: nobody would be left to
+    manage its members. The platform's staff (``actor=None``, the Django admin) may."""
+    # Every admin row of the organisation is locked, so that two admins ending each other's
+    # role at the same time cannot both pass this check.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation=membership.organisation_id, role=Role.ADMIN, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if not [pk for pk in admins if pk != membership.pk]:
+        raise ApplicationError(
+            _(
+                "This is the organisation's last admin role: give the role to someone else first, "
+                "or ask the platform's staff."
+            ),
+            code="last_admin",
+        )
 
 
 @periodic_job("organisations.membership_expire", every=timedelta(minutes=1))
