@@ -94,9 +94,17 @@ def organisation_create(*, actor: User | None, name: str, slug: str, kind: str, 
     return organisation
 
 
-def _update_fields(*, actor: User | None, obj, fields: dict, action: str, also_changed: tuple[str, ...] = ()) -> None:
+def _update_fields(
+    *,
+    actor: User | None,
+    obj,
+    fields: dict,
+    action: str,
+    also_changed: tuple[str, ...] = (),
+    details: dict | None = None,
+) -> None:
     """The shared shape of an update: check the change right, assign, validate, save, check again
-    (the row must stay within reach) and audit the names of the changed fields."""
+    (the row must stay within reach) and audit the names of the changed fields (with ``details``)."""
     _require(actor, Action.CHANGE, obj)
     for name, value in fields.items():
         setattr(obj, name, value)
@@ -109,14 +117,30 @@ def _update_fields(*, actor: User | None, obj, fields: dict, action: str, also_c
         organisation=organisation,
         action=action,
         obj=obj,
-        details={"fields": sorted([*fields, *also_changed])},
+        details={"fields": sorted([*fields, *also_changed]), **(details or {})},
     )
 
 
 @transaction.atomic
 def organisation_update(*, actor: User | None, organisation: Organisation, **fields) -> Organisation:
-    """Change an organisation's profile (its admins)."""
-    _update_fields(actor=actor, obj=organisation, fields=fields, action="organisations.organisation.updated")
+    """Change an organisation's profile (its admins). The name is changed only by the platform's
+    staff (``actor=None``, the Django admin): partners, proposals and invitations know an
+    organisation by it, so an organisation may not take a name of its own choosing."""
+    # Compared with the stored name: the admin site's form has already set the new one on the object.
+    stored_name = Organisation.objects.filter(pk=organisation.pk).values_list("name", flat=True).first()
+    renamed_from = stored_name if "name" in fields and fields["name"] != stored_name else None
+    if actor is not None and renamed_from is not None:
+        raise ApplicationError(
+            _("The name of an organisation is changed by the platform's staff. Write to them to change it."),
+            code="name_read_only",
+        )
+    _update_fields(
+        actor=actor,
+        obj=organisation,
+        fields=fields,
+        action="organisations.organisation.updated",
+        details={"previous_name": renamed_from} if renamed_from is not None else None,
+    )
     return organisation
 
 

@@ -110,6 +110,9 @@ def _render_partnerships(request, managed: set[int], form=None, status: int = 20
         .filter(Q(organisation__in=managed) | Q(partner__in=managed))
         .order_by("-created_at", "-pk")
     )
+    for row in rows:
+        # The side the user deals with, shown with what tells it apart from a namesake.
+        row.other_side = row.organisation if row.partner_id in managed else row.partner
     proposed = [row for row in rows if row.status == PartnershipStatus.PROPOSED]
     closed = [row for row in rows if row.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)]
     context = {

@@ -5,6 +5,7 @@ migrated as accepted."""
 
 import asyncio
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -12,6 +13,7 @@ from channels.db import database_sync_to_async
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from housing.models import Site
 from notifications.models import Notification
@@ -310,9 +312,12 @@ def test_a_proposal_is_emailed_to_the_other_side_in_their_language(world):
 
     with translation.override("fr-ca"):
         text = notification_text(notification)
+        joined = formats.date_format(timezone.localdate(world.hub.organisation.created_at), "DATE_FORMAT")
+    hub = world.hub.organisation
     assert text == (
-        f"{world.hub.organisation.name} propose un partenariat : {world.hub.organisation.name} voit les lits libres "
-        f"de {world.provider.organisation.name} et peut les retenir. Acceptez-le ou refusez-le."
+        f"{hub.name} (Carrefour d'accueil, dans le répertoire sous « {hub.slug} », membre du réseau depuis le "
+        f"{joined}) propose un partenariat : {hub.name} voit les lits libres de {world.provider.organisation.name} "
+        "et peut les retenir. Acceptez-le ou refusez-le."
     )
     assert proposal.status == PartnershipStatus.PROPOSED
 
@@ -428,3 +433,33 @@ def test_a_proposal_made_and_answered_in_the_page(client, world):
         "Cette proposition a déjà reçu une réponse ou a été retirée."
     ]
     assert Partnership.objects.get().status == PartnershipStatus.DECLINED
+
+
+# --- The closed ones on the page (outside test, F8) ----------------------------------------------------
+
+
+def test_closed_partnerships_show_their_date_and_their_own_status(api, client, world):
+    hub, provider, agency = world.hub.organisation, world.provider.organisation, world.agency.organisation
+    coordinator = world.hub[Role.COORDINATOR]
+    withdrawn = propose(api, coordinator, hub, provider, PartnershipScope.HOUSING).json()["id"]
+    act(api, coordinator, withdrawn, "withdraw")
+    declined = propose(api, coordinator, hub, agency, PartnershipScope.REFERRALS).json()["id"]
+    act(api, world.agency[Role.ADMIN], declined, "decline")
+    ended = propose(api, coordinator, hub, provider, PartnershipScope.REFERRALS).json()["id"]
+    act(api, world.provider[Role.COORDINATOR], ended, "accept")
+    act(api, world.provider[Role.COORDINATOR], ended, "end")
+
+    login(client, coordinator)
+    with translation.override("fr-ca"):
+        page = client.get(reverse("organisations:partnerships"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    closed = page.split('id="closed"', 1)[1]
+    for pk, status, by in (
+        (withdrawn, "withdrawn", hub.name),
+        (declined, "declined", agency.name),
+        (ended, "ended", provider.name),
+    ):
+        item = re.search(rf'<li class="item item--(\w+)" data-partnership-id="{pk}">(.*?)</li>', closed, re.S)
+        assert item.group(1) == status
+        assert f"Par {by}, le {today}." in re.sub(r"\s+", " ", item.group(2))
+    assert ", le ." not in closed
