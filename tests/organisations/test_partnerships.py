@@ -7,8 +7,10 @@ import asyncio
 import json
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+import time_machine
 from channels.db import database_sync_to_async
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -433,6 +435,47 @@ def test_a_proposal_made_and_answered_in_the_page(client, world):
         "Cette proposition a déjà reçu une réponse ou a été retirée."
     ]
     assert Partnership.objects.get().status == PartnershipStatus.DECLINED
+
+
+# --- Against flooding the other side (outside test, F4) ------------------------------------------------
+
+
+@pytest.mark.parametrize("closing", ["withdraw", "decline"])
+def test_a_withdrawn_or_declined_proposal_waits_before_it_is_made_again(api, client, world, settings, closing):
+    settings.PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS = 24
+    hub, provider = world.hub.organisation, world.provider.organisation
+    first = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.HOUSING)
+    closer = world.hub[Role.COORDINATOR] if closing == "withdraw" else world.provider[Role.COORDINATOR]
+    assert act(api, closer, first.json()["id"], closing).status_code == 200
+    told = Notification.objects.count()
+
+    again = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.HOUSING)
+    assert (again.status_code, again.json()["code"]) == (422, "cool_down")
+    assert Partnership.objects.count() == 1 and Notification.objects.count() == told
+    # The page says it next to the partner, in the user's language.
+    login(client, world.hub[Role.COORDINATOR])
+    page = client.post(
+        reverse("organisations:partnership-propose"),
+        {"organisation": hub.pk, "other": provider.pk, "arrangement": "we_hold_beds"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert page.status_code == 400
+    assert "à nouveau" in " ".join(page.context["form"].errors["other"])
+
+    # Another scope, or the other side proposing, is not held back.
+    other_scope = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.REFERRALS)
+    assert other_scope.status_code == 201
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        later = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.HOUSING)
+    assert later.status_code == 201
+
+
+def test_an_ended_partnership_may_be_proposed_again_at_once(api, world):
+    hub, agency = world.hub.organisation, world.agency.organisation
+    first = propose(api, world.hub[Role.COORDINATOR], hub, agency, PartnershipScope.REFERRALS)
+    assert act(api, world.agency[Role.ADMIN], first.json()["id"], "accept").status_code == 200
+    assert act(api, world.agency[Role.ADMIN], first.json()["id"], "end").status_code == 200
+    assert propose(api, world.hub[Role.COORDINATOR], hub, agency, PartnershipScope.REFERRALS).status_code == 201
 
 
 # --- The closed ones on the page (outside test, F8) ----------------------------------------------------
