@@ -120,7 +120,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "website",
             "is_active",
         ]
-        read_only_fields = ["id", "slug", "kind", "is_active"]
+        # The name is the platform staff's to change (``organisation_update``).
+        read_only_fields = ["id", "slug", "name", "kind", "is_active"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
