@@ -3,7 +3,7 @@ against its floor.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/passerelle REDIS_URL=redis://127.0.0.1:6379/0 \
       .venv/bin/python bench/hold_contention.py [--clients 64] [--rounds 20] [--workers 5] \
-      [--cases 1,5,50,families] [--database passerelle_bench_holds] [--no-floor]
+      [--cases 1,5,50,families] [--database passerelle_bench_holds] [--port 8790] [--no-floor]
 
 1. Creates and migrates its own database (``--database``, ``passerelle_bench_holds`` by default)
    on the PostgreSQL server named in DATABASE_URL (never the database named there, nor a
@@ -13,7 +13,8 @@ against its floor.
    each) and as many persons (one each: a person holds beds once at a time), and 16 households of
    four (two adults, two children, made with the people services).
 2. Starts two gunicorns with the same workers and worker class (sync by default, the production
-   WSGI server of the API, STACK.md trap 9) on free ports of 127.0.0.1: the API, with the channel
+   WSGI server of the API, STACK.md trap 9) on free ports of 127.0.0.1 (or ``--port`` and the
+   next one): the API, with the channel
    layer on REDIS_URL (each hold publishes the site's availability after commit, as in
    production), and the floor, ``bench/floor_app.py``: the same lock-check-insert on the same
    tables with psycopg and no Django.
@@ -503,8 +504,8 @@ def main(args) -> None:
         applications = [("API", "config.wsgi:application")]
         if args.floor:
             applications.append(("floor", "bench.floor_app:application"))
-        for name, application in applications:
-            port = free_port()
+        for offset, (name, application) in enumerate(applications):
+            port = args.port + offset if args.port else free_port()
             process = start_gunicorn(application, database_url, port, args)
             processes.append(process)
             servers.append({"name": name, "port": port, "pid": process.pid})
@@ -539,6 +540,9 @@ def parse_args(argv=None):
         "--database",
         default=BENCH_DATABASE,
         help="the bench's own database on DATABASE_URL's server (BENCH_DATABASE in the environment wins)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="the API's port, the floor's the next one (default: free ports)"
     )
     parser.add_argument("--no-floor", dest="floor", action="store_false", help="skip the floor (bench/floor_app.py)")
     args = parser.parse_args(argv)
