@@ -217,7 +217,7 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-def cpu_snapshot(gunicorn_pid: int, database_name: str) -> dict:
+def cpu_snapshot(gunicorn_pid: int, database_name: str, *, exited_backends: bool = True) -> dict:
     """CPU seconds used so far by gunicorn (master and workers), PostgreSQL for the bench
     database, and this process (the load generator). Compare two snapshots: CPU per request is
     robust to other work on a shared machine, unlike latency.
@@ -225,7 +225,9 @@ def cpu_snapshot(gunicorn_pid: int, database_name: str) -> dict:
     Processes come and go during a run (a worker's database connection is replaced after
     ``conn_max_age``): the CPU of those that have exited is read from their parent, gunicorn's
     master and PostgreSQL's postmaster (whose exited children may include other databases'
-    backends, rarely during a run)."""
+    backends, rarely during a run). ``exited_backends=False`` leaves the postmaster's out: for a
+    bench whose servers keep their connections (a pool), where the backends other helpers' test
+    runs open and close on the shared server would otherwise be counted."""
     gunicorn = postgres = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         stat = _proc_stat(pid)
@@ -240,7 +242,7 @@ def cpu_snapshot(gunicorn_pid: int, database_name: str) -> dict:
             command = _cmdline(pid)
             if command.startswith("postgres: ") and f" {database_name} " in command:
                 postgres += own
-            elif command.split(" ", 1)[0].endswith("/bin/postgres"):
+            elif exited_backends and command.split(" ", 1)[0].endswith("/bin/postgres"):
                 postgres += exited_children
     return {"gunicorn": gunicorn, "postgres": postgres, "load generator": time.process_time()}
 
