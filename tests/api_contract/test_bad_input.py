@@ -204,7 +204,25 @@ def test_the_api_refuses_an_intervention_in_the_future_or_decades_back(api, hub_
     assert not Intervention.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["Ali\u202eecnarF", "Ana\x1b[31m", "Ana\u2066x", "A\nna", "A\x00"])
+# Control characters, bidi marks, and the invisible characters that let a name slip past the
+# duplicate check: zero-width space, soft hyphen, U+FEFF, line and paragraph separators, a tag.
+DISGUISED_NAMES = [
+    "Ali\u202eecnarF",
+    "Ana\x1b[31m",
+    "Ana\u2066x",
+    "A\nna",
+    "A\x00",
+    "A\u200bna",
+    "Ana\u00ad",
+    "\ufeffAna",
+    "Ali\u2028x",
+    "Ali\u2029x",
+    "Ana\u2060",
+    "Ana\U000e0041",
+]
+
+
+@pytest.mark.parametrize("name", DISGUISED_NAMES)
 def test_the_api_refuses_names_with_control_characters_or_direction_marks(api, network, hub_worker, name):
     api.force_authenticate(hub_worker)
     body = {"owner": network.a.organisation.pk, "given_names": name, "family_names": "Pérez", "confirm_new": True}
@@ -218,9 +236,32 @@ def test_the_api_refuses_names_with_control_characters_or_direction_marks(api, n
 
 def test_accented_and_non_latin_names_are_accepted(api, network, hub_worker):
     api.force_authenticate(hub_worker)
-    for given, family in (("María José", "Núñez-O'Brien"), ("عائشة", "Diallo"), ("Lê Thị", "Nguyễn")):
+    # Persian and Indic names need the zero-width non-joiner and joiner (U+200C, U+200D).
+    names = (
+        ("María José", "Núñez-O'Brien"),
+        ("عائشة", "Diallo"),
+        ("Lê Thị", "Nguyễn"),
+        ("محمد\u200cرضا", "Ahmadi"),
+        ("Ra\u200dj", "क्\u200dष"),
+    )
+    for given, family in names:
         body = {"owner": network.a.organisation.pk, "given_names": given, "family_names": family, "confirm_new": True}
         assert api.post(reverse("person-list"), body).status_code == 201
+
+
+@pytest.mark.parametrize("name", DISGUISED_NAMES)
+def test_users_full_names_and_organisation_names_refuse_invisible_characters(api, network, name):
+    admin = network.a[Role.ADMIN]
+    api.force_authenticate(admin)
+    me = api.patch(reverse("api-me"), {"full_name": name}, format="json")
+    assert_json_error(me, 400, "invalid")
+    assert "full_name" in me.json()["fields"]
+    organisation = network.a.organisation
+    renamed = api.patch(reverse("organisation-detail", args=[organisation.pk]), {"name": name}, format="json")
+    assert_json_error(renamed, 400, "invalid")
+    admin.refresh_from_db()
+    organisation.refresh_from_db()
+    assert admin.full_name != name and organisation.name != name
 
 
 def person_form(network, **fields):
@@ -241,6 +282,7 @@ def person_form(network, **fields):
         {"date_of_birth": "1850-06-01"},
         {"given_names": "Ali\u202eecnarF"},
         {"family_names": "Fern\x1b[2Jandez"},
+        {"given_names": "Lu\u200bcía"},
     ],
 )
 def test_the_person_form_shows_implausible_dates_and_disguised_names_next_to_the_field(client, network, fields):
