@@ -59,6 +59,11 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
         return authenticated
 
 
+def request_from_session(request) -> bool:
+    """Whether this API request was authenticated by a browser session (not by a token)."""
+    return isinstance(request.successful_authenticator, TwoFactorSessionAuthentication)
+
+
 def session_passed_second_factor(request) -> bool:
     """Whether this API request comes from a browser session that passed the second factor: only
     such a request may make a token (a token cannot make another one)."""

@@ -35,6 +35,17 @@ class TwoFactorRequiredError(ApplicationError):
     default_message = _("Turn on two-step verification and log in with it first.")
 
 
+class SessionRequiredError(ApplicationError):
+    """The operation is done from a browser session, not with a token (making a token)."""
+
+    status_code = 403
+    default_code = "session_required"
+    default_message = _(
+        "API tokens are made from a browser session that passed two-step verification, not with a token: "
+        "log in on the web page and make it on your account's API tokens page."
+    )
+
+
 # --- Second factor -------------------------------------------------------------------------
 
 
@@ -186,10 +197,14 @@ def session_logged_out(*, user: User, session_key: str) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, lifetime: timedelta, second_factor_passed: bool) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, lifetime: timedelta, from_session: bool, second_factor_passed: bool
+) -> tuple[ApiToken, str]:
     """Make a personal API token; returns it and its text, which is shown this once and never
-    stored (only its hash is). Only from a session that passed the second factor, so that a
-    token carries it."""
+    stored (only its hash is). Only from a browser session that passed the second factor, so
+    that a token carries it: a token cannot make another one."""
+    if not from_session:
+        raise SessionRequiredError()
     if not second_factor_passed:
         raise TwoFactorRequiredError()
     if lifetime <= timedelta(0) or lifetime > timedelta(days=settings.API_TOKEN_MAX_DAYS):

@@ -27,6 +27,9 @@ from organisations.permissions import two_factor_required
 
 # The key being set up is kept in the session between showing it and confirming it.
 SETUP_KEY = "passerelle_two_factor_setup_key"
+# A new API token's text, kept in the session from the POST that made it to the page the browser
+# is redirected to, which shows it once and removes it: reloading that page makes nothing.
+NEW_TOKEN_KEY = "passerelle_new_api_token"
 
 
 def _next_url(request) -> str:
@@ -177,30 +180,31 @@ def two_factor_disable(request):
 
 @login_required
 def api_tokens(request):
-    """The user's API tokens: the list, and a form to make one (its text is shown this once)."""
+    """The user's API tokens: the list, and a form to make one. A token made is followed by a
+    redirect (post/redirect/get), and its text is shown once on the page after it."""
     user = request.user
     form = ApiTokenForm(request.POST or None)
-    new_token = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                _token, new_token = services.api_token_create(
+                _token, text = services.api_token_create(
                     user=user,
                     name=form.cleaned_data["name"],
                     lifetime=timedelta(days=form.cleaned_data["lifetime_days"]),
+                    from_session=True,
                     second_factor_passed=user.is_verified(),
                 )
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
             else:
-                form = ApiTokenForm()
-        if new_token is None:
-            status = 400
+                request.session[NEW_TOKEN_KEY] = text
+                return redirect("api-tokens")
+        status = 400
     context = {
         "form": form,
         "tokens": selectors.api_tokens(user=user),
-        "new_token": new_token,
+        "new_token": request.session.pop(NEW_TOKEN_KEY, None),
         "can_create": user.is_verified(),
     }
     return render(request, "accounts/api_tokens.html", context, status=status)
