@@ -472,12 +472,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: to stderr, never a stack trace to a user ------------------------------------------
+# Requests Django refuses while reading them (too large, too many fields or files, a foreign Host):
+# anyone can send them, so they are one WARNING line each, not an ERROR with a traceback.
+REFUSED_REQUEST_LOGGERS = [
+    f"django.security.{name}"
+    for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent", "DisallowedHost")
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_warning_line": {"()": "config.logging.OneWarningLine"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # axes says every failed login at INFO; its WARNING lines (lockouts) are the ones to keep.
-    "loggers": {"django.channels.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # axes says every failed login at INFO; its WARNING lines (lockouts) are the ones to keep.
+        "axes": {"level": "WARNING"},
+        **{name: {"filters": ["one_warning_line"]} for name in REFUSED_REQUEST_LOGGERS},
+    },
 }
