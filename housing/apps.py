@@ -7,7 +7,7 @@ class HousingConfig(AppConfig):
     verbose_name = _("Housing")
 
     def ready(self):
-        from housing import demo, models, services, views  # noqa: F401 - services registers the hold expiry job
+        from housing import demo, models, person_file, services, views  # noqa: F401 - services registers the hold expiry job
         from housing.streams import AvailabilityStream
         from notifications import streams
         from organisations.choices import PartnershipScope
@@ -35,4 +35,4 @@ class HousingConfig(AppConfig):
         streams.register(AvailabilityStream())
         register_demo_loader("demo housing sites", demo.load_demo_sites)
         register_links(views.navigation_links)
-        people_views.person_file_sections.append(views.person_file_housing)
+        people_views.person_file_sections.append(person_file.person_file_housing)

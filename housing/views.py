@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -690,32 +690,3 @@ def navigation_links(context) -> list[tuple[str, str]]:
     if selectors.site_list(user=context.user, action=Action.CHANGE).exists():
         links.append((reverse("housing:provider"), _("My sites")))
     return links
-
-
-def person_file_housing(request, person: Person):
-    """The person file's housing part: current holds and stays, and "Find a bed" (registered with
-    people.views.person_file_sections in HousingConfig.ready)."""
-    from people.views import FileSection
-
-    holds = (
-        selectors.hold_list(user=request.user)
-        .filter(status=HoldStatus.ACTIVE)
-        .filter(Q(person=person) | Q(household__isnull=False, household=person.household_id))
-    )
-    stays = (
-        selectors.stay_list(user=request.user)
-        .filter(status=StayStatus.ACTIVE)
-        .filter(Q(person=person) | Q(household__isnull=False, household=person.household_id))
-    )
-    find_a_bed = f"{reverse('housing:board')}?{urlencode({'person': person.pk})}"
-    return FileSection(
-        template="housing/includes/person_housing.html",
-        context={
-            "holds": holds,
-            "stays": stays,
-            "find_a_bed_url": find_a_bed,
-            "toc_anchor": "housing",
-            "toc_label": _("Housing"),
-        },
-        actions=[(find_a_bed, _("Find a bed"))],
-    )

@@ -63,6 +63,12 @@ def _is_child(person: Person, today: date) -> bool:
     return age < ADULT_AGE
 
 
+def is_adult(person: Person, today: date | None = None) -> bool:
+    """Whether ``person`` counts as an adult of their household (the parents and guardians a
+    child's consent page offers)."""
+    return not _is_child(person, today or timezone.localdate())
+
+
 def composition_of(*, household: Household | None = None, person: Person | None = None) -> Composition:
     """The composition of ``household`` (its current members) or of ``person`` alone."""
     members = list(household.members.all()) if household is not None else [person]

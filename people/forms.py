@@ -25,6 +25,7 @@ from people.choices import (
     DataGroup,
     FrenchLevel,
     GenderIdentity,
+    HouseholdRelationship,
     IntakeChannel,
     InterventionMode,
     InterventionType,
@@ -190,6 +191,7 @@ class ConsentForm(RestrictedChoicesForm):
     language = forms.ChoiceField(label=_("Explained in"), choices=LANGUAGE_CHOICES)
     interpreter_assisted = forms.BooleanField(label=_("An interpreter helped"), required=False)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGivenBy.choices, initial=ConsentGivenBy.PERSON)
+    guardian = forms.ChoiceField(label=_("Parent or guardian in the household"), required=False, choices=())
     given_by_name = forms.CharField(
         label=_("Name of the parent or guardian"),
         max_length=200,
@@ -214,7 +216,9 @@ class ConsentForm(RestrictedChoicesForm):
         "invalid_period": "valid_until",
     }
 
-    def __init__(self, *args, partners=None, person=None, **kwargs):
+    def __init__(self, *args, partners=None, person=None, guardians=(), needs_guardian=False, **kwargs):
+        """``needs_guardian``: the person is under the consent age, so only a parent or guardian
+        consents; ``guardians``: the adults of their household, offered by name."""
         super().__init__(*args, **kwargs)
         if partners is not None:
             self.fields["recipient"].queryset = partners
@@ -222,9 +226,36 @@ class ConsentForm(RestrictedChoicesForm):
             self.fields["language"].initial = person.preferred_language
             self.fields["interpreter_assisted"].initial = person.interpreter_needed
         self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)
+        self.needs_guardian = needs_guardian
+        self.guardian_names = {str(guardian.pk): guardian.full_name for guardian in guardians}
+        if needs_guardian:
+            self.fields["given_by"].choices = [
+                (code, label) for code, label in ConsentGivenBy.choices if code == ConsentGivenBy.PARENT_GUARDIAN
+            ]
+            self.fields["given_by"].initial = ConsentGivenBy.PARENT_GUARDIAN
+            self.fields["given_by_name"].help_text = _("Someone outside the household.")
+        if needs_guardian and self.guardian_names:
+            self.fields["guardian"].choices = [
+                ("", _("Someone else (write the name below)")),
+                *self.guardian_names.items(),
+            ]
+        else:
+            del self.fields["guardian"]
 
     def clean(self):
         data = super().clean()
+        guardian_name = self.guardian_names.get(data.get("guardian") or "")
+        if guardian_name:
+            data["given_by"] = ConsentGivenBy.PARENT_GUARDIAN
+            data["given_by_name"] = guardian_name
+        if self.needs_guardian and not (data.get("given_by_name") or "").strip():
+            self.add_error(
+                "guardian" if "guardian" in self.fields else "given_by_name",
+                _(
+                    "Under 14, a parent or guardian gives consent: choose one of the household's adults "
+                    "or write the name."
+                ),
+            )
         sensitive = set(data.get("data_groups") or []) & SENSITIVE_DATA_GROUPS
         if sensitive and not data.get("express"):
             self.add_error("express", _("Sensitive information can only be shared with express consent."))
@@ -266,3 +297,85 @@ class InterventionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if person is not None:
             self.fields["language_used"].initial = person.preferred_language
+
+
+# --- Households --------------------------------------------------------------------------------
+
+
+class HouseholdCreateForm(forms.Form):
+    """A household started from a person file, with that person in it."""
+
+    name = forms.CharField(
+        label=_("Household name"),
+        max_length=200,
+        validators=[validate_name],
+        help_text=_("For example the family name."),
+    )
+    relationship = forms.ChoiceField(
+        label=_("This person in the household"),
+        choices=HouseholdRelationship.choices,
+        initial=HouseholdRelationship.HEAD,
+    )
+    pets = forms.IntegerField(label=_("Pets travelling with the household"), min_value=0, max_value=20, initial=0)
+
+
+class HouseholdForm(forms.Form):
+    """What is typed about a household itself; who is in it comes from the members' files."""
+
+    name = forms.CharField(label=_("Household name"), max_length=200, validators=[validate_name])
+    pets = forms.IntegerField(label=_("Pets travelling with the household"), min_value=0, max_value=20)
+
+
+class MemberRelationshipForm(forms.Form):
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=HouseholdRelationship.choices)
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find an existing file"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Any part of the given or family names; accents and order do not matter."),
+    )
+
+
+class NewMemberForm(forms.Form):
+    """The few facts a household member's new file needs at the door; the rest is added on
+    their file later. An age is turned into an approximate date of birth."""
+
+    given_names = forms.CharField(label=_("Given names"), max_length=150, validators=[validate_name])
+    family_names = forms.CharField(label=_("Family names"), max_length=150, validators=[validate_name])
+    relationship = forms.ChoiceField(
+        label=_("Relationship"), choices=HouseholdRelationship.choices, initial=HouseholdRelationship.CHILD
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(), validators=[lifetime_date_validator]
+    )
+    age = forms.IntegerField(
+        label=_("Or age in years"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the date of birth is not known."),
+    )
+    gender_identity = forms.ChoiceField(
+        label=_("Gender identity"), choices=GenderIdentity.choices, initial=GenderIdentity.NOT_ASKED
+    )
+    needs_wheelchair_access = forms.BooleanField(label=_("Needs wheelchair access"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_of_birth") is None and data.get("age") is not None:
+            today = timezone.localdate()
+            # The birthday is unknown: today's date that many years ago, marked approximate.
+            day = 28 if (today.month, today.day) == (2, 29) else today.day
+            data["date_of_birth"] = today.replace(year=today.year - data["age"], day=day)
+            data["date_of_birth_is_approximate"] = True
+        return data
+
+    def person_fields(self) -> dict:
+        """The cleaned values as ``household_add_new_member`` takes them."""
+        fields = {name: value for name, value in self.cleaned_data.items() if name not in {"age", "relationship"}}
+        fields.setdefault("date_of_birth_is_approximate", False)
+        return fields

@@ -41,7 +41,11 @@ from people.choices import (
 
 
 class Household(models.Model):
-    """People who live and move together; a referral or a stay can be for the whole household."""
+    """People who live and move together; a referral or a stay can be for the whole household.
+
+    A person is in one household at most (``Person.household``). A household is never empty: when
+    its last member leaves it is dissolved (``dissolved_at``), keeps the holds, stays and
+    interventions that name it as history, and takes no member again."""
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
     name = models.CharField(
@@ -51,6 +55,7 @@ class Household(models.Model):
         _("pets travelling with the household"), default=0, validators=[MaxValueValidator(20)]
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    dissolved_at = models.DateTimeField(_("dissolved"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -1,11 +1,12 @@
 """Reads of person files: restricted querysets, the duplicate warning, and the audited read of
 one file."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 
 from organisations.audit import audit_read
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
+from people.choices import HouseholdRelationship
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
 from people.names import name_key, names_match
 
@@ -61,4 +62,42 @@ def intervention_list(*, user) -> QuerySet[Intervention]:
 
 
 def household_list(*, user) -> QuerySet[Household]:
-    return Household.objects.restrict(user, Action.VIEW).prefetch_related("members")
+    """The households ``user`` may see that still have members (a dissolved one is history)."""
+    return Household.objects.restrict(user, Action.VIEW).filter(dissolved_at__isnull=True).prefetch_related("members")
+
+
+def household_file(*, user, household_id: int) -> Household:
+    """One household as its page shows it, members included: 404 unless allowed or dissolved
+    (its members' files keep its history), and the read is audited."""
+    household = (
+        Household.objects.restrict(user, Action.VIEW)
+        .filter(pk=household_id, dissolved_at__isnull=True)
+        .select_related("owner")
+        .first()
+    )
+    if household is None:
+        raise NotFoundError()
+    audit_read(actor=user, organisation=household.owner, obj=household, what="people.household.file")
+    return household
+
+
+def household_members(*, user, household: Household) -> QuerySet[Person]:
+    """The household's members ``user`` may see, the main contact first, then the adults' way of
+    listing (oldest first)."""
+    return (
+        person_list(user=user)
+        .filter(household=household)
+        .order_by(
+            Case(When(household_relationship=HouseholdRelationship.HEAD, then=0), default=1),
+            F("date_of_birth").asc(nulls_first=True),
+            "given_names",
+        )
+    )
+
+
+def household_candidates(*, user, household: Household, search: str) -> QuerySet[Person]:
+    """Files of the household's organisation found by name, to add one as a member; people
+    already in a household are listed too, so the page can say where they are."""
+    if not name_key(search, "").split():
+        return Person.objects.none()
+    return person_list(user=user, search=search).filter(owner=household.owner).exclude(household=household)

@@ -14,7 +14,13 @@ from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, User
 from organisations.permissions import Action
 from organisations.validators import recent_date_validator
-from people.choices import SENSITIVE_DATA_GROUPS, ConsentGivenBy, NeedStatus, NeedUrgency
+from people.choices import (
+    SENSITIVE_DATA_GROUPS,
+    ConsentGivenBy,
+    HouseholdRelationship,
+    NeedStatus,
+    NeedUrgency,
+)
 from people.composition import CHILD_CONSENT_AGE
 from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
 from people.names import name_key
@@ -57,7 +63,8 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
         setattr(person, name, value)
     person.name_key = name_key(person.given_names, person.family_names)
     person.full_clean()
-    person.save()
+    # Only what was changed: a profile edit never undoes a household change saved meanwhile.
+    person.save(update_fields=sorted({*fields, "name_key", "updated_at"}))
     audit_record(
         actor=actor,
         organisation=person.owner,
@@ -68,25 +75,108 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
     return person
 
 
+# --- Households ---------------------------------------------------------------------------------
+#
+# A person is in one household at most, and a household is never empty: it is created with its
+# first members and dissolved when its last member leaves. Each write locks the household's row,
+# then the person's, always in that order, so two workers adding the same person to two
+# households, or the last member's removal racing an addition, cannot both win.
+
+
+def _locked_household(household: Household) -> Household:
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if locked.dissolved_at is not None:
+        raise ApplicationError(
+            _("This household was dissolved: it has nobody in it any more. Create a new one."),
+            code="household_dissolved",
+        )
+    return locked
+
+
+def _locked_member(actor: User, household: Household, person: Person) -> Person:
+    """The person's row, locked, when they are a member of ``household``; otherwise 404."""
+    permissions.require(actor, Action.CHANGE, person)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.household_id != household.pk:
+        raise NotFoundError()
+    return locked
+
+
+def _hand_over_contact(household: Household, new_contact: Person) -> list[int]:
+    """One main contact per household: the former one stays a member, as "other" until the
+    worker says more. Returns the ids of the members whose relationship changed."""
+    former = list(
+        Person.objects.select_for_update()
+        .filter(household=household, household_relationship=HouseholdRelationship.HEAD)
+        .exclude(pk=new_contact.pk)
+    )
+    for person in former:
+        person.household_relationship = HouseholdRelationship.OTHER
+        person.save(update_fields=["household_relationship", "updated_at"])
+    return [person.pk for person in former]
+
+
 @transaction.atomic
-def household_create(*, actor: User, owner: Organisation, name: str, members: list[tuple[Person, str]]) -> Household:
-    """Group people into a household; each member comes with their relationship."""
+def household_create(
+    *, actor: User, owner: Organisation, name: str, members: list[tuple[Person, str]], pets: int = 0
+) -> Household:
+    """Group people into a household; each member comes with their relationship. A household
+    has at least one member, and none of them may already be in another household."""
     _require_case_worker(actor, owner)
-    household = Household.objects.create(owner=owner, name=name)
+    if not members:
+        raise ApplicationError(_("A household needs at least one member."), code="empty_household")
+    household = Household(owner=owner, name=name.strip(), pets=pets)
+    household.full_clean()
+    household.save()
+    audit_record(actor=actor, organisation=owner, action="people.household.created", obj=household)
     for person, relationship in members:
         household_add_member(actor=actor, household=household, person=person, relationship=relationship)
-    audit_record(actor=actor, organisation=owner, action="people.household.created", obj=household)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor: User, household: Household, **fields) -> Household:
+    """Change a household's name or its pets; the audit entry names the fields changed."""
+    permissions.require(actor, Action.CHANGE, household)
+    household = _locked_household(household)
+    for name, value in fields.items():
+        if name not in {"name", "pets"}:
+            raise TypeError(f"household_update does not change {name}")
+        setattr(household, name, value.strip() if name == "name" else value)
+    household.full_clean()
+    household.save(update_fields=sorted(fields))
+    audit_record(
+        actor=actor,
+        organisation=household.owner,
+        action="people.household.updated",
+        obj=household,
+        details={"fields": sorted(fields)},
+    )
     return household
 
 
 @transaction.atomic
 def household_add_member(*, actor: User, household: Household, person: Person, relationship: str) -> Person:
+    """Add a person to a household. Someone already in another household is refused: they are
+    removed from it first, so that nobody is counted in two places."""
+    permissions.require(actor, Action.CHANGE, household)
     permissions.require(actor, Action.CHANGE, person)
     if person.owner_id != household.owner_id:
         raise NotFoundError()
+    household = _locked_household(household)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.household_id == household.pk:
+        raise ConflictError(_("%(name)s is already in this household.") % {"name": person}, code="already_member")
+    if person.household_id is not None:
+        raise ApplicationError(
+            _("%(name)s is already in another household. Remove them from it first.") % {"name": person},
+            code="in_another_household",
+        )
     person.household = household
     person.household_relationship = relationship
     person.full_clean()
+    if relationship == HouseholdRelationship.HEAD:
+        _hand_over_contact(household, person)
     person.save(update_fields=["household", "household_relationship", "updated_at"])
     audit_record(
         actor=actor,
@@ -96,6 +186,71 @@ def household_add_member(*, actor: User, household: Household, person: Person, r
         details={"household": household.pk, "relationship": relationship},
     )
     return person
+
+
+@transaction.atomic
+def household_add_new_member(
+    *, actor: User, household: Household, relationship: str, given_names: str, family_names: str, **fields
+) -> Person:
+    """Open a file for someone who arrived with the household and add them, both or neither.
+    Call ``person_possible_duplicates`` first to offer an existing file instead."""
+    permissions.require(actor, Action.CHANGE, household)
+    person = person_create(
+        actor=actor, owner=household.owner, given_names=given_names, family_names=family_names, **fields
+    )
+    return household_add_member(actor=actor, household=household, person=person, relationship=relationship)
+
+
+@transaction.atomic
+def household_set_relationship(*, actor: User, household: Household, person: Person, relationship: str) -> Person:
+    """Change how a member is related to the household. Naming a new main contact makes the
+    former one "other"."""
+    permissions.require(actor, Action.CHANGE, household)
+    household = _locked_household(household)
+    person = _locked_member(actor, household, person)
+    person.household_relationship = relationship
+    person.full_clean()
+    changed = _hand_over_contact(household, person) if relationship == HouseholdRelationship.HEAD else []
+    person.save(update_fields=["household_relationship", "updated_at"])
+    audit_record(
+        actor=actor,
+        organisation=household.owner,
+        action="people.household.relationship_changed",
+        obj=person,
+        details={"household": household.pk, "relationship": relationship, "former_contacts": changed},
+    )
+    return person
+
+
+def household_set_contact(*, actor: User, household: Household, person: Person) -> Person:
+    """Make ``person`` the household's main contact (the one the hub and the provider call)."""
+    return household_set_relationship(
+        actor=actor, household=household, person=person, relationship=HouseholdRelationship.HEAD
+    )
+
+
+@transaction.atomic
+def household_remove_member(*, actor: User, household: Household, person: Person) -> Household:
+    """Take a person out of a household; they keep their own file. When nobody is left, the
+    household is dissolved: it keeps its history and takes no member again."""
+    permissions.require(actor, Action.CHANGE, household)
+    household = _locked_household(household)
+    person = _locked_member(actor, household, person)
+    person.household = None
+    person.household_relationship = ""
+    person.save(update_fields=["household", "household_relationship", "updated_at"])
+    audit_record(
+        actor=actor,
+        organisation=household.owner,
+        action="people.household.member_removed",
+        obj=person,
+        details={"household": household.pk},
+    )
+    if not Person.objects.filter(household=household).exists():
+        household.dissolved_at = timezone.now()
+        household.save(update_fields=["dissolved_at"])
+        audit_record(actor=actor, organisation=household.owner, action="people.household.dissolved", obj=household)
+    return household
 
 
 # --- Consent ----------------------------------------------------------------------------------

@@ -15,4 +15,16 @@ urlpatterns = [
     path("<int:person_id>/needs/<int:need_id>/", views.need_update, name="need-update"),
     path("<int:person_id>/milestones/", views.milestone_create, name="milestone-create"),
     path("<int:person_id>/interventions/", views.intervention_create, name="intervention-create"),
+    path("<int:person_id>/household/", views.household_create, name="household-create"),
+    path(
+        "<int:person_id>/household/relationship/",
+        views.household_member_update,
+        name="household-member-update",
+    ),
+    path("<int:person_id>/household/contact/", views.household_contact, name="household-contact"),
+    path("<int:person_id>/household/leave/", views.household_member_remove, name="household-member-remove"),
+    path("households/<int:household_id>/", views.household_detail, name="household"),
+    path("households/<int:household_id>/edit/", views.household_update, name="household-update"),
+    path("households/<int:household_id>/members/", views.household_member_add, name="household-member-add"),
+    path("households/<int:household_id>/members/new/", views.household_member_create, name="household-member-create"),
 ]

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,18 +30,24 @@ from organisations.permissions import ObjectPermission
 from organisations.validators import parse_id
 from people import selectors, services
 from people.choices import SENSITIVE_DATA_GROUPS, DataGroup, NeedStatus
+from people.composition import CHILD_CONSENT_AGE, composition_of, is_adult
 from people.forms import (
     ConsentForm,
+    HouseholdCreateForm,
+    HouseholdForm,
     InterventionForm,
+    MemberRelationshipForm,
+    MemberSearchForm,
     MilestoneForm,
     NeedForm,
     NeedStatusForm,
+    NewMemberForm,
     PersonCreateForm,
     PersonForm,
     PersonSearchForm,
     add_application_error,
 )
-from people.models import Person
+from people.models import Household, Person
 
 SEARCH_LIMIT = 50
 TIMELINE_LIMIT = 60
@@ -116,6 +123,7 @@ class FileSection:
     context: dict = field(default_factory=dict)
     timeline: list[TimelineItem] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    html: str = ""  # the template rendered with its context, set by the person file's view
 
 
 # Apps above people (referrals, later housing) add their part of the file here from their views
@@ -243,6 +251,49 @@ def _consent_row(consent, today: date) -> dict:
     }
 
 
+def _file_sections(request, person: Person) -> list[FileSection]:
+    """The parts other apps draw, each rendered with its own context (``section`` and ``person``
+    beside it)."""
+    sections = []
+    for provider in person_file_sections:
+        section = provider(request, person)
+        if section is None:
+            continue
+        section.html = render_to_string(
+            section.template, {**section.context, "section": section, "person": person}, request=request
+        )
+        sections.append(section)
+    return sections
+
+
+def consent_form_needs_guardian(person: Person, today: date) -> bool:
+    age = person.age_on(today)
+    return age is not None and age < CHILD_CONSENT_AGE
+
+
+def consent_form_for(person: Person, *, data=None, partners, user, initial=None) -> ConsentForm:
+    """The consent form of a person file; under the consent age it asks for a parent or guardian
+    and offers the household's adults by name."""
+    today = timezone.localdate()
+    needs_guardian = consent_form_needs_guardian(person, today)
+    guardians = []
+    if needs_guardian and person.household_id:
+        guardians = [
+            member
+            for member in selectors.household_members(user=user, household=person.household)
+            if member.pk != person.pk and is_adult(member, today)
+        ]
+    return ConsentForm(
+        data,
+        partners=partners,
+        person=person,
+        initial=initial,
+        user=user,
+        guardians=guardians,
+        needs_guardian=needs_guardian,
+    )
+
+
 def _render_file(request, person_id: int, *, bound: dict | None = None, open_panel: str = "", status: int = 200):
     """Draw the file; ``bound`` replaces a default form by the one the user just submitted."""
     user = request.user
@@ -258,13 +309,13 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
     interventions = list(
         selectors.intervention_list(user=user).filter(people=person).select_related("recorded_by")[:TIMELINE_LIMIT]
     )
-    household_members = []
+    household_members, composition = [], None
     if person.household_id:
-        household_members = list(
-            selectors.person_list(user=user).filter(household_id=person.household_id).exclude(pk=person.pk)
-        )
+        members = list(selectors.household_members(user=user, household=person.household))
+        household_members = [member for member in members if member.pk != person.pk]
+        composition = composition_of(household=person.household)
 
-    sections = [section for provider in person_file_sections if (section := provider(request, person)) is not None]
+    sections = _file_sections(request, person)
     timeline = _timeline(person, needs=needs, milestones=milestones, consents=consents, interventions=interventions)
     for section in sections:
         timeline.extend(section.timeline)
@@ -273,6 +324,9 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
     partners = referral_partners(user=user, organisation=person.owner)
     consent_initial = {}
     if request.method == "GET":
+        # The header's "Create a household" opens its form (a link cannot open a <details>).
+        if request.GET.get("panel") == "household":
+            open_panel = open_panel or "household"
         # The referral wizard links here to record the consent it lacks.
         recipient_id = parse_id(request.GET.get("consent_recipient", ""))
         if recipient_id is not None:
@@ -285,11 +339,16 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
     context = {
         "person": person,
         "age": person.age_on(today),
+        "consent_age": CHILD_CONSENT_AGE,
         "preferred_language": SPOKEN_LANGUAGES.get(person.preferred_language, person.preferred_language),
         "today": today,
         "language_names": SPOKEN_LANGUAGES,
         "other_languages": [str(SPOKEN_LANGUAGES.get(code, code)) for code in person.other_languages or []],
         "household_members": household_members,
+        "composition": composition,
+        "household_create_form": bound.get("household_create_form")
+        or HouseholdCreateForm(initial={"name": person.family_names}),
+        "needs_guardian": consent_form_needs_guardian(person, today),
         "consents": [_consent_row(consent, today) for consent in consents],
         "needs": [(need, NeedStatusForm(initial={"status": need.status}, prefix=f"need{need.pk}")) for need in needs],
         "open_needs": [need for need in needs if need.status in {NeedStatus.IDENTIFIED, NeedStatus.IN_PROGRESS}],
@@ -305,7 +364,7 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         "need_form": bound.get("need_form") or NeedForm(),
         "milestone_form": bound.get("milestone_form") or MilestoneForm(),
         "consent_form": bound.get("consent_form")
-        or ConsentForm(partners=partners, person=person, initial=consent_initial, user=user),
+        or consent_form_for(person, partners=partners, initial=consent_initial, user=user),
     }
     return render(request, "people/person_file.html", context, status=status)
 
@@ -348,10 +407,10 @@ def _file_url(person: Person, anchor: str) -> str:
 @require_POST
 def consent_create(request, person_id: int):
     person = _person_or_404(request.user, person_id)
-    form = ConsentForm(
-        request.POST,
+    form = consent_form_for(
+        person,
+        data=request.POST,
         partners=referral_partners(user=request.user, organisation=person.owner),
-        person=person,
         user=request.user,
     )
     if form.is_valid():
@@ -481,6 +540,250 @@ def intervention_create(request, person_id: int):
             messages.success(request, _("Intervention logged."))
             return redirect(_file_url(person, "interventions"))
     return _render_file(request, person_id, bound={"intervention_form": form})
+
+
+# --- Households ------------------------------------------------------------------------------------
+
+CANDIDATE_LIMIT = 20
+
+
+def _household_or_404(user, household_id: int) -> Household:
+    """The household for a write: restricted, not dissolved, not audited (the page that follows
+    audits its read)."""
+    household = selectors.household_list(user=user).filter(pk=household_id, dissolved_at__isnull=True).first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def _member_or_404(user, person_id: int) -> tuple[Household, Person]:
+    """A person and the household they are in, for a write about their place in it: 404 when
+    the person is out of reach or in no household."""
+    person = _person_or_404(user, person_id)
+    household = selectors.household_list(user=user).filter(pk=person.household_id).first()
+    if household is None:
+        raise Http404
+    return household, person
+
+
+def _household_url(household: Household, anchor: str = "") -> str:
+    url = reverse("people:household", args=[household.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_POST
+def household_create(request, person_id: int):
+    """Start a household from a person file, with this person in it."""
+    person = _person_or_404(request.user, person_id)
+    form = HouseholdCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_create(
+                actor=request.user,
+                owner=person.owner,
+                name=data["name"],
+                members=[(person, data["relationship"])],
+                pets=data["pets"],
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except ApplicationError as error:
+            # Refused for who the person is (already in a household), not for what was typed:
+            # the file shows their household instead of this form.
+            messages.error(request, str(error.message))
+            return redirect(_file_url(person, "household"))
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Household created. Add the people who came with %(name)s.") % {"name": person})
+            return redirect(_household_url(household, "add-member"))
+    return _render_file(request, person_id, bound={"household_create_form": form}, open_panel="household")
+
+
+def _render_household(request, household_id: int, *, bound: dict | None = None, duplicates=None, status: int = 200):
+    """Draw the household page; ``bound`` replaces a default form by the one just submitted."""
+    user = request.user
+    try:
+        household = selectors.household_file(user=user, household_id=household_id)
+    except NotFoundError:
+        raise Http404 from None
+    bound = bound or {}
+    today = timezone.localdate()
+    members = list(selectors.household_members(user=user, household=household))
+    search_form = MemberSearchForm(request.GET)
+    query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+    candidates = []
+    if query:
+        candidates = list(
+            selectors.household_candidates(user=user, household=household, search=query).select_related("household")[
+                :CANDIDATE_LIMIT
+            ]
+        )
+    context = {
+        "household": household,
+        "members": [
+            {
+                "person": member,
+                "age": member.age_on(today),
+                "is_contact": member.household_relationship == "head",
+                "form": MemberRelationshipForm(
+                    initial={"relationship": member.household_relationship}, prefix=f"member{member.pk}"
+                ),
+            }
+            for member in members
+        ],
+        "composition": composition_of(household=household),
+        "household_form": bound.get("household_form")
+        or HouseholdForm(initial={"name": household.name, "pets": household.pets}),
+        "search_form": search_form,
+        "query": query,
+        "candidates": candidates,
+        "candidate_form": MemberRelationshipForm(initial={"relationship": "child"}),
+        "new_member_form": bound.get("new_member_form")
+        or NewMemberForm(initial={"family_names": members[0].family_names if members else ""}),
+        "duplicates": duplicates,
+    }
+    return render(request, "people/household.html", context, status=status)
+
+
+@login_required
+def household_detail(request, household_id: int):
+    """A household: who is in it, their relationships and main contact, what it brings (pets),
+    and the composition the housing board reads; add and remove members here."""
+    return _render_household(request, household_id)
+
+
+@login_required
+@require_POST
+def household_update(request, household_id: int):
+    household = _household_or_404(request.user, household_id)
+    form = HouseholdForm(request.POST)
+    if form.is_valid():
+        try:
+            services.household_update(actor=request.user, household=household, **form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The household is saved."))
+            return redirect(_household_url(household))
+    return _render_household(request, household_id, bound={"household_form": form})
+
+
+@login_required
+@require_POST
+def household_member_add(request, household_id: int):
+    """Add an existing file (found by the search on the household page) to the household."""
+    household = _household_or_404(request.user, household_id)
+    person_id = parse_id(request.POST.get("person", ""))
+    if person_id is None:
+        raise Http404
+    person = _person_or_404(request.user, person_id)
+    form = MemberRelationshipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how this person is related to the household."))
+        return redirect(_household_url(household, "add-member"))
+    try:
+        services.household_add_member(
+            actor=request.user, household=household, person=person, relationship=form.cleaned_data["relationship"]
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, str(getattr(error, "message", error)))
+        return redirect(_household_url(household, "add-member"))
+    messages.success(request, _("%(name)s is now in the household.") % {"name": person})
+    return redirect(_household_url(household, "members"))
+
+
+@login_required
+@require_POST
+def household_member_create(request, household_id: int):
+    """Open a file for a new member and add them, after offering the files that may be the same
+    person typed differently (one of those is added instead with its own button)."""
+    household = _household_or_404(request.user, household_id)
+    form = NewMemberForm(request.POST)
+    if form.is_valid():
+        fields = form.person_fields()
+        if not request.POST.get("confirm_new"):
+            duplicates = selectors.person_possible_duplicates(
+                user=request.user,
+                given_names=fields["given_names"],
+                family_names=fields["family_names"],
+                date_of_birth=fields.get("date_of_birth"),
+            )
+            duplicates = [person for person in duplicates if person.owner_id == household.owner_id]
+            if duplicates:
+                return _render_household(request, household_id, bound={"new_member_form": form}, duplicates=duplicates)
+        try:
+            person = services.household_add_new_member(
+                actor=request.user, household=household, relationship=form.cleaned_data["relationship"], **fields
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("%(name)s has a file and is in the household.") % {"name": person})
+            return redirect(_household_url(household, "members"))
+    return _render_household(request, household_id, bound={"new_member_form": form})
+
+
+@login_required
+@require_POST
+def household_member_update(request, person_id: int):
+    household, person = _member_or_404(request.user, person_id)
+    form = MemberRelationshipForm(request.POST, prefix=f"member{person.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose how this person is related to the household."))
+    else:
+        try:
+            services.household_set_relationship(
+                actor=request.user,
+                household=household,
+                person=person,
+                relationship=form.cleaned_data["relationship"],
+            )
+        except (ApplicationError, ValidationError) as error:
+            messages.error(request, str(getattr(error, "message", error)))
+        else:
+            messages.success(request, _("Relationship saved for %(name)s.") % {"name": person})
+    return redirect(_household_url(household, "members"))
+
+
+@login_required
+@require_POST
+def household_contact(request, person_id: int):
+    household, person = _member_or_404(request.user, person_id)
+    try:
+        services.household_set_contact(actor=request.user, household=household, person=person)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(name)s is the household's main contact.") % {"name": person})
+    return redirect(_household_url(household, "members"))
+
+
+@login_required
+@require_POST
+def household_member_remove(request, person_id: int):
+    """Take a member out of the household; their file stays. The last one out dissolves it."""
+    household, person = _member_or_404(request.user, person_id)
+    try:
+        household = services.household_remove_member(actor=request.user, household=household, person=person)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect(_household_url(household, "members"))
+    if household.dissolved_at is not None:
+        messages.success(
+            request, _("%(name)s left the household, which had nobody else: it is dissolved.") % {"name": person}
+        )
+        return redirect("people:file", person.pk)
+    messages.success(request, _("%(name)s is no longer in the household; their file stays.") % {"name": person})
+    return redirect(_household_url(household, "members"))
 
 
 def navigation_links(context) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ the user may not act on is answered 404, exactly like an id that does not exist.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.api.exceptions import RuleError
@@ -38,6 +39,7 @@ from people.choices import (
     NeedUrgency,
     Team,
 )
+from people.composition import composition_of
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
 
 
@@ -169,20 +171,52 @@ class HouseholdMemberInputSerializer(serializers.Serializer):
     relationship = serializers.ChoiceField(choices=HouseholdRelationship.choices)
 
 
+class CompositionSerializer(serializers.Serializer):
+    """Who the household is, counted from its members' files (``people.composition``)."""
+
+    size = serializers.IntegerField()
+    adults = serializers.IntegerField()
+    children = serializers.IntegerField()
+    children_under_consent_age = serializers.IntegerField()
+    women = serializers.IntegerField()
+    men = serializers.IntegerField()
+    other_genders = serializers.IntegerField()
+    needs_wheelchair_access = serializers.IntegerField()
+    pets = serializers.IntegerField()
+    description = serializers.CharField(source="describe")
+
+
 class HouseholdSerializer(serializers.ModelSerializer):
     owner = OrganisationField()
     members = HouseholdMemberSerializer(many=True, read_only=True)
+    composition = serializers.SerializerMethodField()
 
     class Meta:
         model = Household
-        fields = ["id", "owner", "name", "members", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = ["id", "owner", "name", "pets", "members", "composition", "created_at", "dissolved_at"]
+        read_only_fields = ["id", "created_at", "dissolved_at"]
+
+    @extend_schema_field(CompositionSerializer)
+    def get_composition(self, household: Household) -> dict:
+        return CompositionSerializer(composition_of(household=household)).data
 
 
 class HouseholdCreateSerializer(serializers.Serializer):
     owner = OrganisationField()
     name = serializers.CharField(max_length=200, validators=[validate_name])
-    members = HouseholdMemberInputSerializer(many=True, required=False)
+    pets = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    members = HouseholdMemberInputSerializer(many=True, allow_empty=False)
+
+
+class HouseholdUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, validators=[validate_name], required=False)
+    pets = serializers.IntegerField(min_value=0, max_value=20, required=False)
+
+
+class HouseholdMemberRefSerializer(serializers.Serializer):
+    """A member of the household, by the id of their file."""
+
+    person = RestrictedPrimaryKeyField(model=Person)
 
 
 # --- Consent -----------------------------------------------------------------------------------

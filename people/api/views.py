@@ -21,7 +21,10 @@ from people.api.serializers import (
     ConsentCreateSerializer,
     ConsentSerializer,
     HouseholdCreateSerializer,
+    HouseholdMemberInputSerializer,
+    HouseholdMemberRefSerializer,
     HouseholdSerializer,
+    HouseholdUpdateSerializer,
     InterventionSerializer,
     MilestoneRecordSerializer,
     MilestoneSerializer,
@@ -212,13 +215,26 @@ class InterventionViewSet(RestrictedListCreateViewSet, mixins.CreateModelMixin):
         serializer.instance = services.intervention_log(actor=self.request.user, **serializer.validated_data)
 
 
-@extend_schema_view(create=extend_schema(request=HouseholdCreateSerializer, responses={201: HouseholdSerializer}))
-class HouseholdViewSet(RestrictedListCreateViewSet):
-    """Households: people who live and move together, each with their relationship."""
+@extend_schema_view(
+    create=extend_schema(
+        request=HouseholdCreateSerializer,
+        responses={201: HouseholdSerializer},
+        description=(
+            "Create a household with its first members (at least one). Someone already in another "
+            "household is refused (422 `in_another_household`): remove them from it first."
+        ),
+    ),
+    partial_update=extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdSerializer),
+)
+class HouseholdViewSet(RestrictedListCreateViewSet, mixins.UpdateModelMixin):
+    """Households: people who live and move together, each with their relationship, and their
+    composition counted from the members' files. A household is never empty: removing its last
+    member dissolves it (`dissolved_at`), and a dissolved household takes no change (422)."""
 
     queryset = Household.objects.select_related("owner").prefetch_related("members")
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def create(self, request, *args, **kwargs):
         serializer = HouseholdCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -228,6 +244,65 @@ class HouseholdViewSet(RestrictedListCreateViewSet):
             actor=request.user,
             owner=data["owner"],
             name=data["name"],
-            members=[(member["person"], member["relationship"]) for member in data.get("members", [])],
+            pets=data["pets"],
+            members=[(member["person"], member["relationship"]) for member in data["members"]],
         )
-        return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
+        return Response(self._fresh(household), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        household = self.get_object()
+        serializer = HouseholdUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        household = services.household_update(actor=request.user, household=household, **serializer.validated_data)
+        return Response(self._fresh(household))
+
+    def _fresh(self, household: Household) -> dict:
+        """The household as it is now (members and composition read after the write)."""
+        household = Household.objects.prefetch_related("members").get(pk=household.pk)
+        return HouseholdSerializer(household, context=self.get_serializer_context()).data
+
+    def _member(self, request, serializer_class=HouseholdMemberRefSerializer) -> dict:
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=HouseholdMemberInputSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="members")
+    def add_member(self, request, pk=None):
+        """Add a file to the household with its relationship ("head" makes them the main
+        contact, and the former one "other")."""
+        household = self.get_object()
+        data = self._member(request, HouseholdMemberInputSerializer)
+        services.household_add_member(
+            actor=request.user, household=household, person=data["person"], relationship=data["relationship"]
+        )
+        return Response(self._fresh(household))
+
+    @extend_schema(request=HouseholdMemberInputSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="relationship")
+    def set_relationship(self, request, pk=None):
+        """Change a member's relationship; a member not in this household is a 404."""
+        household = self.get_object()
+        data = self._member(request, HouseholdMemberInputSerializer)
+        services.household_set_relationship(
+            actor=request.user, household=household, person=data["person"], relationship=data["relationship"]
+        )
+        return Response(self._fresh(household))
+
+    @extend_schema(request=HouseholdMemberRefSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="contact")
+    def set_contact(self, request, pk=None):
+        """Make a member the household's main contact; the former one becomes "other"."""
+        household = self.get_object()
+        services.household_set_contact(actor=request.user, household=household, person=self._member(request)["person"])
+        return Response(self._fresh(household))
+
+    @extend_schema(request=HouseholdMemberRefSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="remove-member")
+    def remove_member(self, request, pk=None):
+        """Take a member out; their file stays. The last one out dissolves the household."""
+        household = self.get_object()
+        services.household_remove_member(
+            actor=request.user, household=household, person=self._member(request)["person"]
+        )
+        return Response(self._fresh(household))

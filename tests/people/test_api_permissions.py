@@ -172,7 +172,10 @@ class TestHouseholdPermissions(CaseWorkMatrix, ViewMatrix, CreateMatrix):
 
     def make(self, side):
         return services.household_create(
-            actor=factories.case_worker(side.organisation), owner=side.organisation, name="Famille", members=[]
+            actor=factories.case_worker(side.organisation),
+            owner=side.organisation,
+            name="Famille",
+            members=[(factories.person(side.organisation), "head")],
         )
 
     def create_payload(self, side):

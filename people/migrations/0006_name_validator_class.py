@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_household_pets_wheelchair'),
+        ('people', '0005_household_dissolved_at'),
     ]
 
     operations = [
