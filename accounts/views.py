@@ -29,7 +29,7 @@ from organisations.permissions import two_factor_required
 SETUP_KEY = "passerelle_two_factor_setup_key"
 # A new API token's text, kept in the session from the POST that made it to the page the browser
 # is redirected to, which shows it once and removes it: reloading that page makes nothing.
-NEW_TOKEN_KEY = "passerelle_new_api_token"
+NEW_TOKEN_KEY = "passerelle_new_api_token"  # noqa: S105 - a session key, not a secret
 
 
 def _next_url(request) -> str:

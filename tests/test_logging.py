@@ -29,7 +29,9 @@ def test_a_body_over_the_limit_is_one_warning_line(client, api, network, caplog)
     login(client, network.a[Role.WORKER])
     with caplog.at_level(logging.INFO):
         response = client.post(
-            reverse("person-list"), '{"given_names": "' + "a" * (10 * 1024 * 1024) + '"}', content_type="application/json"
+            reverse("person-list"),
+            '{"given_names": "' + "a" * (10 * 1024 * 1024) + '"}',
+            content_type="application/json",
         )
     assert response.status_code == 413
     assert_one_warning_line(caplog, "RequestDataTooBig")

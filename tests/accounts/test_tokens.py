@@ -13,7 +13,6 @@ from accounts.models import ApiToken
 from organisations.choices import Role
 from tests.auth import login
 
-
 NEW_TOKEN = re.compile(r'<p class="secret-text" id="new-token">([^<]+)</p>')
 
 
