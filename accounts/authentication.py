@@ -15,6 +15,11 @@ from accounts.two_factor import two_factor_needed
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+class CsrfFailed(exceptions.PermissionDenied):
+    default_detail = _("The page's security check failed (CSRF): reload the page and try again.")
+    default_code = "csrf_failed"
+
+
 class TwoFactorRequired(exceptions.PermissionDenied):
     default_detail = _("Enter the code of your second factor first: log in again on the web page.")
     default_code = "two_factor_required"
@@ -48,6 +53,14 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
 
     DRF's ``force_authenticate`` in tests skips every authentication class: such a request
     stands for a request whose credentials already carry the second factor, like a token."""
+
+    def enforce_csrf(self, request):
+        """DRF's CSRF check, refused in the request's language (DRF's message quotes Django's
+        English reason)."""
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise CsrfFailed() from None
 
     def authenticate(self, request):
         authenticated = super().authenticate(request)
