@@ -71,7 +71,7 @@ def test_the_login_error_is_one_french_sentence(client, network):
     ],
 )
 def test_the_membership_notifications_name_the_organisation_without_an_elision(language, granted, ended):
-    """"au sein de Organisme Intrus" needed an elision no code can make on a name."""
+    """ "au sein de Organisme Intrus" needed an elision no code can make on a name."""
     params = {"role": Role.WORKER, "organisation": "Organisme Intrus"}
     where = {"fr-ca": "dans l'organisme Organisme Intrus", "es-419": "en la organización Organisme Intrus"}[language]
     with translation.override(language):
