@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -376,13 +377,23 @@ def invitation_accept(*, invitation: MembershipInvitation, user: User) -> Member
 def invitation_accept_with_new_account(*, invitation: MembershipInvitation, full_name: str, password: str) -> User:
     """Someone with no account accepts from the link: their account is created for the
     invitation's address, in the invitation's language, then the invitation is accepted.
-    The password must pass the configured validators (a ``ValidationError`` otherwise)."""
+    The name must be valid and the password pass the configured validators: otherwise one
+    ``ValidationError`` by field (``full_name``, ``password``) says everything wrong at once."""
     invitation = _lock_open_invitation(invitation)
     if User.objects.filter(email=invitation.email).exists():
         raise ConflictError(_("An account with this address exists: log in to answer."), code="account_exists")
     user = User(email=invitation.email, full_name=full_name.strip(), preferred_language=invitation.language)
-    user.full_clean(exclude=["password"])
-    password_validation.validate_password(password, user=user)
+    errors = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
     user.set_password(password)
     user.save()
     audit_record(
