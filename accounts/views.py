@@ -2,6 +2,7 @@
 the second factor, API tokens, and the organisation admin's page to reset a member's second
 factor. Views read through selectors and write through services."""
 
+import logging
 import math
 from datetime import timedelta
 
@@ -21,9 +22,12 @@ from django_otp import login as otp_login
 from accounts import selectors, services, two_factor
 from accounts.forms import ApiTokenForm, LoginForm, TwoFactorDisableForm, TwoFactorSetupForm, TwoFactorVerifyForm
 from accounts.throttling import login_cool_off
+from organisations.audit import client_ip_address
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Membership
 from organisations.permissions import two_factor_required
+
+logger = logging.getLogger(__name__)
 
 # The key being set up is kept in the session between showing it and confirming it.
 SETUP_KEY = "passerelle_two_factor_setup_key"
@@ -53,6 +57,21 @@ class LoginView(auth_views.LoginView):
         if two_factor.session_passes_two_factor(self.request.session, user):
             return url
         return two_factor.second_step_url(user, url)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password-reset request, limited per typed address and per client: beyond the
+    limits no email is sent, and the answer is the same "check your email" page, so that it says
+    nothing about the limits or about whether an account has the address."""
+
+    def form_valid(self, form):
+        allowed = services.password_reset_allowed(
+            email=form.cleaned_data["email"], client_address=client_ip_address(self.request.META)
+        )
+        if allowed:
+            return super().form_valid(form)
+        logger.warning("Password-reset email not sent: over the limit for the address or the client")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def login_locked_out(request, original_response=None, credentials=None):

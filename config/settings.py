@@ -348,6 +348,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # API tokens (django-rest-knox, docs/security.md): stored as hashes, shown once, each with an expiry
 # of at most API_TOKEN_MAX_DAYS days.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", 90))
+
+# Password-reset emails: at most PASSWORD_RESET_PER_EMAIL requests for one typed address and
+# PASSWORD_RESET_PER_CLIENT from one client address in PASSWORD_RESET_WINDOW_MINUTES; beyond, the
+# same "check your email" page and no email (docs/security.md).
+PASSWORD_RESET_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_PER_EMAIL", 3))
+PASSWORD_RESET_PER_CLIENT = int(os.environ.get("PASSWORD_RESET_PER_CLIENT", 10))
+PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", 60))
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
 # knox's own migrations create its AuthToken table even though accounts.ApiToken replaces it; an
 # unused table with a foreign key to users would only get in the way (flush, deleting users).
