@@ -323,3 +323,43 @@ def test_preferences_take_the_deliveries_the_schema_lists(api, hub_worker):
     assert_json_error(api.put(url, {"deliveries": {"referral_received": ""}}), 400, "invalid")
     assert_json_error(api.put(url, {"deliveries": {"no_such_kind": "email"}}), 422, "invalid_preference")
     assert api.put(url, {"deliveries": {"referral_received": "email"}}).status_code == 200
+
+
+# --- The schema's types hold: text is text, PATCH needs nothing, filters are real ----------------
+
+
+@pytest.mark.parametrize("value", [0, -1.58e16, True, ["Ana"], {"a": 1}])
+def test_a_text_field_refuses_what_is_not_text(api, network, value):
+    world = build_api_world(network)
+    api.force_authenticate(world.hub_worker)
+    me = api.patch(reverse("api-me"), {"full_name": value}, format="json")
+    assert_json_error(me, 400, "invalid")
+    assert "full_name" in me.json()["fields"]
+    message = api.post(reverse("referral-messages", args=[world.referral_a.pk]), {"body": value}, format="json")
+    assert_json_error(message, 400, "invalid")
+    assert "body" in message.json()["fields"]
+    assert not world.referral_a.messages.exists()
+
+
+def test_a_membership_patch_without_valid_until_changes_nothing(api, network):
+    admin = network.a[Role.ADMIN]
+    membership = network.a.organisation.memberships.get(user=network.a[Role.WORKER])
+    api.force_authenticate(admin)
+    url = reverse("membership-detail", args=[membership.pk])
+    response = api.patch(url, {"role": "worker"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == membership.pk
+    until = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    assert api.patch(url, {"valid_until": until.isoformat()}, format="json").status_code == 200
+    membership.refresh_from_db()
+    assert membership.valid_until == until
+    # PUT states it whole: valid_until is required there.
+    assert_json_error(api.put(url, {}, format="json"), 400, "invalid")
+
+
+def test_list_filters_refuse_invalid_values(api, network):
+    world = build_api_world(network)
+    api.force_authenticate(world.hub_worker)
+    response = api.get(reverse("referral-list"), {"person": "1.95e16", "created_after": "null"})
+    assert_json_error(response, 400, "invalid")
+    assert {"person", "created_after"} <= set(response.json()["fields"])
