@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.models import ApiToken, PasswordResetRequest
-from accounts.notifications import notify_two_factor_reset
+from accounts.notifications import notify_two_factor_reset, notify_two_factor_reset_by_staff
 from accounts.sessions import user_sessions_end
 from notifications.events import CLOSE_SESSION_ENDED, close_session_sockets_on_commit, close_user_sockets_on_commit
 from notifications.jobs import periodic_job
@@ -141,11 +141,25 @@ def _devices_delete(user: User) -> None:
 def two_factor_reset(*, actor: User, membership: Membership) -> None:
     """An organisation admin resets the second factor of a member who lost their phone and codes:
     the devices are deleted, the member's sessions, tokens and sockets end, and the member sets a
-    new one up at their next login. Audited and notified to the member."""
+    new one up at their next login. Audited and notified to the member.
+
+    The second factor guards the whole account, so an organisation's admin may reset it only for
+    a member whose every active role is in that organisation: otherwise the admin of one (perhaps
+    newly joined) organisation would lower the guard of the member's work in others. Such a
+    member is reset by the platform's staff (``two_factor_reset_by_staff``)."""
     permissions.require(actor, Action.CHANGE, membership)
     if not membership.is_active:
         raise NotFoundError()
     member = membership.user
+    elsewhere = Membership.objects.filter(user=member, is_active=True).exclude(organisation=membership.organisation_id)
+    if elsewhere.exists():
+        raise ApplicationError(
+            _(
+                "This person also has a role in another organisation, so their two-step verification "
+                "cannot be reset from here. Ask the platform's staff to reset it."
+            ),
+            code="roles_elsewhere",
+        )
     _devices_delete(member)
     credentials_end(user=member)
     audit_record(
@@ -156,6 +170,21 @@ def two_factor_reset(*, actor: User, membership: Membership) -> None:
         details={"user": member.pk},
     )
     notify_two_factor_reset(membership=membership, actor=actor)
+
+
+@transaction.atomic
+def two_factor_reset_by_staff(*, actor: User, user: User) -> None:
+    """A superuser of the platform (in the Django admin) resets an account's second factor,
+    whatever organisations it works for: the same effects as ``two_factor_reset``, audited
+    without an organisation. Anyone else gets not found."""
+    if not (actor.is_active and actor.is_superuser):
+        raise NotFoundError()
+    _devices_delete(user)
+    credentials_end(user=user)
+    audit_record(
+        actor=actor, organisation=None, action="accounts.two_factor.reset", obj=user, details={"user": user.pk}
+    )
+    notify_two_factor_reset_by_staff(user=user, actor=actor)
 
 
 # --- Sessions, tokens and sockets ----------------------------------------------------------------

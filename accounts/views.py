@@ -257,6 +257,9 @@ def member_two_factor_reset(request, membership_id: int):
         services.two_factor_reset(actor=request.user, membership=membership)
     except NotFoundError:
         raise Http404 from None
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("members")
     messages.success(
         request,
         _("The two-step verification of %(name)s is reset: they set it up again at their next login.")

@@ -43,6 +43,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -207,9 +208,18 @@ def race(port: int, world: dict, site: int, free_beds: list[int]) -> list[dict]:
     barrier = threading.Barrier(len(clients), timeout=60)
     answers: list[dict] = [{} for _ in clients]
 
+    # Every hold is for an arrival in an hour (within any site's horizon and, with no check-in
+    # hours on the bench's site, at any time).
+    arrival = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+
     def client(index: int) -> None:
         body = json.dumps(
-            {"site": site, "beds": [free_beds[index % len(free_beds)]], "person": clients[index]["person"]}
+            {
+                "site": site,
+                "beds": [free_beds[index % len(free_beds)]],
+                "person": clients[index]["person"],
+                "expected_arrival_at": arrival,
+            }
         )
         headers = {"Authorization": f"Token {clients[index]['token']}", "Content-Type": "application/json"}
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)

@@ -187,6 +187,8 @@ def seed(clients: int) -> dict:
 
 def change_a_bed(world: dict, hold_id: int | None) -> int | None:
     """A hold on the site's first bed, or the release of the one made before (alternately)."""
+    from django.utils import timezone
+
     from housing import services as housing_services
     from housing.models import Bed, Hold, Site
     from organisations.models import Organisation, User
@@ -202,6 +204,7 @@ def change_a_bed(world: dict, hold_id: int | None) -> int | None:
         site=site,
         bed_ids=[Bed.objects.filter(site=site).order_by("pk").values_list("pk", flat=True).first()],
         person=Person.objects.get(pk=world["person"]),
+        expected_arrival_at=timezone.now(),
     )
     return hold.pk
 

@@ -302,6 +302,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long the link of a membership invitation works.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", 7))
+# Against floods of emails (docs/security.md): invitations an organisation may send in an hour, and
+# hours before an organisation may propose again a partnership that was withdrawn or declined.
+INVITATIONS_PER_HOUR = int(os.environ.get("INVITATIONS_PER_HOUR", 20))
+PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS = int(os.environ.get("PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS", 24))
 
 # Login throttling (django-axes, docs/security.md): failures are counted per (email, address) pair
 # and per address; the pair is locked after LOGIN_FAILURE_LIMIT failures, the address after

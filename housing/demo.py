@@ -1,5 +1,7 @@
 """Demo housing sites for the demo network's housing providers (fictional buildings)."""
 
+from datetime import time
+
 from housing import services
 from housing.choices import RoomKind, SiteKind
 from housing.models import Site
@@ -19,6 +21,8 @@ SITES = [
             "staff_languages": ["fr", "es", "en"],
             "meals": "Déjeuner et souper",
             "check_in_hours": "8 h – 21 h",
+            "check_in_from": time(8),
+            "check_in_until": time(21),
         },
         [
             ("Unité familiale 1", RoomKind.FAMILY_UNIT, 4),

@@ -1,7 +1,7 @@
 """Forms of the housing pages. They check what staff type; the services decide and write, and a
 refusal from a service is shown on the form it came from."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django import forms
 from django.utils import timezone
@@ -61,6 +61,10 @@ class BoardFilterForm(forms.Form):
         choices=[("", _("Any language")), *SPOKEN_LANGUAGES.items()],
     )
     person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    arrival = forms.DateTimeField(
+        label=_("Arriving"), required=False, widget=DateTimeInput(), validators=[working_date_validator]
+    )
+    nights = forms.IntegerField(label=_("Nights"), required=False, min_value=1, max_value=90, initial=1)
 
 
 class UnmetRequestForm(RestrictedChoicesForm):
@@ -81,17 +85,23 @@ class UnmetRequestForm(RestrictedChoicesForm):
 
 
 class HoldForm(forms.Form):
-    """Hold beds of one site for a person or a household (a family holds several beds at once).
+    """Hold beds of one site for a person or a household: the beds ticked, a whole family unit,
+    or as many beds in shared rooms as there are people (the family split between rooms), in one
+    action that holds all of them or none.
 
-    Every active bed of the site is a valid choice: whether it is still free is the service's
-    question, so that a bed taken a second ago gets the clear "just taken" answer.
+    Every active bed of the site is a valid choice: whether it is still free, whether the
+    household meets the site's rules and whether the arrival fits the site's window are the
+    service's questions, so that the answer is the same on the page and in the API.
     """
 
     beds = forms.TypedMultipleChoiceField(
-        label=_("Beds"),
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one bed.")},
+        label=_("Beds"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    family_unit = forms.TypedChoiceField(
+        label=_("Or a whole family unit"), coerce=int, required=False, empty_value=None
+    )
+    split_in_shared_rooms = forms.BooleanField(
+        label=_("Or a bed for each person in shared rooms (the family may be split between rooms)"), required=False
     )
     # Offered as a list of recent files, but any file of the hub is accepted: the view looks the
     # value up in the user's restricted people and households.
@@ -107,33 +117,64 @@ class HoldForm(forms.Form):
     )
     in_transit = forms.BooleanField(label=_("On the way now"), required=False)
     expected_arrival_at = forms.DateTimeField(
-        label=_("Expected arrival"), required=False, widget=DateTimeInput(), validators=[working_date_validator]
+        label=_("Expected arrival"),
+        widget=DateTimeInput(),
+        validators=[working_date_validator],
+        error_messages={"required": _("Give the expected arrival time.")},
+    )
+    confirm_outside_check_in = forms.BooleanField(
+        label=_("The provider agreed to receive them outside its check-in hours"), required=False
+    )
+    share_identity = forms.BooleanField(
+        label=_("The people agree that the provider sees their names and household"),
+        help_text=_(
+            "Recorded as their consent to this provider, for their housing. Without it the provider sees the hold code."
+        ),
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to hold against the site's rules"),
+        help_text=_("Hub coordinators only, when the provider agreed."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, bed_ids, occupants, hold_until: datetime, **kwargs):
+    def __init__(self, *args, bed_ids, occupants, family_units=(), can_override: bool = False, **kwargs):
         """``occupants`` is a list of (group label, [(value, label)]) with values such as
-        ``household:12`` or ``person:34``; ``hold_until`` is when a hold made now would end."""
+        ``household:12`` or ``person:34``; ``family_units`` a list of (room id, label)."""
         super().__init__(*args, **kwargs)
-        self.hold_until = hold_until
         self.fields["beds"].choices = [(bed_id, bed_id) for bed_id in bed_ids]
+        self.fields["family_unit"].choices = [("", _("Choose…")), *family_units]
         self.fields["occupant"].widget.choices = [("", _("Choose…")), *occupants]
+        if not can_override:
+            del self.fields["override_reason"]
 
-    def clean_expected_arrival_at(self):
-        arrival = self.cleaned_data.get("expected_arrival_at")
-        if arrival is None:
-            return None
-        if arrival < timezone.now() - timedelta(minutes=5):
-            raise forms.ValidationError(_("The expected arrival is in the past."))
-        if arrival > self.hold_until:
-            raise forms.ValidationError(
-                _("A hold lasts until %(time)s: ask the provider to keep the bed longer, or hold it later.")
-                % {"time": timezone.localtime(self.hold_until).strftime("%H:%M")}
-            )
-        return arrival
+    def clean(self):
+        data = super().clean()
+        chosen = (
+            bool(data.get("beds")) + (data.get("family_unit") is not None) + bool(data.get("split_in_shared_rooms"))
+        )
+        if chosen == 0:
+            raise forms.ValidationError(_("Choose beds, a family unit, or beds in shared rooms."))
+        if chosen > 1:
+            raise forms.ValidationError(_("Choose either beds, a family unit, or beds in shared rooms."))
+        return data
 
     def occupant_kind_and_id(self) -> tuple[str, int]:
         kind, _separator, pk = self.cleaned_data["occupant"].partition(":")
         return kind, int(pk)
+
+
+class HoldExtendForm(forms.Form):
+    """The hub moves a hold's expected arrival (the family's bus is late)."""
+
+    expected_arrival_at = forms.DateTimeField(
+        label=_("New expected arrival"), widget=DateTimeInput(), validators=[working_date_validator]
+    )
+    confirm_outside_check_in = forms.BooleanField(
+        label=_("The provider agreed to receive them outside its check-in hours"), required=False
+    )
 
 
 class OutOfServiceForm(forms.Form):

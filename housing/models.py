@@ -7,7 +7,10 @@ stays or holds at once (migration 0002); the services check the same things firs
 get a clear message, and on SQLite the same checks run under the write lock.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +40,31 @@ class Site(models.Model):
     max_stay_days = models.PositiveSmallIntegerField(_("maximum stay (days)"), default=30)
     staff_languages = models.JSONField(_("languages spoken by staff"), default=list, blank=True)
     meals = models.CharField(_("meals"), max_length=200, blank=True)
-    check_in_hours = models.CharField(_("check-in hours"), max_length=100, blank=True)
+    check_in_hours = models.CharField(
+        _("check-in hours, as written"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown as written; the times below are what holds are checked against."),
+    )
+    check_in_from = models.TimeField(
+        _("receives arrivals from"), null=True, blank=True, help_text=_("Leave both times empty: at any time.")
+    )
+    check_in_until = models.TimeField(
+        _("receives arrivals until"),
+        null=True,
+        blank=True,
+        help_text=_("Earlier than the start for a window across midnight (20:00 to 02:00)."),
+    )
+    hold_grace = models.DurationField(
+        _("beds kept after the expected arrival"),
+        default=timedelta(hours=2),
+        validators=[MinValueValidator(timedelta(minutes=15)), MaxValueValidator(timedelta(hours=12))],
+    )
+    hold_horizon = models.DurationField(
+        _("holds taken up to this far ahead"),
+        default=timedelta(hours=24),
+        validators=[MinValueValidator(timedelta(hours=1)), MaxValueValidator(timedelta(days=7))],
+    )
     last_confirmed_at = models.DateTimeField(_("last confirmed by the provider"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -49,6 +76,11 @@ class Site(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~(Q(women_only=True) & Q(men_only=True)), name="site_one_gender_rule"),
+            models.CheckConstraint(
+                condition=Q(check_in_from__isnull=True, check_in_until__isnull=True)
+                | Q(check_in_from__isnull=False, check_in_until__isnull=False),
+                name="site_check_in_window_whole",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,8 +123,13 @@ class Bed(models.Model):
 
 
 class Hold(models.Model):
-    """Beds kept for a household or a person while they travel; all the beds or none, until
-    ``expires_at`` (then the worker frees them) or check-in."""
+    """Beds kept for a household or a person while they travel; all the beds or none, from the
+    moment they are held until ``expires_at`` = the expected arrival plus the site's grace period
+    (then the worker frees them), or check-in.
+
+    ``code`` ("H-4821") is what a provider reads when the person has not consented to share
+    their name with it; ``override_reason`` is the hub coordinator's written reason for holding
+    beds against a site's rules (``housing.eligibility``)."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="holds")
     organisation = models.ForeignKey(
@@ -107,7 +144,10 @@ class Hold(models.Model):
     created_at = models.DateTimeField(_("held at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     in_transit = models.BooleanField(_("in transit"), default=False)
+    # Null only on holds made before arrival windows existed; services require it.
     expected_arrival_at = models.DateTimeField(_("expected arrival"), null=True, blank=True)
+    code = models.CharField(_("hold code"), max_length=12, blank=True)
+    override_reason = models.TextField(_("reason for overriding the site's rules"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=HoldStatus.choices, default=HoldStatus.ACTIVE)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 

@@ -1,22 +1,31 @@
 """Writes of short-term housing: holds, stays, out-of-service periods, unmet requests.
 
+A hold keeps beds from the moment it is made until the expected arrival plus the site's grace
+period (``Site.hold_grace``), for an arrival no further ahead than ``Site.hold_horizon``; an
+arrival outside the site's check-in hours needs the caller's confirmation. Every hold, check-in
+and extension is checked against the site's rules (``housing.eligibility``); a hub coordinator
+may override them with a written reason, kept on the hold and in the audit entry.
+
 Guarantee: no bed is ever given twice. Each service locks the beds it takes (in id order, so two
 requests never deadlock), checks that no active allocation overlaps, then writes; on PostgreSQL an
 exclusion constraint backs the check, and a violation becomes the same 409 a failed check gives.
 After commit the site's availability is published to every open board.
 """
 
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from housing import eligibility
 from housing.availability import overlapping, site_availability
-from housing.choices import AllocationKind, HoldStatus, StayStatus
+from housing.choices import AllocationKind, HoldStatus, RoomKind, SiteKind, StayStatus
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.notifications import notify_hold_expired
 from notifications.events import normalise_key, publish_on_commit
@@ -24,9 +33,13 @@ from notifications.jobs import periodic_job
 from notifications.models import StreamVersion
 from organisations import permissions
 from organisations.audit import audit_record
+from organisations.choices import NeedCategory
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, User
 from organisations.permissions import Action
+from people import services as people_services
+from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRelationship
+from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
 from people.models import Household, Person
 
 AVAILABILITY_STREAM = "housing.availability"
@@ -40,8 +53,46 @@ class BedsTakenError(ConflictError):
     default_message = _("This bed was just taken. The board shows what is free now.")
 
 
-def hold_duration() -> timedelta:
-    return timedelta(minutes=getattr(settings, "HOUSING_HOLD_MINUTES", 120))
+class NotEligibleError(ConflictError):
+    """The household breaks one or more of the site's rules. ``code`` is the first rule's
+    (``women_only``, ``unit_too_small``…); ``extra["refusals"]`` lists them all."""
+
+    default_code = "not_eligible"
+
+    def __init__(self, refusals: list[eligibility.Refusal]):
+        super().__init__(
+            " ".join(refusal.message for refusal in refusals),
+            code=refusals[0].code,
+            extra={"refusals": [{"code": refusal.code, "message": refusal.message} for refusal in refusals]},
+        )
+        self.refusals = refusals
+
+
+class OutsideCheckInError(ConflictError):
+    """The arrival falls outside the site's check-in hours: the caller may confirm it
+    (``confirm_outside_check_in``) once the provider agreed."""
+
+    default_code = "outside_check_in"
+
+
+# The purpose a consent recorded with a hold names; any housing purpose lets the provider see the
+# names (``housing.selectors.HOUSING_PURPOSES``).
+PURPOSE_OF_SITE_KIND = {
+    SiteKind.EMERGENCY: NeedCategory.HOUSING_EMERGENCY,
+    SiteKind.SHORT_TERM: NeedCategory.HOUSING_SHORT_TERM,
+    SiteKind.TRANSITIONAL: NeedCategory.HOUSING_LONG_TERM,
+}
+# A little slack for the minute a form took to fill: "21:00" typed at 21:02 is not refused.
+ARRIVAL_SLACK = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IdentityConsent:
+    """The people agree, at the door or on the phone, that the site's provider sees their names
+    and their household's composition for their housing (recorded with the hold)."""
+
+    method: str = ConsentMethod.ORAL_RECORDED
+    interpreter_assisted: bool = False
 
 
 def publish_availability(site: Site) -> int:
@@ -139,7 +190,8 @@ def _require_hold_rights(actor, organisation, site, household, person) -> None:
 def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expires_at: datetime) -> None:
     """Refuse, in one query, what a hold of ``bed_ids`` from ``now`` to ``expires_at`` may not
     take, in this order: a bed that is not an active bed of ``site`` (400 ``invalid_beds``), these
-    people already holding beds (409 ``already_held``), a bed already allocated in that period
+    people already holding beds (409 ``already_held``) or staying in a site (409
+    ``already_staying``), a bed already allocated in that period
     (409 ``beds_taken`` with the taken beds and the site's availability version).
 
     Called twice by ``hold_create``: before any lock, a shortcut that answers most requests under
@@ -147,22 +199,120 @@ def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expi
     hold's own start (a moment later), so nothing overlapping is missed."""
     if not bed_ids:
         raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
-    held = Hold.objects.filter(_same_people(household, person), status=HoldStatus.ACTIVE, expires_at__gt=now)
+    same = _same_people(household, person)
+    held = Hold.objects.filter(same, status=HoldStatus.ACTIVE, expires_at__gt=now)
+    staying = Stay.objects.filter(same, status=StayStatus.ACTIVE, planned_end_at__gt=now)
     taken = BedAllocation.objects.filter(overlapping(now, expires_at), bed=OuterRef("pk"))
     version = StreamVersion.objects.filter(stream=AVAILABILITY_STREAM, key=normalise_key(site.pk)).values("version")
     rows = list(
         Bed.objects.filter(pk__in=bed_ids, site=site, is_active=True)
-        .annotate(taken=Exists(taken), held=Exists(held), version=Subquery(version[:1]))
+        .annotate(taken=Exists(taken), held=Exists(held), staying=Exists(staying), version=Subquery(version[:1]))
         .order_by("pk")
-        .values_list("pk", "taken", "held", "version")
+        .values_list("pk", "taken", "held", "staying", "version")
     )
     if len(rows) != len(set(bed_ids)):
         raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
     if rows[0][2]:
         raise ConflictError(_("This household already holds beds."), code="already_held")
-    taken_beds = [bed_id for bed_id, is_taken, _held, _version in rows if is_taken]
+    if rows[0][3]:
+        raise ConflictError(_("These people already stay in a site."), code="already_staying")
+    taken_beds = [row[0] for row in rows if row[1]]
     if taken_beds:
-        raise BedsTakenError(extra={"beds": taken_beds, "version": rows[0][3] or 0})
+        raise BedsTakenError(extra={"beds": taken_beds, "version": rows[0][4] or 0})
+
+
+def _check_arrival(site: Site, arrival: datetime | None, now: datetime, confirmed: bool) -> datetime:
+    """The end of a hold for an arrival at ``arrival``: refused when missing, past, further ahead
+    than the site's horizon, or outside its check-in hours unless ``confirmed``."""
+    if arrival is None:
+        raise ApplicationError(_("Give the expected arrival time."), code="arrival_required")
+    if arrival < now - ARRIVAL_SLACK:
+        raise ApplicationError(_("The expected arrival is in the past."), code="arrival_in_past")
+    if arrival > now + site.hold_horizon:
+        hours = int(site.hold_horizon.total_seconds() // 3600)
+        raise ApplicationError(
+            _("%(site)s takes holds up to %(hours)s hours ahead: an arrival until %(time)s.")
+            % {
+                "site": site.name,
+                "hours": hours,
+                "time": date_format(timezone.localtime(now + site.hold_horizon), "DATETIME_FORMAT"),
+            },
+            code="arrival_beyond_horizon",
+        )
+    if not confirmed and not eligibility.can_receive_at(site, arrival):
+        raise OutsideCheckInError(
+            _("%(site)s receives arrivals %(hours)s: confirm the arrival at %(time)s with the provider first.")
+            % {
+                "site": site.name,
+                "hours": eligibility.check_in_hours_text(site),
+                "time": date_format(timezone.localtime(arrival), "TIME_FORMAT"),
+            },
+            extra={"check_in_from": site.check_in_from, "check_in_until": site.check_in_until},
+        )
+    return max(arrival, now) + site.hold_grace
+
+
+def _check_rules(
+    *, actor, organisation, site: Site, composition, beds, override_reason: str
+) -> list[eligibility.Refusal]:
+    """The site's rules the household breaks, if a hub coordinator overrides them with a reason;
+    else they refuse. Returns what was overridden (for the hold and its audit entry)."""
+    refusals = eligibility.site_refusals(site, composition, beds)
+    if not refusals:
+        return []
+    if not override_reason.strip():
+        raise NotEligibleError(refusals)
+    if not permissions.can_override_housing_rules(actor, organisation):
+        raise ApplicationError(
+            _("Only a hub coordinator may hold beds against a site's rules."), code="override_not_allowed"
+        )
+    return refusals
+
+
+def _new_code(site: Site) -> str:
+    """ "H-4821": four random digits, none an active hold of this site already shows."""
+    in_use = set(Hold.objects.filter(site=site, status=HoldStatus.ACTIVE).values_list("code", flat=True))
+    while True:
+        code = f"H-{secrets.randbelow(9000) + 1000}"
+        if code not in in_use:
+            return code
+
+
+def _members(household: Household | None, person: Person | None) -> list[Person]:
+    return list(household.members.all()) if household is not None else [person]
+
+
+def _record_identity_consent(*, actor, site: Site, members: list[Person], consent: IdentityConsent) -> None:
+    """Each member consents to the provider seeing their identity and household for housing; a
+    child under 14 through the household's first adult, named as parent or guardian."""
+    today = timezone.localdate()
+    adults = [
+        member
+        for member in members
+        if (member.age_on(today) or 0) >= ADULT_AGE
+        or (member.age_on(today) is None and member.household_relationship != HouseholdRelationship.CHILD)
+    ]
+    for member in members:
+        age = member.age_on(today)
+        under_age = age is not None and age < CHILD_CONSENT_AGE
+        if under_age and not adults:
+            raise ApplicationError(
+                _("A child under 14 needs a parent or guardian in the household to consent."),
+                code="parent_consent_required",
+            )
+        people_services.consent_record(
+            actor=actor,
+            person=member,
+            recipient=site.provider,
+            purposes=[PURPOSE_OF_SITE_KIND[site.kind]],
+            data_groups=[DataGroup.IDENTITY, DataGroup.HOUSEHOLD],
+            method=consent.method,
+            language=member.preferred_language,
+            valid_until=today + timedelta(days=site.max_stay_days + 30),
+            interpreter_assisted=consent.interpreter_assisted,
+            given_by=ConsentGivenBy.PARENT_GUARDIAN if under_age else ConsentGivenBy.PERSON,
+            given_by_name=adults[0].full_name if under_age else "",
+        )
 
 
 def hold_create(
@@ -174,20 +324,35 @@ def hold_create(
     household: Household | None = None,
     person: Person | None = None,
     referral=None,
-    expires_at: datetime | None = None,
-    in_transit: bool = False,
     expected_arrival_at: datetime | None = None,
+    in_transit: bool = False,
+    confirm_outside_check_in: bool = False,
+    override_reason: str = "",
+    identity_consent: IdentityConsent | None = None,
 ) -> Hold:
-    """Hold beds (a family's all at once, or none) while the household travels.
+    """Hold beds (a family's all at once, or none) until the expected arrival plus the site's
+    grace period, within the site's rules (or a coordinator's written override); with
+    ``identity_consent``, the people's consent to share their names with the provider is
+    recorded in the same transaction.
 
     Under contention most requests are refused: they are answered before any transaction or lock
     (rights, then the beds read once), and write nothing. The locked check decides the others."""
     _require_hold_rights(actor, organisation, site, household, person)
     now = timezone.now()
-    expires_at = expires_at or now + hold_duration()
-    if expires_at <= now:
-        raise ApplicationError(_("A hold must end in the future."), code="invalid_expiry")
+    expires_at = _check_arrival(site, expected_arrival_at, now, confirm_outside_check_in)
     _check_beds_free(site, bed_ids, household, person, now, expires_at)
+    beds = list(Bed.objects.filter(pk__in=bed_ids).select_related("room"))
+    composition = composition_of(household=household, person=person)
+    if composition.size == 0:
+        raise ApplicationError(_("This household has nobody in it: add its members first."), code="empty_household")
+    overridden = _check_rules(
+        actor=actor,
+        organisation=organisation,
+        site=site,
+        composition=composition,
+        beds=beds,
+        override_reason=override_reason,
+    )
     with transaction.atomic():
         beds = _lock_beds(site, bed_ids)
         # The shortcut read the beds before their locks: check again now that they are held.
@@ -205,20 +370,118 @@ def hold_create(
                 expires_at=expires_at,
                 in_transit=in_transit,
                 expected_arrival_at=expected_arrival_at,
+                code=_new_code(site),
+                override_reason=override_reason.strip() if overridden else "",
             )
         except IntegrityError:
             raise ConflictError(_("This household already holds beds."), code="already_held") from None
         _allocate(
             beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold, checked=True
         )
-        audit_record(
-            actor=actor,
-            organisation=organisation,
-            action="housing.hold.created",
-            obj=hold,
-            details={"site": site.pk, "beds": [bed.pk for bed in beds]},
-        )
+        if identity_consent is not None:
+            _record_identity_consent(
+                actor=actor, site=site, members=_members(household, person), consent=identity_consent
+            )
+        details = {
+            "site": site.pk,
+            "beds": [bed.pk for bed in beds],
+            "expected_arrival_at": expected_arrival_at.isoformat(),
+        }
+        if overridden:
+            details["overridden"] = [refusal.code for refusal in overridden]
+            details["override_reason"] = hold.override_reason
+        audit_record(actor=actor, organisation=organisation, action="housing.hold.created", obj=hold, details=details)
         publish_availability(site)
+    return hold
+
+
+def beds_for_household(
+    site: Site,
+    *,
+    household: Household | None = None,
+    person: Person | None = None,
+    room_id: int | None = None,
+    shared: bool = False,
+    moment=None,
+) -> list[int]:
+    """The beds one action holds for a household (or a person): every bed of the family unit
+    ``room_id`` (a unit is held whole), or one free bed per person in the site's shared rooms
+    (``shared``: the family may be split between rooms), the room with most free beds first so
+    it stays as together as it can. Read without locks: ``hold_create`` checks them under their
+    locks and takes all or none."""
+    size = composition_of(household=household, person=person).size
+    from housing.availability import bed_statuses
+    from housing.choices import BedStatus
+
+    beds = Bed.objects.filter(site=site, is_active=True).select_related("room").order_by("room__name", "label")
+    if room_id is not None:
+        chosen = [bed.pk for bed in beds.filter(room_id=room_id, room__kind=RoomKind.FAMILY_UNIT)]
+        if not chosen:
+            raise ApplicationError(_("Choose a family unit of this site."), code="invalid_room")
+        return chosen
+    if not shared:
+        raise ApplicationError(_("Choose a family unit or beds in shared rooms."), code="invalid_room")
+    shared_beds = list(beds.filter(room__kind=RoomKind.SHARED_ROOM))
+    statuses = bed_statuses(shared_beds, moment)
+    free_by_room: dict[int, list[int]] = {}
+    for bed in shared_beds:
+        if statuses[bed.pk] == BedStatus.AVAILABLE:
+            free_by_room.setdefault(bed.room_id, []).append(bed.pk)
+    chosen = []
+    for room_beds in sorted(free_by_room.values(), key=len, reverse=True):
+        chosen.extend(room_beds[: size - len(chosen)])
+    if len(chosen) < size:
+        raise BedsTakenError(
+            _("Not enough free beds in shared rooms for %(size)s people.") % {"size": size},
+            extra={"beds": [], "version": _version(site.pk)},
+        )
+    return chosen
+
+
+@transaction.atomic
+def hold_extend(
+    *, actor: User, hold: Hold, expected_arrival_at: datetime, confirm_outside_check_in: bool = False
+) -> Hold:
+    """The household will arrive at another time: the hold lasts until that arrival plus the
+    site's grace, within the site's horizon and check-in hours, if its beds stay free."""
+    permissions.require(actor, Action.CHANGE, hold)
+    hold = Hold.objects.select_for_update().select_related("site", "organisation").get(pk=hold.pk)
+    if not permissions.has_organisation_permission(actor, "work_cases", hold.organisation):
+        raise NotFoundError()
+    if hold.status != HoldStatus.ACTIVE:
+        raise ConflictError(_("This hold has already ended."), code="hold_ended")
+    now = timezone.now()
+    if hold.expires_at <= now:
+        raise ConflictError(_("This hold has already ended."), code="hold_ended")
+    expires_at = _check_arrival(hold.site, expected_arrival_at, now, confirm_outside_check_in)
+    beds = list(Bed.objects.select_for_update().filter(pk__in=hold.allocations.values("bed_id")).order_by("pk"))
+    if expires_at > hold.expires_at:
+        taken = BedAllocation.objects.filter(overlapping(hold.expires_at, expires_at), bed__in=beds).exclude(hold=hold)
+        if taken.exists():
+            raise BedsTakenError(
+                _("A bed of this hold is taken after the current end: hold other beds."),
+                extra={"beds": sorted(taken.values_list("bed_id", flat=True)), "version": _version(hold.site_id)},
+            )
+    previous = hold.expected_arrival_at
+    hold.expected_arrival_at = expected_arrival_at
+    hold.expires_at = expires_at
+    try:
+        with transaction.atomic():
+            hold.save(update_fields=["expected_arrival_at", "expires_at"])
+            hold.allocations.filter(is_active=True).update(ends_at=expires_at)
+    except IntegrityError:
+        raise BedsTakenError(extra={"beds": [bed.pk for bed in beds], "version": _version(hold.site_id)}) from None
+    audit_record(
+        actor=actor,
+        organisation=hold.organisation,
+        action="housing.hold.extended",
+        obj=hold,
+        details={
+            "previous_arrival": previous.isoformat() if previous else None,
+            "expected_arrival_at": expected_arrival_at.isoformat(),
+        },
+    )
+    publish_availability(hold.site)
     return hold
 
 
@@ -275,10 +538,20 @@ def hold_expire_stale(batch_size: int = 100) -> int:
             return expired
 
 
+def _check_rules_still_met(site: Site, household, person, beds, overridden: str) -> None:
+    """At check-in and extension the household is checked again (a baby was born, a member
+    joined); a hold a coordinator placed against the rules keeps its override."""
+    if overridden:
+        return
+    refusals = eligibility.site_refusals(site, composition_of(household=household, person=person), beds)
+    if refusals:
+        raise NotEligibleError(refusals)
+
+
 @transaction.atomic
 def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = None) -> Stay:
     """The household arrived: its hold becomes a stay on the same beds, until the planned end
-    (at most the site's maximum stay)."""
+    (at most the site's maximum stay), if it still meets the site's rules."""
     permissions.require(actor, Action.CHANGE, hold)
     hold = Hold.objects.select_for_update().select_related("site").get(pk=hold.pk)
     if hold.status != HoldStatus.ACTIVE:
@@ -286,7 +559,13 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
     now = timezone.now()
     planned_end_at = planned_end_at or now + timedelta(days=hold.site.max_stay_days)
     _check_within_max_stay(hold.site, now, planned_end_at)
-    beds = list(Bed.objects.select_for_update().filter(pk__in=hold.allocations.values("bed_id")).order_by("pk"))
+    beds = list(
+        Bed.objects.select_for_update()
+        .filter(pk__in=hold.allocations.values("bed_id"))
+        .select_related("room")
+        .order_by("pk")
+    )
+    _check_rules_still_met(hold.site, hold.household, hold.person, beds, hold.override_reason)
     elsewhere = Stay.objects.filter(
         _same_people(hold.household, hold.person),
         status=StayStatus.ACTIVE,
@@ -334,7 +613,8 @@ def _check_within_max_stay(site: Site, starts_at: datetime, ends_at: datetime) -
 
 @transaction.atomic
 def stay_extend(*, actor: User, stay: Stay, planned_end_at: datetime) -> Stay:
-    """Move the planned end later, within the site's maximum stay and only if the beds are free."""
+    """Move the planned end later, within the site's maximum stay, only if the beds are free and
+    the household still meets the site's rules."""
     permissions.require(actor, Action.CHANGE, stay)
     stay = Stay.objects.select_for_update().select_related("site").get(pk=stay.pk)
     if stay.status != StayStatus.ACTIVE:
@@ -342,7 +622,15 @@ def stay_extend(*, actor: User, stay: Stay, planned_end_at: datetime) -> Stay:
     if planned_end_at <= stay.planned_end_at:
         raise ApplicationError(_("An extension ends later than the current planned end."), code="not_later")
     _check_within_max_stay(stay.site, stay.checked_in_at, planned_end_at)
-    beds = list(Bed.objects.select_for_update().filter(pk__in=stay.allocations.values("bed_id")).order_by("pk"))
+    beds = list(
+        Bed.objects.select_for_update()
+        .filter(pk__in=stay.allocations.values("bed_id"))
+        .select_related("room")
+        .order_by("pk")
+    )
+    _check_rules_still_met(
+        stay.site, stay.household, stay.person, beds, stay.hold.override_reason if stay.hold_id else ""
+    )
     taken = BedAllocation.objects.filter(overlapping(stay.planned_end_at, planned_end_at), bed__in=beds).exclude(
         stay=stay
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sites/<int:site_id>/", views.site_detail, name="site"),
     path("sites/<int:site_id>/holds/", views.hold_create, name="hold-create"),
     path("holds/<int:hold_id>/release/", views.hold_release, name="hold-release"),
+    path("holds/<int:hold_id>/extend/", views.hold_extend, name="hold-extend"),
     path("provider/", views.provider, name="provider"),
     path("provider/sites/<int:site_id>/confirm/", views.site_confirm, name="site-confirm"),
     path("provider/beds/<int:bed_id>/out-of-service/", views.bed_out_of_service, name="bed-out-of-service"),

@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from housing import selectors, services
+from housing import eligibility, selectors, services
 from housing.availability import ELIGIBILITY_FLAGS, site_availability
 from housing.choices import AllocationKind, BedStatus, HoldStatus, RoomKind, StayStatus
 from housing.forms import (
@@ -30,6 +30,7 @@ from housing.forms import (
     CheckInForm,
     CheckOutForm,
     ExtendStayForm,
+    HoldExtendForm,
     HoldForm,
     OutOfServiceForm,
     UnmetRequestForm,
@@ -38,6 +39,7 @@ from housing.forms import (
     start_of_day,
 )
 from housing.models import Bed, BedAllocation, Site
+from organisations import permissions
 from organisations import selectors as organisation_selectors
 from organisations.choices import SPOKEN_LANGUAGES, OrganisationKind
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
@@ -123,6 +125,9 @@ def site_view(site: Site) -> dict:
     availability = site_availability(site)
     return {
         "site": site,
+        "check_in_hours": eligibility.check_in_hours_text(site),
+        "hold_horizon_hours": int(site.hold_horizon.total_seconds() // 3600),
+        "hold_grace_minutes": int(site.hold_grace.total_seconds() // 60),
         "availability": availability,
         "summary": summarise(availability),
         "rooms": rooms_of(availability),
@@ -139,6 +144,8 @@ def live_labels() -> dict:
         "status": {status.value: str(status.label) for status in BedStatus},
         "room_kind": {kind.value: str(kind.label) for kind in RoomKind},
         "never_confirmed": _("Never"),
+        "countdown": _("ends in %(time)s"),
+        "countdown_over": _("time is up"),
         "time_zone": timezone.get_current_timezone_name(),
     }
 
@@ -158,12 +165,12 @@ def _active_holds(user, site: Site):
         BedAllocation.objects.filter(kind=AllocationKind.HOLD).select_related("bed__room").order_by("bed__label"),
         to_attr="held_beds",
     )
-    holds = list(
-        selectors.hold_list(user=user)
+    holds = selectors.with_occupants(
+        user=user,
+        rows=selectors.hold_list(user=user)
         .filter(site=site, status=HoldStatus.ACTIVE, expires_at__gt=now)
         .prefetch_related(beds)
-        .annotate(household_size=Count("household__members"))
-        .order_by("expires_at")
+        .order_by("expected_arrival_at", "expires_at"),
     )
     for hold in holds:
         hold.beds_text = describe_beds(hold.held_beds)
@@ -178,11 +185,12 @@ def _active_stays(user, site: Site):
         .order_by("bed__label"),
         to_attr="stay_beds",
     )
-    stays = list(
-        selectors.stay_list(user=user)
+    stays = selectors.with_occupants(
+        user=user,
+        rows=selectors.stay_list(user=user)
         .filter(site=site, status=StayStatus.ACTIVE)
         .prefetch_related(beds)
-        .order_by("planned_end_at")
+        .order_by("planned_end_at"),
     )
     for stay in stays:
         stay.beds_text = describe_beds(stay.stay_beds)
@@ -206,6 +214,22 @@ def _board_context(request, *, unmet_form=None) -> dict:
     )
     hubs = hub_organisations(user)
     person = _preselected_person(request, hubs)
+    sites = [site_view(entry["site"]) for entry in entries]
+    fit = None
+    if person is not None:
+        # Opened "for" someone: the sites that fit first, the others apart with their reasons.
+        fit = selectors.board_for(
+            user=user,
+            household=person.household,
+            person=None if person.household_id else person,
+            arrival=filters.get("arrival"),
+            nights=filters.get("nights") or 1,
+        )
+        fit_of = {view["site"].pk: view for view in fit["fitting"] + fit["apart"]}
+        order = {view["site"].pk: index for index, view in enumerate(fit["fitting"] + fit["apart"])}
+        for view in sites:
+            view["fit"] = fit_of.get(view["site"].pk)
+        sites.sort(key=lambda view: order.get(view["site"].pk, len(order)))
     if unmet_form is None and hubs:
         unmet_form = UnmetRequestForm(
             hubs=hubs,
@@ -219,7 +243,10 @@ def _board_context(request, *, unmet_form=None) -> dict:
     return {
         "filter_form": form,
         "is_filtered": any(filters.get(name) for name in ("families", "women_only", "wheelchair_access", "language")),
-        "sites": [site_view(entry["site"]) for entry in entries],
+        "for_composition": fit["composition"].describe() if fit else "",
+        "sites": [view for view in sites if not (view.get("fit") and view["fit"]["reasons"])],
+        "sites_apart": [view for view in sites if view.get("fit") and view["fit"]["reasons"]],
+        "fit": fit,
         "can_hold": bool(hubs),
         "is_provider": selectors.site_list(user=user, action=Action.CHANGE).exists(),
         "person": person,
@@ -324,15 +351,24 @@ def household_label(name: str, size: int) -> str:
     return _("%(name)s (household of %(size)s)") % {"name": name, "size": size}
 
 
+def _can_override(user, hubs) -> bool:
+    return any(permissions.can_override_housing_rules(user, hub) for hub in hubs)
+
+
 def _hold_form(request, site: Site, availability: dict, hubs, person, data=None) -> HoldForm:
     initial = {}
     if person is not None:
-        initial["occupant"] = f"person:{person.pk}"
+        initial["occupant"] = f"household:{person.household_id}" if person.household_id else f"person:{person.pk}"
+    units = [
+        (room_id, _("%(room)s (%(beds)s beds)") % {"room": name, "beds": size})
+        for room_id, size, name in selectors.family_units(site=site)
+    ]
     return HoldForm(
         data,
         bed_ids=[bed["id"] for bed in availability["beds"]],
         occupants=_occupant_choices(request.user, hubs, person),
-        hold_until=timezone.now() + services.hold_duration(),
+        family_units=units,
+        can_override=_can_override(request.user, hubs),
         initial=initial,
     )
 
@@ -350,18 +386,28 @@ def _render_site(request, site: Site, *, hold_form=None, status=200):
         checked = {value for value in hold_form.data.getlist("beds") if parse_id(value) is not None}
     holds = _active_holds(user, site)
     stays = _active_stays(user, site)
+    hub_ids = {hub.pk for hub in hubs}
+    for hold in holds:
+        if hold.organisation_id in hub_ids:
+            hold.extend_form = (
+                HoldExtendForm(
+                    prefix=f"extend{hold.pk}",
+                    initial={"expected_arrival_at": timezone.localtime(hold.expected_arrival_at)},
+                )
+                if hold.expected_arrival_at
+                else HoldExtendForm(prefix=f"extend{hold.pk}")
+            )
     context = {
         **view,
         "can_hold": can_hold,
         "has_occupants": bool(hold_form and len(hold_form.fields["occupant"].widget.choices) > 1),
         "hold_form": hold_form,
         "checked_beds": {int(value) for value in checked},
-        "hold_minutes": int(services.hold_duration().total_seconds() // 60),
         "person": person,
         "person_query": urlencode({"person": person.pk}) if person else "",
         "holds": holds,
         "stays": stays,
-        "hub_ids": {hub.pk for hub in hubs},
+        "hub_ids": hub_ids,
         "is_provider": selectors.site_list(user=user, action=Action.CHANGE).filter(pk=site.pk).exists(),
         "labels": live_labels(),
     }
@@ -375,9 +421,22 @@ def site_detail(request, site_id: int):
     return _render_site(request, _visible_site(request.user, site_id))
 
 
+# A service's refusal shown next to the field it is about; the others above the form.
+FIELD_OF_REFUSAL = {
+    "arrival_required": "expected_arrival_at",
+    "arrival_in_past": "expected_arrival_at",
+    "arrival_beyond_horizon": "expected_arrival_at",
+    "invalid_date": "expected_arrival_at",
+    "outside_check_in": "confirm_outside_check_in",
+    "override_not_allowed": "override_reason",
+}
+
+
 @login_required
 @require_POST
 def hold_create(request, site_id: int):
+    """Hold the beds ticked, a whole family unit or a bed per person in shared rooms, all or
+    none; refusals (a site rule, the arrival window, a bed just taken) are shown on the form."""
     site = _visible_site(request.user, site_id)
     hubs = hub_organisations(request.user)
     if not hubs:
@@ -393,33 +452,87 @@ def hold_create(request, site_id: int):
         if occupant is None:
             raise Http404
         data = form.cleaned_data
+        household = occupant if kind == "household" else None
+        person = occupant if kind == "person" else None
         try:
+            bed_ids = data["beds"]
+            if data["family_unit"] is not None or data["split_in_shared_rooms"]:
+                bed_ids = services.beds_for_household(
+                    site,
+                    household=household,
+                    person=person,
+                    room_id=data["family_unit"],
+                    shared=data["split_in_shared_rooms"],
+                )
             hold = services.hold_create(
                 actor=request.user,
                 organisation=occupant.owner,
                 site=site,
-                bed_ids=data["beds"],
-                household=occupant if kind == "household" else None,
-                person=occupant if kind == "person" else None,
+                bed_ids=bed_ids,
+                household=household,
+                person=person,
                 in_transit=data["in_transit"],
                 expected_arrival_at=data["expected_arrival_at"],
+                confirm_outside_check_in=data["confirm_outside_check_in"],
+                override_reason=data.get("override_reason") or "",
+                identity_consent=services.IdentityConsent() if data["share_identity"] else None,
             )
         except NotFoundError:
             raise Http404 from None
         except ConflictError as error:
             # The page drawn below reads the beds again: it shows what is free now.
-            add_service_error(form, error)
+            add_service_error(form, error, FIELD_OF_REFUSAL.get(error.code))
             status = 409
         except ApplicationError as error:
-            add_service_error(form, error)
+            add_service_error(form, error, FIELD_OF_REFUSAL.get(error.code))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
-                _("Held for %(occupant)s until %(time)s.")
-                % {"occupant": occupant, "time": date_format(timezone.localtime(hold.expires_at), "TIME_FORMAT")},
+                _("Held for %(occupant)s until %(time)s (code %(code)s).")
+                % {
+                    "occupant": occupant,
+                    "time": date_format(timezone.localtime(hold.expires_at), "TIME_FORMAT"),
+                    "code": hold.code,
+                },
             )
             return redirect(f"{reverse('housing:site', args=[site.pk])}#holds")
     return _render_site(request, site, hold_form=form, status=status)
+
+
+@login_required
+@require_POST
+def hold_extend(request, hold_id: int):
+    """The hub moves the expected arrival (within the site's horizon): the hold lasts until the
+    new arrival plus the site's grace."""
+    hold = selectors.hold_list(user=request.user).filter(pk=hold_id).first()
+    if hold is None:
+        raise Http404
+    form = HoldExtendForm(request.POST, prefix=f"extend{hold.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{reverse('housing:site', args=[hold.site_id])}#hold-{hold.pk}")
+    try:
+        hold = services.hold_extend(
+            actor=request.user,
+            hold=hold,
+            expected_arrival_at=form.cleaned_data["expected_arrival_at"],
+            confirm_outside_check_in=form.cleaned_data["confirm_outside_check_in"],
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The hold now lasts until %(time)s.")
+            % {"time": date_format(timezone.localtime(hold.expires_at), "DATETIME_FORMAT")},
+        )
+    return redirect(f"{reverse('housing:site', args=[hold.site_id])}#hold-{hold.pk}")
 
 
 @login_required
@@ -490,7 +603,7 @@ def _provider_context(request, *, bound: tuple[str, int, object] | None = None) 
                 bed["out_of_service_form"] = form_for(
                     "out_of_service", bed["id"], OutOfServiceForm, prefix=f"bed{bed['id']}"
                 )
-        entries.append({**view, "holds": holds, "stays": stays})
+        entries.append({**view, "holds": holds, "stays": stays, "no_shows": selectors.no_show_count(site=site)})
     # A refused hold or stay may have left the lists (it ended meanwhile): say why at the top.
     refusals = [] if bound is None or shown else [str(e) for errors in bound[2].errors.values() for e in errors]
     return {"entries": entries, "labels": live_labels(), "refusals": refusals}
@@ -614,7 +727,8 @@ def hold_check_in(request, hold_id: int):
         raise Http404 from None
     except ApplicationError as error:
         return _provider_refusal(request, "check_in", hold.pk, form, error)
-    messages.success(request, _("Arrival confirmed: %(occupant)s.") % {"occupant": stay.household or stay.person})
+    [stay] = selectors.with_occupants(user=request.user, rows=selectors.stay_list(user=request.user).filter(pk=stay.pk))
+    messages.success(request, _("Arrival confirmed: %(occupant)s.") % {"occupant": stay.occupant.title})
     return _back_to(f"stay-{stay.pk}")
 
 

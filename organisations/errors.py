@@ -55,3 +55,16 @@ class ConflictError(ApplicationError):
     status_code = 409
     default_code = "conflict"
     default_message = _("This was changed in the meantime. Reload and try again.")
+
+
+class TooManyRequestsError(ApplicationError):
+    """Too many of one operation in a window (invitations per hour): a 429 whose ``Retry-After``
+    says in how many seconds to try again."""
+
+    status_code = 429
+    default_code = "too_many"
+    default_message = _("Too many requests: wait and try again.")
+
+    def __init__(self, message=None, *, retry_after: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, int(retry_after))

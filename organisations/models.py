@@ -2,9 +2,11 @@
 audit log: the ground floor every other app builds on."""
 
 import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -87,10 +89,23 @@ class User(AbstractUser):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+def organisation_name_key(name: str) -> str:
+    """What two organisation names must not share: the name's letters and digits only, without
+    case or accents ("Centre d’accueil" and "centre d'Accueil" or "CENTRE-DACCUEIL" are one key).
+    Punctuation, apostrophes of any style, spaces and invisible characters do not count, so that
+    no organisation can pass itself off as another by a name that reads the same."""
+    decomposed = unicodedata.normalize("NFKD", name).casefold()
+    return "".join(character for character in decomposed if unicodedata.category(character)[0] in "LN")
+
+
 class Organisation(models.Model):
-    """The hub or one of its partner organisations; the unit that holds data and grants access."""
+    """The hub or one of its partner organisations; the unit that holds data and grants access.
+
+    Names are unique as people read them (``name_key``), and only the platform's staff rename an
+    organisation (in the Django admin), so that a name always tells partners who they deal with."""
 
     name = models.CharField(_("name"), max_length=200, validators=[validate_name])
+    name_key = models.CharField(_("name as compared"), max_length=200, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     description = models.TextField(_("description"), blank=True)
@@ -117,10 +132,28 @@ class Organisation(models.Model):
             ("view_audit", _("Can read the organisation's audit log")),
             ("work_cases", _("Can work the organisation's person files and referrals")),
             ("view_aggregates", _("Can see aggregate figures (never a person)")),
+            ("override_housing_rules", _("Can hold beds against a housing site's rules, with a written reason")),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # The key follows the name; the clash is told on the name, which is what a person typed.
+        self.name_key = organisation_name_key(self.name)
+        if Organisation.objects.filter(name_key=self.name_key).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        _("Another organisation of the network has this name, or one that reads the same."),
+                        code="unique",
+                    )
+                }
+            )
+
+    def validate_unique(self, exclude=None):
+        # ``clean`` checks the name key and tells it on the name; the database constraint backs it.
+        super().validate_unique(exclude={*(exclude or ()), "name_key"})
 
 
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
@@ -379,6 +412,14 @@ class Partnership(models.Model):
     def answering_side(self) -> Organisation:
         """The organisation that accepts or declines: the one that did not propose."""
         return self.partner if self.proposed_by_id == self.organisation_id else self.organisation
+
+    @property
+    def closed_at(self):
+        """When a closed partnership closed: withdrawn or ended (``ended_at``), else declined
+        (``answered_at``); None while it is proposed or active."""
+        if self.status in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
+            return None
+        return self.ended_at or self.answered_at
 
     def summary(self) -> str:
         """What the partnership allows, in a sentence of the active language."""

@@ -8,15 +8,17 @@ and may end it.
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notifications.kinds import NotificationKind, choice_label, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
-from organisations.choices import PartnershipScope, Role
+from organisations.choices import OrganisationKind, PartnershipScope, Role
 from organisations.models import Membership, Organisation, Partnership, User, partnership_summary
 from organisations.permissions import users_with_organisation_permission
 
@@ -99,11 +101,36 @@ def _partnership_kind(code: str, label, sentence: Callable[[], str], default: st
     )
 
 
-_partnership_kind(
-    PARTNERSHIP_PROPOSED,
-    gettext_lazy("Partnership proposed"),
-    lambda: _("%(by)s proposes a partnership: %(summary)s Accept or decline it."),
-    default=Delivery.EMAIL,
+def _proposal_text(p: dict) -> str:
+    """A proposal says who proposes beyond its name (kind, directory entry, when it joined the
+    network), so that a namesake or a newcomer is not taken for a known partner. Notifications
+    made before these params existed keep the short sentence."""
+    if "by_slug" not in p:
+        return _("%(by)s proposes a partnership: %(summary)s Accept or decline it.") % {
+            "by": p["by"],
+            "summary": _summary(p),
+        }
+    return _(
+        "%(by)s (%(kind)s, in the directory as “%(slug)s”, joined the network on %(date)s) proposes a "
+        "partnership: %(summary)s Accept or decline it."
+    ) % {
+        "by": p["by"],
+        "kind": choice_label(OrganisationKind, p["by_kind"]),
+        "slug": p["by_slug"],
+        "date": formats.date_format(date.fromisoformat(p["by_joined"]), "DATE_FORMAT"),
+        "summary": _summary(p),
+    }
+
+
+register_kind(
+    NotificationKind(
+        code=PARTNERSHIP_PROPOSED,
+        label=gettext_lazy("Partnership proposed"),
+        model=Partnership,
+        text=_proposal_text,
+        url=_partnerships_url,
+        default=Delivery.EMAIL,
+    )
 )
 _partnership_kind(
     PARTNERSHIP_ACCEPTED,
@@ -150,5 +177,8 @@ def notify_partnership_changed(
                 "partner": partnership.partner.name,
                 "scope": partnership.scope,
                 "by": side.name,
+                "by_kind": side.kind,
+                "by_slug": side.slug,
+                "by_joined": timezone.localdate(side.created_at).isoformat(),
             },
         )

@@ -70,7 +70,15 @@ METHOD_ACTIONS = {
 # granted to the role's group when the organisation is created.
 ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: ("view_internal", "change_organisation", "manage_members", "manage_partnerships", "work_cases"),
-    Role.COORDINATOR: ("view_internal", "manage_partnerships", "work_cases", "view_aggregates"),
+    Role.COORDINATOR: (
+        "view_internal",
+        "manage_partnerships",
+        "work_cases",
+        "view_aggregates",
+        # A coordinator may hold beds against a site's rules (women only, families…) with a
+        # written reason, kept on the hold and in the audit log (housing.eligibility).
+        "override_housing_rules",
+    ),
     Role.WORKER: ("view_internal", "work_cases"),
     Role.LIAISON: ("view_internal", "view_aggregates"),
     Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
@@ -384,6 +392,12 @@ def has_organisation_permission(user, codename: str, organisation) -> bool:
     For checks before an object exists (may this user add members to this organisation?).
     """
     return organisation_with_permission(user, codename, organisation).exists()
+
+
+def can_override_housing_rules(user, organisation) -> bool:
+    """Whether ``user`` may hold beds for ``organisation``'s files against a site's eligibility
+    rules (its coordinators), giving a written reason."""
+    return has_organisation_permission(user, "override_housing_rules", organisation)
 
 
 def organisation_ids_with_permission(user, codename: str) -> set[int]:

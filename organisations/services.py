@@ -12,9 +12,12 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications.events import (
     CLOSE_ACCESS_CHANGED,
@@ -28,7 +31,7 @@ from notifications.services import email_queue
 from organisations import permissions
 from organisations.audit import audit_record
 from organisations.choices import InvitationStatus, PartnershipStatus, Role, UILanguage
-from organisations.errors import ApplicationError, ConflictError, NotFoundError
+from organisations.errors import ApplicationError, ConflictError, NotFoundError, TooManyRequestsError
 from organisations.models import (
     Location,
     Membership,
@@ -95,9 +98,17 @@ def organisation_create(*, actor: User | None, name: str, slug: str, kind: str, 
     return organisation
 
 
-def _update_fields(*, actor: User | None, obj, fields: dict, action: str, also_changed: tuple[str, ...] = ()) -> None:
+def _update_fields(
+    *,
+    actor: User | None,
+    obj,
+    fields: dict,
+    action: str,
+    also_changed: tuple[str, ...] = (),
+    details: dict | None = None,
+) -> None:
     """The shared shape of an update: check the change right, assign, validate, save, check again
-    (the row must stay within reach) and audit the names of the changed fields."""
+    (the row must stay within reach) and audit the names of the changed fields (with ``details``)."""
     _require(actor, Action.CHANGE, obj)
     for name, value in fields.items():
         setattr(obj, name, value)
@@ -110,14 +121,30 @@ def _update_fields(*, actor: User | None, obj, fields: dict, action: str, also_c
         organisation=organisation,
         action=action,
         obj=obj,
-        details={"fields": sorted([*fields, *also_changed])},
+        details={"fields": sorted([*fields, *also_changed]), **(details or {})},
     )
 
 
 @transaction.atomic
 def organisation_update(*, actor: User | None, organisation: Organisation, **fields) -> Organisation:
-    """Change an organisation's profile (its admins)."""
-    _update_fields(actor=actor, obj=organisation, fields=fields, action="organisations.organisation.updated")
+    """Change an organisation's profile (its admins). The name is changed only by the platform's
+    staff (``actor=None``, the Django admin): partners, proposals and invitations know an
+    organisation by it, so an organisation may not take a name of its own choosing."""
+    # Compared with the stored name: the admin site's form has already set the new one on the object.
+    stored_name = Organisation.objects.filter(pk=organisation.pk).values_list("name", flat=True).first()
+    renamed_from = stored_name if "name" in fields and fields["name"] != stored_name else None
+    if actor is not None and renamed_from is not None:
+        raise ApplicationError(
+            _("The name of an organisation is changed by the platform's staff. Write to them to change it."),
+            code="name_read_only",
+        )
+    _update_fields(
+        actor=actor,
+        obj=organisation,
+        fields=fields,
+        action="organisations.organisation.updated",
+        details={"previous_name": renamed_from} if renamed_from is not None else None,
+    )
     return organisation
 
 
@@ -211,6 +238,8 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise ConflictError(_("This membership has already ended."), code="already_ended")
+    if actor is not None and membership.role == Role.ADMIN:
+        _check_not_last_admin(membership)
     membership.is_active = False
     membership.ended_at = timezone.now()
     membership.save(update_fields=["is_active", "ended_at"])
@@ -226,6 +255,26 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     close_user_sockets_on_commit([membership.user_id], code=CLOSE_ACCESS_CHANGED)
     notify_membership_changed(membership=membership, actor=actor)
     return membership
+
+
+def _check_not_last_admin(membership: Membership) -> None:
+    """Refuse to end the last active admin role of an organisation: nobody would be left to
+    manage its members. The platform's staff (``actor=None``, the Django admin) may."""
+    # Every admin row of the organisation is locked, so that two admins ending each other's
+    # role at the same time cannot both pass this check.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation=membership.organisation_id, role=Role.ADMIN, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if not [pk for pk in admins if pk != membership.pk]:
+        raise ApplicationError(
+            _(
+                "This is the organisation's last admin role: give the role to someone else first, "
+                "or ask the platform's staff."
+            ),
+            code="last_admin",
+        )
 
 
 @periodic_job("organisations.membership_expire", every=timedelta(minutes=1))
@@ -284,10 +333,17 @@ def invitation_create(
     # refusing them says nothing about accounts.
     if Membership.objects.filter(organisation=organisation, role=role, is_active=True, user__email=email).exists():
         raise ConflictError(_("This person already has this role in this organisation."), code="already_member")
-    if MembershipInvitation.objects.pending().filter(organisation=organisation, role=role, email=email).exists():
+    # One invitation waiting per address and organisation, whatever the role: several would be
+    # several emails, and the person could pick the role they like best.
+    if MembershipInvitation.objects.pending().filter(organisation=organisation, email=email).exists():
         raise ConflictError(
-            _("An invitation to this address for this role is already waiting for an answer."), code="already_invited"
+            _(
+                "An invitation to this address is already waiting for an answer. "
+                "To offer another role, revoke it first."
+            ),
+            code="already_invited",
         )
+    _check_invitation_rate(organisation)
     account = User.objects.filter(email=email).first()
     language = _interface_language(account.preferred_language if account is not None else language)
     token = secrets.token_urlsafe(32)
@@ -324,6 +380,33 @@ def invitation_create(
             },
         )
     return invitation
+
+
+def _check_invitation_rate(organisation: Organisation) -> None:
+    """At most ``settings.INVITATIONS_PER_HOUR`` invitations per organisation in any hour, so
+    that an admin cannot flood addresses with emails in the platform's name."""
+    # The organisation's row is locked so that concurrent invitations are counted one after the other.
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True))
+    window = timedelta(hours=1)
+    recent = list(
+        MembershipInvitation.objects.filter(organisation=organisation, created_at__gt=timezone.now() - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: settings.INVITATIONS_PER_HOUR]
+    )
+    if len(recent) >= settings.INVITATIONS_PER_HOUR:
+        # One more may be sent once the oldest of the last allowed ones leaves the window.
+        retry_after = (recent[-1] + window - timezone.now()).total_seconds()
+        minutes = max(1, round(retry_after / 60))
+        raise TooManyRequestsError(
+            ngettext(
+                "Your organisation sent too many invitations in the last hour. Try again in %(minutes)s minute.",
+                "Your organisation sent too many invitations in the last hour. Try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=retry_after,
+            code="too_many_invitations",
+        )
 
 
 def _lock_open_invitation(invitation: MembershipInvitation) -> MembershipInvitation:
@@ -374,15 +457,20 @@ def invitation_accept(*, invitation: MembershipInvitation, user: User) -> Member
 
 
 @transaction.atomic
-def invitation_accept_with_new_account(*, invitation: MembershipInvitation, full_name: str, password: str) -> User:
+def invitation_accept_with_new_account(
+    *, invitation: MembershipInvitation, full_name: str, password: str, language: str | None = None
+) -> User:
     """Someone with no account accepts from the link: their account is created for the
-    invitation's address, in the invitation's language, then the invitation is accepted.
-    The name must be valid and the password pass the configured validators: otherwise one
-    ``ValidationError`` by field (``full_name``, ``password``) says everything wrong at once."""
+    invitation's address, then the invitation is accepted. The account speaks ``language``, the
+    one the person read the invitation page in, when it is one of the interface's (the admin
+    chose the email's language without knowing theirs); else the invitation's. The name must be
+    valid and the password pass the configured validators: otherwise one ``ValidationError`` by
+    field (``full_name``, ``password``) says everything wrong at once."""
     invitation = _lock_open_invitation(invitation)
     if User.objects.filter(email=invitation.email).exists():
         raise ConflictError(_("An account with this address exists: log in to answer."), code="account_exists")
-    user = User(email=invitation.email, full_name=full_name.strip(), preferred_language=invitation.language)
+    preferred_language = language if language in UILanguage.values else invitation.language
+    user = User(email=invitation.email, full_name=full_name.strip(), preferred_language=preferred_language)
     errors = {}
     try:
         user.full_clean(exclude=["password"])
@@ -494,6 +582,7 @@ def partnership_propose(
     )
     if open_ones.exists():
         raise already
+    _check_proposal_cool_down(organisation=organisation, partner=partner, scope=scope, proposed_by=proposed_by)
     try:
         with transaction.atomic():
             partnership = Partnership.objects.create(
@@ -516,6 +605,37 @@ def partnership_propose(
     )
     notify_partnership_changed(partnership=partnership, kind=PARTNERSHIP_PROPOSED, actor=actor, side=proposed_by)
     return partnership
+
+
+def _check_proposal_cool_down(
+    *, organisation: Organisation, partner: Organisation, scope: str, proposed_by: Organisation
+) -> None:
+    """After its proposal was withdrawn or declined, an organisation waits
+    ``settings.PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS`` before proposing the same partnership
+    again: each proposal and withdrawal notifies and emails the other side's managers, and a
+    declined proposal asked again at once is pressure, not a question."""
+    since = timezone.now() - timedelta(hours=settings.PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS)
+    last = (
+        Partnership.objects.filter(organisation=organisation, partner=partner, scope=scope, proposed_by=proposed_by)
+        .filter(
+            Q(status=PartnershipStatus.WITHDRAWN, ended_at__gt=since)
+            | Q(status=PartnershipStatus.DECLINED, answered_at__gt=since)
+        )
+        .annotate(closed=Coalesce("ended_at", "answered_at"))
+        .order_by("-closed")
+        .values_list("closed", flat=True)
+        .first()
+    )
+    if last is not None:
+        again = timezone.localtime(last + timedelta(hours=settings.PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS))
+        raise ApplicationError(
+            _(
+                "This proposal was withdrawn or declined a short while ago. "
+                "You can propose this partnership again from %(moment)s."
+            )
+            % {"moment": formats.date_format(again, "DATETIME_FORMAT")},
+            code="cool_down",
+        )
 
 
 def _manages_partnerships(actor: User, organisation: Organisation) -> bool:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from django.views.i18n import set_language
 
 from organisations import permissions, selectors, services
 from organisations.choices import SPOKEN_LANGUAGES, InvitationStatus, PartnershipStatus, UILanguage
-from organisations.errors import ApplicationError, NotFoundError
+from organisations.errors import ApplicationError, NotFoundError, TooManyRequestsError
 from organisations.forms import (
     DirectorySearchForm,
     InvitationAccountForm,
@@ -110,6 +111,9 @@ def _render_partnerships(request, managed: set[int], form=None, status: int = 20
         .filter(Q(organisation__in=managed) | Q(partner__in=managed))
         .order_by("-created_at", "-pk")
     )
+    for row in rows:
+        # The side the user deals with, shown with what tells it apart from a namesake.
+        row.other_side = row.organisation if row.partner_id in managed else row.partner
     proposed = [row for row in rows if row.status == PartnershipStatus.PROPOSED]
     closed = [row for row in rows if row.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)]
     context = {
@@ -135,7 +139,8 @@ def partnership_propose(request):
             raise Http404 from None
         except ApplicationError as error:
             form.add_error(
-                "other" if error.code in ("self_partnership", "already_partners") else None, str(error.message)
+                "other" if error.code in ("self_partnership", "already_partners", "cool_down") else None,
+                str(error.message),
             )
         else:
             messages.success(
@@ -238,6 +243,10 @@ def member_invite(request):
             raise Http404 from None
         except ApplicationError as error:
             form.add_error(INVITATION_ERROR_FIELDS.get(error.code), str(error.message))
+            if isinstance(error, TooManyRequestsError):
+                response = _render_members(request, managed, form=form, status=429)
+                response["Retry-After"] = str(error.retry_after)
+                return response
         else:
             messages.success(
                 request,
@@ -306,6 +315,7 @@ def _invitation_answer(request, invitation, user):
                     invitation=invitation,
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
+                    language=translation.get_language(),
                 )
                 login(request, account, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(

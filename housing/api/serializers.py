@@ -11,6 +11,7 @@ an id the user may not act on is a 404, exactly like an id that does not exist.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from housing.choices import BedStatus, ExitDestination, RoomKind, SiteKind, UnmetReason
@@ -62,10 +63,22 @@ class SiteSerializer(strict.ModelSerializer):
             "staff_languages",
             "meals",
             "check_in_hours",
+            "check_in_from",
+            "check_in_until",
+            "hold_grace",
+            "hold_horizon",
             "last_confirmed_at",
             "is_active",
         ]
         read_only_fields = ["id", "last_confirmed_at", "is_active"]
+        extra_kwargs = {
+            "check_in_from": {
+                "help_text": "Arrivals received from this local time; empty with `check_in_until`: any time."
+            },
+            "check_in_until": {"help_text": "Until this local time; earlier than `check_in_from` across midnight."},
+            "hold_grace": {"help_text": "How long beds stay held after the expected arrival (HH:MM:SS)."},
+            "hold_horizon": {"help_text": "How far ahead a hold may be taken (HH:MM:SS or `D HH:MM:SS`)."},
+        }
 
 
 class SiteUpdateSerializer(SiteSerializer):
@@ -253,11 +266,44 @@ class AllocatedBedsField(serializers.ListField):
         return [self.child.to_representation(beds[bed_id]) for bed_id in sorted(beds)]
 
 
-class HoldSerializer(strict.ModelSerializer):
+class OccupantSerializer(serializers.Serializer):
+    """What the reader may know of the people of a hold or stay (``housing.selectors.Occupant``):
+    the code and composition always, names only to the placing hub and to a provider the people
+    consented to share their identity with."""
+
+    code = strict.CharField()
+    composition = strict.CharField(help_text='"2 adults, 2 children", in the request\'s language.')
+    size = serializers.IntegerField()
+    title = strict.CharField(help_text="The household's or person's name, the names that may be shown, or the code.")
+    identity_shown = serializers.BooleanField()
+    names = serializers.ListField(child=strict.CharField())
+
+
+class OccupantIdentityMixin(serializers.Serializer):
+    """``household`` and ``person`` only when every one of their people may be named to the
+    reader (``occupant``, set by ``housing.selectors.with_occupants``); else null, and the
+    ``occupant`` block says what may be known."""
+
+    household = serializers.SerializerMethodField()
+    person = serializers.SerializerMethodField()
+    occupant = OccupantSerializer(read_only=True)
+
+    @extend_schema_field(HouseholdBriefSerializer(allow_null=True))
+    def get_household(self, row):
+        if row.household_id is None or not row.occupant.fully_named:
+            return None
+        return HouseholdBriefSerializer(row.household).data
+
+    @extend_schema_field(OccupantPersonSerializer(allow_null=True))
+    def get_person(self, row):
+        if row.person_id is None or not row.occupant.fully_named:
+            return None
+        return OccupantPersonSerializer(row.person).data
+
+
+class HoldSerializer(OccupantIdentityMixin, strict.ModelSerializer):
     site = SiteBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
-    household = HouseholdBriefSerializer(read_only=True)
-    person = OccupantPersonSerializer(read_only=True)
     held_by = UserBriefSerializer(read_only=True)
     beds = AllocatedBedsField()
     status_label = strict.CharField(source="get_status_display", read_only=True)
@@ -271,12 +317,15 @@ class HoldSerializer(strict.ModelSerializer):
             "organisation",
             "household",
             "person",
+            "occupant",
+            "code",
             "referral",
             "held_by",
             "created_at",
+            "expected_arrival_at",
             "expires_at",
             "in_transit",
-            "expected_arrival_at",
+            "override_reason",
             "status",
             "status_label",
             "ended_at",
@@ -285,8 +334,10 @@ class HoldSerializer(strict.ModelSerializer):
 
 
 class HoldCreateSerializer(serializers.Serializer):
-    """Hold beds of one site for a household (all its beds or none) or a person. The hold is made
-    for the organisation that owns the household's or the person's file.
+    """Hold beds of one site for a household (all its beds or none) or a person, for an arrival
+    at ``expected_arrival_at``: the beds listed, or a whole family unit (``room``), or a bed per
+    person in shared rooms (``split_in_shared_rooms``). The hold is made for the organisation
+    that owns the household's or the person's file.
 
     The site and the occupant are read here by id only: ``services.hold_create`` checks that the
     user may hold beds there and work on that file, and checking them here as well cost about a
@@ -297,23 +348,46 @@ class HoldCreateSerializer(serializers.Serializer):
     site = serializers.IntegerField(min_value=1)
     household = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     person = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    beds = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
+    beds = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_empty=False, max_length=50
+    )
+    room = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text="A family unit of the site, held whole."
+    )
+    split_in_shared_rooms = serializers.BooleanField(
+        required=False, default=False, help_text="A bed per person in the site's shared rooms."
+    )
     referral = RestrictedPrimaryKeyField(model=Referral, action=Action.VIEW, required=False, allow_null=True)
-    expires_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        help_text="Two hours from now when left out.",
+    expected_arrival_at = serializers.DateTimeField(
+        help_text="The hold lasts until this plus the site's grace period; at most the site's horizon ahead.",
         validators=[working_date_validator],
     )
-    in_transit = serializers.BooleanField(required=False, default=False)
-    expected_arrival_at = serializers.DateTimeField(
-        required=False, allow_null=True, validators=[working_date_validator]
+    confirm_outside_check_in = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms an arrival outside the site's check-in hours (else 409 `outside_check_in`).",
     )
+    override_reason = strict.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=500,
+        help_text="A hub coordinator's reason to hold against the site's rules (else 409 with the rule's code).",
+    )
+    share_identity = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Records the people's consent that the site's provider sees their names and household.",
+    )
+    in_transit = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs):
         household_id, person_id = attrs.get("household"), attrs.get("person")
         if (household_id is None) == (person_id is None):
             raise RuleError({"non_field_errors": [_("Choose a household or a person.")]})
+        chosen = bool(attrs.get("beds")) + (attrs.get("room") is not None) + attrs["split_in_shared_rooms"]
+        if chosen != 1:
+            raise RuleError({"non_field_errors": [_("Choose either beds, a family unit, or beds in shared rooms.")]})
         site = Site.objects.filter(pk=attrs["site"]).first()
         if household_id is not None:
             occupant = Household.objects.select_related("owner").filter(pk=household_id).first()
@@ -335,6 +409,11 @@ class HoldReleaseSerializer(serializers.Serializer):
     )
 
 
+class HoldExtendSerializer(serializers.Serializer):
+    expected_arrival_at = serializers.DateTimeField(validators=[working_date_validator])
+    confirm_outside_check_in = serializers.BooleanField(required=False, default=False)
+
+
 class CheckInSerializer(serializers.Serializer):
     planned_end_at = serializers.DateTimeField(
         required=False,
@@ -344,11 +423,9 @@ class CheckInSerializer(serializers.Serializer):
     )
 
 
-class StaySerializer(strict.ModelSerializer):
+class StaySerializer(OccupantIdentityMixin, strict.ModelSerializer):
     site = SiteBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
-    household = HouseholdBriefSerializer(read_only=True)
-    person = OccupantPersonSerializer(read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)
     beds = AllocatedBedsField()
     status_label = strict.CharField(source="get_status_display", read_only=True)
@@ -363,6 +440,7 @@ class StaySerializer(strict.ModelSerializer):
             "organisation",
             "household",
             "person",
+            "occupant",
             "hold",
             "checked_in_at",
             "planned_end_at",

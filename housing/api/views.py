@@ -34,6 +34,7 @@ from housing.api.serializers import (
     BoardSiteSerializer,
     CheckInSerializer,
     HoldCreateSerializer,
+    HoldExtendSerializer,
     HoldReleaseSerializer,
     HoldSerializer,
     OccupancySerializer,
@@ -98,6 +99,27 @@ class RestrictedListRetrieveViewSet(
     """List and detail restricted to the request's action; writes are explicit, through services."""
 
     lookup_value_regex = r"\d+"
+
+
+class OccupantsViewSetMixin:
+    """Holds and stays leave the view with what the reader may know of their people
+    (``housing.selectors.with_occupants``: names to the placing hub, and to the provider only
+    under the people's consent), checked at every read."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = selectors.with_occupants(user=request.user, rows=page if page is not None else queryset)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        [row] = selectors.with_occupants(user=request.user, rows=[self.get_object()])
+        return Response(self.get_serializer(row).data)
+
+    def _read(self, row):
+        [row] = selectors.with_occupants(user=self.request.user, rows=[self.queryset.get(pk=row.pk)])
+        return row
 
 
 # --- Sites ---------------------------------------------------------------------------------------
@@ -238,17 +260,15 @@ class HoldFilter(RestrictedFilterSet):
         responses={201: HoldSerializer, 409: CONFLICT},
     ),
 )
-class HoldViewSet(RestrictedListRetrieveViewSet):
-    """Beds kept for a household or a person while they travel, until they expire or check in."""
+class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
+    """Beds kept for a household or a person while they travel, until their expected arrival
+    plus the site's grace, or check-in."""
 
     queryset = Hold.objects.select_related("site", "organisation", "household", "person", "held_by").prefetch_related(
-        allocations_with_beds()
+        allocations_with_beds(), "household__members"
     )
     serializer_class = HoldSerializer
     filterset_class = HoldFilter
-
-    def _read(self, hold: Hold) -> Hold:
-        return self.queryset.get(pk=hold.pk)
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -265,19 +285,45 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         occupant = data.get("household") or data.get("person")
+        bed_ids = data.get("beds")
+        if not bed_ids:
+            bed_ids = services.beds_for_household(
+                data["site"],
+                household=data.get("household"),
+                person=data.get("person"),
+                room_id=data.get("room"),
+                shared=data["split_in_shared_rooms"],
+            )
         hold = services.hold_create(
             actor=request.user,
             organisation=occupant.owner,
             site=data["site"],
-            bed_ids=data["beds"],
+            bed_ids=bed_ids,
             household=data.get("household"),
             person=data.get("person"),
             referral=data.get("referral"),
-            expires_at=data.get("expires_at"),
+            expected_arrival_at=data["expected_arrival_at"],
             in_transit=data["in_transit"],
-            expected_arrival_at=data.get("expected_arrival_at"),
+            confirm_outside_check_in=data["confirm_outside_check_in"],
+            override_reason=data["override_reason"],
+            identity_consent=services.IdentityConsent() if data["share_identity"] else None,
         )
         return Response(HoldSerializer(self._read(hold)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY], request=HoldExtendSerializer, responses={200: HoldSerializer, 409: CONFLICT}
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def extend(self, request, pk=None):
+        """The household arrives at another time: the hold lasts until then plus the site's grace,
+        within the site's horizon (422) and check-in hours (409 `outside_check_in` unless
+        confirmed), if its beds stay free (409 `beds_taken`)."""
+        hold = self.get_object()
+        serializer = HoldExtendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hold = services.hold_extend(actor=request.user, hold=hold, **serializer.validated_data)
+        return Response(HoldSerializer(self._read(hold)).data)
 
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY], request=HoldReleaseSerializer, responses={200: HoldSerializer, 409: CONFLICT}
@@ -303,7 +349,8 @@ class HoldViewSet(RestrictedListRetrieveViewSet):
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         stay = services.stay_check_in(actor=request.user, hold=hold, **serializer.validated_data)
-        return Response(StaySerializer(StayViewSet.queryset.get(pk=stay.pk)).data, status=status.HTTP_201_CREATED)
+        [stay] = selectors.with_occupants(user=request.user, rows=[StayViewSet.queryset.get(pk=stay.pk)])
+        return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
 
 
 class StayFilter(RestrictedFilterSet):
@@ -320,17 +367,14 @@ class StayFilter(RestrictedFilterSet):
 @extend_schema_view(
     list=extend_schema(description="Stays placed by your organisations or on your sites (they name people)."),
 )
-class StayViewSet(RestrictedListRetrieveViewSet):
+class StayViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
     """Households and people staying in a site: extend, check out."""
 
     queryset = Stay.objects.select_related(
-        "site", "organisation", "household", "person", "recorded_by"
-    ).prefetch_related(allocations_with_beds())
+        "site", "organisation", "household", "person", "recorded_by", "hold"
+    ).prefetch_related(allocations_with_beds(), "household__members")
     serializer_class = StaySerializer
     filterset_class = StayFilter
-
-    def _read(self, stay: Stay) -> Stay:
-        return self.queryset.get(pk=stay.pk)
 
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY], request=StayExtendSerializer, responses={200: StaySerializer, 409: CONFLICT}

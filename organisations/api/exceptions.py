@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from organisations.errors import RULE_CODES, ApplicationError, ConflictError
+from organisations.errors import RULE_CODES, ApplicationError, ConflictError, TooManyRequestsError
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,10 @@ def exception_handler(exc, context):
         logger.warning("Lock timeout answered as 409: %s", exc)
         exc = ConflictError(code="busy")
     if isinstance(exc, ApplicationError):
-        return Response({"detail": str(exc.message), "code": exc.code, **exc.extra}, status=exc.status_code)
+        response = Response({"detail": str(exc.message), "code": exc.code, **exc.extra}, status=exc.status_code)
+        if isinstance(exc, TooManyRequestsError):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):

@@ -15,7 +15,7 @@ The error statuses follow from what the API's chokepoints do, not from each view
 | 414 | an address longer than ``MAX_URL_LENGTH`` | all |
 | 415 | a body that is not JSON | with a body |
 | 422 | the request matches the schema but a rule it cannot state refuses it; a NUL character in the address | all |
-| 429 | too many requests | views with throttles |
+| 429 | too many requests | views with throttles; a view's ``rate_limited`` actions (invitations) |
 
 A status a view declares itself (a 409 with the current state, a 503) keeps the view's body."""
 
@@ -97,7 +97,7 @@ class AutoSchema(SpectacularAutoSchema):
             statuses |= {403, 409}
         if "requestBody" in operation:
             statuses |= {413, 415}
-        if self.view.get_throttles():
+        if self.view.get_throttles() or getattr(self.view, "action", None) in getattr(self.view, "rate_limited", ()):
             statuses.add(429)
         return statuses
 

@@ -121,7 +121,8 @@ class OrganisationSerializer(strict.ModelSerializer):
             "website",
             "is_active",
         ]
-        read_only_fields = ["id", "slug", "kind", "is_active"]
+        # The name is the platform staff's to change (``organisation_update``).
+        read_only_fields = ["id", "slug", "name", "kind", "is_active"]
 
 
 class MembershipSerializer(strict.ModelSerializer):

@@ -165,6 +165,8 @@ class MembershipInvitationViewSet(
     serializer_class = MembershipInvitationSerializer
     filterset_class = MembershipInvitationFilter
     lookup_value_regex = r"\d+"
+    # Actions a service may refuse with a 429 (invitations per hour), for the OpenAPI schema.
+    rate_limited = ("create",)
 
     def create(self, request, *args, **kwargs):
         serializer = MembershipInvitationCreateSerializer(data=request.data, context=self.get_serializer_context())

@@ -171,3 +171,23 @@ registerRenderer(STREAM, {
     draw(el, data);
   },
 });
+
+// Countdowns to a hold's end ("ends in 1 h 25 min"), refreshed every 30 seconds. Without
+// JavaScript the page still shows the end time the server wrote beside it.
+function drawCountdowns() {
+  const now = Date.now();
+  for (const node of document.querySelectorAll("[data-countdown]")) {
+    const minutes = Math.ceil((Date.parse(node.dataset.countdown) - now) / 60000);
+    if (Number.isNaN(minutes)) continue;
+    if (minutes <= 0) {
+      node.textContent = labels.countdown_over ?? "";
+      continue;
+    }
+    const hours = Math.floor(minutes / 60);
+    const duration = hours ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
+    node.textContent = (labels.countdown ?? "%(time)s").replace("%(time)s", duration);
+  }
+}
+
+drawCountdowns();
+setInterval(drawCountdowns, 30000);

@@ -232,3 +232,70 @@ def test_only_the_members_admins_may_reset(client, api, network, worker):
     assert response.status_code == 204
     assert not TOTPDevice.objects.filter(user=worker).exists()
     assert AuditEntry.objects.filter(action="accounts.two_factor.reset", actor=network.a[Role.ADMIN]).exists()
+
+
+def test_an_admin_cannot_reset_a_member_who_also_works_for_another_organisation(client, api, network, worker):
+    """The second factor guards the whole account: the admin of one organisation may not lower it
+    for the member's work in another. The page and the API refuse, saying to ask the staff."""
+    from organisations import services as organisation_services
+
+    second_factor(worker)
+    organisation_services.membership_grant(
+        actor=None, organisation=network.b.organisation, user=worker, role=Role.WORKER
+    )
+    membership = Membership.objects.get(user=worker, organisation=network.a.organisation)
+    admin = network.a[Role.ADMIN]
+
+    api.force_authenticate(admin)
+    response = api.post(reverse("api-two-factor-reset"), {"membership": membership.pk}, format="json")
+    assert (response.status_code, response.json()["code"]) == (422, "roles_elsewhere")
+    assert "platform" in response.json()["detail"] or "plateforme" in response.json()["detail"]
+
+    login(client, admin)
+    page = client.post(reverse("member-two-factor-reset", args=[membership.pk]), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("members")
+    assert "plateforme" in page.content.decode()  # the refusal, in the admin's language
+    assert TOTPDevice.objects.filter(user=worker).exists()
+    assert not AuditEntry.objects.filter(action="accounts.two_factor.reset").exists()
+
+    # Once the role elsewhere has ended, the organisation's admin may reset again.
+    organisation_services.membership_end(
+        actor=None, membership=Membership.objects.get(user=worker, organisation=network.b.organisation)
+    )
+    response = api.post(reverse("api-two-factor-reset"), {"membership": membership.pk}, format="json")
+    assert response.status_code == 204
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+
+
+def test_a_superuser_resets_any_account_in_the_django_admin(client, network, worker):
+    from accounts.notifications import TWO_FACTOR_RESET_BY_STAFF
+    from organisations import services as organisation_services
+
+    second_factor(worker)
+    organisation_services.membership_grant(
+        actor=None, organisation=network.b.organisation, user=worker, role=Role.WORKER
+    )
+    ApiToken.objects.create(user=worker, name="script")
+    staff = factories.user(is_staff=True, is_superuser=True)
+    login(client, staff)
+    response = client.post(
+        reverse("admin:organisations_user_changelist"),
+        {"action": "two_factor_reset", "_selected_action": [worker.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert not ApiToken.objects.filter(user=worker).exists()
+    entry = AuditEntry.objects.get(action="accounts.two_factor.reset")
+    assert (entry.actor, entry.organisation, entry.object_id) == (staff, None, str(worker.pk))
+    assert Notification.objects.filter(recipient=worker, kind=TWO_FACTOR_RESET_BY_STAFF).exists()
+
+
+def test_staff_who_are_not_superusers_get_no_reset(client, worker):
+    from accounts import services
+
+    second_factor(worker)
+    staff = factories.user(is_staff=True)
+    with pytest.raises(Exception) as refused:
+        services.two_factor_reset_by_staff(actor=staff, user=worker)
+    assert refused.type.__name__ == "NotFoundError"
+    assert TOTPDevice.objects.filter(user=worker).exists()

@@ -47,7 +47,10 @@ def build_side(label: str, partner_kind: str) -> ContractSide:
     child = factories.person(hub, actor=user, given_names="Mateo", family_names=f"Rodríguez {label}")
     single = factories.person(hub, actor=user, given_names="Ibrahim", family_names=f"Diallo {label}")
     household = people_services.household_create(
-        actor=user, owner=hub, name=f"Famille Rodríguez {label}", members=[(head, "head"), (child, "child")]
+        actor=user,
+        owner=hub,
+        name=f"Famille Rodríguez {label}",
+        members=[(head, "head"), (child, "child")],
     )
     people_services.need_record(
         actor=user, person=single, category=NeedCategory.HOUSING_EMERGENCY, urgency=NeedUrgency.IMMEDIATE
@@ -71,6 +74,7 @@ def build_side(label: str, partner_kind: str) -> ContractSide:
         address="45, rue du Pont",
         kind=SiteKind.SHORT_TERM,
         families=True,
+        minors_accompanied=True,
         max_stay_days=30,
     )
     housing_services.room_create(actor=user, site=site, name="Unité 1", kind=RoomKind.FAMILY_UNIT, beds=3)
@@ -82,9 +86,11 @@ def build_side(label: str, partner_kind: str) -> ContractSide:
         site=site,
         bed_ids=beds[:2],
         household=household,
-        expires_at=timezone.now() + timedelta(hours=6),
+        expected_arrival_at=timezone.now() + timedelta(hours=4),
     )
-    housing_services.hold_create(actor=user, organisation=hub, site=site, bed_ids=beds[3:4], person=single)
+    housing_services.hold_create(
+        actor=user, organisation=hub, site=site, bed_ids=beds[3:4], person=single, expected_arrival_at=timezone.now()
+    )
     housing_services.stay_check_in(actor=user, hold=hold)
     housing_services.unmet_request_record(
         actor=user, organisation=hub, household_size=4, reason=UnmetReason.NO_FAMILY_ROOM

@@ -2,9 +2,10 @@
 another person's open board within two seconds, without a reload."""
 
 import time
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from housing.choices import BedStatus
 from organisations.choices import Role
@@ -98,6 +99,8 @@ def test_the_last_family_unit_held_by_one_hub_worker_shows_taken_on_a_colleague_
         worker.check(f"#bed-choice-{bed.pk}")
     worker.select_option("#id_occupant", f"household:{world.household.pk}")
     worker.check("#id_in_transit")
+    arrival = timezone.localtime() + timedelta(hours=1)
+    worker.fill("#id_expected_arrival_at", arrival.strftime("%Y-%m-%dT%H:%M"))
     started = time.monotonic()
     worker.click("#hold-submit")
 

@@ -37,6 +37,7 @@ def later(**delta) -> str:
 
 def post_hold(api, world, beds, **fields):
     fields.setdefault("household", world.household.pk)
+    fields.setdefault("expected_arrival_at", later(minutes=30))
     headers = {"HTTP_IDEMPOTENCY_KEY": fields.pop("key")} if "key" in fields else {}
     body = {"site": world.site.pk, "beds": [bed.pk for bed in beds], **fields}
     return api.post(reverse("housing-hold-list"), body, format="json", **headers)
@@ -122,7 +123,10 @@ def test_persons_names_never_appear_in_sites_availability(api, world):
         ):
             assert response.status_code == 200
             assert not any(name in response.content.decode() for name in NAMES)
-    # While holds and stays, which the hub and the host may read, do name them.
+    # While holds and stays name them to the hub that placed them; the host, without the people's
+    # consent, reads the hold code and the composition.
+    assert "Ibrahim" not in api.get(reverse("housing-stay-list")).content.decode()
+    api.force_authenticate(world.hub_worker)
     assert "Rodríguez" in api.get(reverse("housing-hold-list")).content.decode()
     assert "Ibrahim" in api.get(reverse("housing-stay-list")).content.decode()
 
@@ -310,6 +314,12 @@ def test_hold_input_errors(api, world):
     assert neither.status_code == 422
     no_beds = post_hold(api, world, [])
     assert "beds" in no_beds.json()["fields"]
+    no_choice = api.post(
+        reverse("housing-hold-list"),
+        {"site": world.site.pk, "household": world.household.pk, "expected_arrival_at": later(hours=1)},
+        format="json",
+    )
+    assert no_choice.status_code == 422
     other_site = services.site_create(
         actor=None, provider=world.provider, name="Autre", address="1, rue X", kind=SiteKind.EMERGENCY
     )
@@ -317,8 +327,8 @@ def test_hold_input_errors(api, world):
     foreign_bed = other_site.beds.get()
     response = post_hold(api, world, [foreign_bed])
     assert (response.status_code, response.json()["code"]) == (422, "invalid_beds")
-    past = post_hold(api, world, world.family_beds, expires_at=later(minutes=-5))
-    assert (past.status_code, past.json()["code"]) == (422, "invalid_expiry")
+    past = post_hold(api, world, world.family_beds, expected_arrival_at=later(minutes=-30))
+    assert (past.status_code, past.json()["code"]) == (422, "arrival_in_past")
     unknown = post_hold(api, world, world.family_beds, household=10**9)
     assert unknown.status_code == 404
     assert not Hold.objects.exists()
@@ -333,7 +343,7 @@ def test_a_site_that_does_not_exist_and_one_you_may_not_use_get_the_same_answers
     )
     api.force_authenticate(world.hub_worker)
     for site_id in (hidden.pk, 10**9):
-        body = {"site": site_id, "beds": [], "household": world.household.pk}
+        body = {"site": site_id, "beds": [], "household": world.household.pk, "expected_arrival_at": later(hours=1)}
         malformed = api.post(reverse("housing-hold-list"), body, format="json")
         assert (malformed.status_code, list(malformed.json()["fields"])) == (400, ["beds"])
         refused = post_hold(api, world, world.family_beds, site=site_id)
@@ -344,9 +354,11 @@ def test_a_site_that_does_not_exist_and_one_you_may_not_use_get_the_same_answers
 def test_a_hold_and_a_refusal_are_bounded_in_queries(api, world, django_assert_max_num_queries):
     """The three rights are checked by the service in one query, the user's groups read once; a
     bed already taken is refused by one read before any transaction or lock, with the same body
-    (docs/benchmarks.md, "Hold contention"). The counts include the test's savepoints."""
+    (docs/benchmarks.md, "Hold contention"). The counts include the test's savepoints; a hold
+    made also reads the household's members and the beds' rooms (the site's rules) and the codes
+    in use at the site."""
     api.force_authenticate(world.hub_worker)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(23):
         assert post_hold(api, world, world.family_beds).status_code == 201
     version = current_version("housing.availability", world.site.pk)
     with django_assert_max_num_queries(5) as refusal:
@@ -377,7 +389,8 @@ def test_hold_and_stay_lists_are_filtered_and_bounded_in_queries(api, world, dja
         )
         assert post_hold(api, world, [bed], household=None, person=person.pk).status_code == 201
     assert post_hold(api, world, world.family_beds).status_code == 201
-    with django_assert_max_num_queries(6):
+    # The households' members in one query: the composition each row shows.
+    with django_assert_max_num_queries(7):
         rows = api.get(reverse("housing-hold-list")).json()["results"]
     assert len(rows) == 3
     assert all(row["held_by"]["id"] == world.hub_worker.pk for row in rows)
@@ -386,7 +399,7 @@ def test_hold_and_stay_lists_are_filtered_and_bounded_in_queries(api, world, dja
     assert api.get(reverse("housing-hold-list"), {"status": "expired"}).json()["count"] == 0
     for row in rows:
         api.post(reverse("housing-hold-check-in", args=[row["id"]]), {}, format="json")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert api.get(reverse("housing-stay-list")).json()["count"] == 3
 
 
@@ -395,9 +408,10 @@ def test_hold_and_stay_lists_are_filtered_and_bounded_in_queries(api, world, dja
 
 def test_a_replayed_hold_returns_the_same_answer_and_creates_nothing(api, world):
     api.force_authenticate(world.hub_worker)
-    first = post_hold(api, world, world.family_beds, key="hold-rodriguez-1")
+    arrival = later(hours=1)
+    first = post_hold(api, world, world.family_beds, key="hold-rodriguez-1", expected_arrival_at=arrival)
     assert first.status_code == 201
-    replay = post_hold(api, world, world.family_beds, key="hold-rodriguez-1")
+    replay = post_hold(api, world, world.family_beds, key="hold-rodriguez-1", expected_arrival_at=arrival)
     assert (replay.status_code, replay.json()) == (201, first.json())
     assert replay.headers["Idempotent-Replay"] == "true"
     assert Hold.objects.count() == 1
@@ -561,6 +575,7 @@ def test_fifty_clients_for_the_last_bed_one_201_and_49_409():
         site=world.site,
         bed_ids=[bed.pk for bed in world.family_beds],
         household=world.household,
+        expected_arrival_at=timezone.now(),
     )
     services.hold_create(
         actor=world.hub_worker,
@@ -568,6 +583,7 @@ def test_fifty_clients_for_the_last_bed_one_201_and_49_409():
         site=world.site,
         bed_ids=[world.shared_beds[0].pk],
         person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     people = [
         people_services.person_create(
@@ -578,6 +594,7 @@ def test_fifty_clients_for_the_last_bed_one_201_and_49_409():
     barrier = threading.Barrier(len(people))
     answers, failures = [], []
     url = reverse("housing-hold-list")
+    arrival = later(hours=1)
 
     def attempt(person):
         client = APIClient()
@@ -585,7 +602,9 @@ def test_fifty_clients_for_the_last_bed_one_201_and_49_409():
         try:
             barrier.wait(timeout=30)
             response = client.post(
-                url, {"site": world.site.pk, "beds": [last_bed.pk], "person": person.pk}, format="json"
+                url,
+                {"site": world.site.pk, "beds": [last_bed.pk], "person": person.pk, "expected_arrival_at": arrival},
+                format="json",
             )
             answers.append((response.status_code, response.json()))
         except Exception as error:  # a 500 is raised by the test client: collected, then failed on
@@ -638,7 +657,7 @@ def test_a_request_that_waits_past_the_lock_timeout_gets_409_not_500():
         api.force_authenticate(world.hub_worker)
         response = api.post(
             reverse("housing-hold-list"),
-            {"site": world.site.pk, "beds": [bed.pk], "person": world.person.pk},
+            {"site": world.site.pk, "beds": [bed.pk], "person": world.person.pk, "expected_arrival_at": later(hours=1)},
             format="json",
         )
     finally:

@@ -49,6 +49,7 @@ def hold_for(organisation) -> Hold:
         site=site,
         bed_ids=[site.beds.order_by("pk").first().pk],
         person=factories.person(organisation, actor=worker),
+        expected_arrival_at=timezone.now(),
     )
 
 
@@ -136,6 +137,7 @@ def world(db):
         site=world.site,
         bed_ids=[bed.pk for bed in world.family_beds],
         household=world.household,
+        expected_arrival_at=timezone.now(),
     )
     person_hold = services.hold_create(
         actor=world.hub_worker,
@@ -143,6 +145,7 @@ def world(db):
         site=world.site,
         bed_ids=[world.shared_beds[0].pk],
         person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     world.stay = services.stay_check_in(
         actor=world.provider_staff, hold=person_hold, planned_end_at=timezone.now() + timedelta(days=5)
@@ -194,9 +197,20 @@ def request_for(world, endpoint):
         "hold-create": (
             "post",
             reverse("housing-hold-list"),
-            {"site": site.pk, "beds": [free_bed.pk], "household": None, "person": None},
+            {
+                "site": site.pk,
+                "beds": [free_bed.pk],
+                "household": None,
+                "person": None,
+                "expected_arrival_at": timezone.now().isoformat(),
+            },
         ),
         "hold-release": ("post", reverse("housing-hold-release", args=[hold.pk]), {"no_show": True}),
+        "hold-extend": (
+            "post",
+            reverse("housing-hold-extend", args=[hold.pk]),
+            {"expected_arrival_at": (timezone.now() + timedelta(hours=3)).isoformat()},
+        ),
         "hold-check-in": ("post", reverse("housing-hold-check-in", args=[hold.pk]), {}),
         "stay-detail": ("get", reverse("housing-stay-detail", args=[stay.pk]), None),
         "stay-extend": ("post", reverse("housing-stay-extend", args=[stay.pk]), {"planned_end_at": later}),
@@ -214,6 +228,8 @@ EXPECTED = {
     "bed-out-of-service": (201, 404, 404, 404, 404),
     "bed-in-service": (200, 404, 404, 404, 404),
     "hold-detail": (200, 200, 404, 404, 404),
+    # Moving the arrival is the placing hub's: the provider reads the hold, not moves it.
+    "hold-extend": (404, 200, 404, 404, 404),
     "hold-create": (404, 201, 404, 404, 404),
     "hold-release": (200, 200, 404, 404, 404),
     "hold-check-in": (201, 201, 404, 404, 404),
@@ -278,7 +294,12 @@ def test_ending_the_housing_partnership_hides_the_site_and_stops_new_holds(api, 
     assert api.get(reverse("housing-site-detail", args=[world.site.pk])).status_code == 404
     response = api.post(
         reverse("housing-hold-list"),
-        {"site": world.site.pk, "beds": [world.shared_beds[1].pk], "person": factories.person(world.hub).pk},
+        {
+            "site": world.site.pk,
+            "beds": [world.shared_beds[1].pk],
+            "person": factories.person(world.hub).pk,
+            "expected_arrival_at": timezone.now().isoformat(),
+        },
         format="json",
     )
     assert response.status_code == 404

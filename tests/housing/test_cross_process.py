@@ -16,6 +16,7 @@ import pytest
 import websockets
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import ApiToken
 from tests.auth import login
@@ -77,7 +78,12 @@ def test_a_hold_made_through_one_daphne_reaches_a_board_on_the_other(two_daphnes
                 post_json,
                 f"{server_a}/api/v1/housing/holds/",
                 token,
-                {"site": world.site.pk, "beds": family_beds, "household": world.household.pk},
+                {
+                    "site": world.site.pk,
+                    "beds": family_beds,
+                    "household": world.household.pk,
+                    "expected_arrival_at": timezone.now().isoformat(),
+                },
             )
             assert status == 201, hold
 

@@ -9,6 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connection
+from django.utils import timezone
 
 from housing import services
 from housing.choices import BedStatus
@@ -94,7 +95,12 @@ def test_the_state_sent_with_each_version_holds_every_earlier_change():
         try:
             barrier.wait(timeout=30)
             services.hold_create(
-                actor=world.hub_worker, organisation=world.hub, site=world.site, bed_ids=[bed.pk], person=person
+                actor=world.hub_worker,
+                organisation=world.hub,
+                site=world.site,
+                bed_ids=[bed.pk],
+                person=person,
+                expected_arrival_at=timezone.now(),
             )
         finally:
             connection.close()
@@ -119,3 +125,41 @@ def test_the_state_sent_with_each_version_holds_every_earlier_change():
         assert len(held) >= message["version"] - first_version, message["version"]
     last_state = max(sent, key=lambda message: message["version"])["data"]
     assert {bed["status"] for bed in last_state["beds"]} == {BedStatus.HELD}
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_the_provider_s_websocket_snapshot_names_nobody_with_or_after_consent():
+    """The provider may read the names of people who consented on its pages and in the API; the
+    live stream carries beds only, before the consent, with it and after its withdrawal."""
+
+    def hold_with_consent():
+        world = build_housing_world()
+        services.hold_create(
+            actor=world.hub_worker,
+            organisation=world.hub,
+            site=world.site,
+            bed_ids=[bed.pk for bed in world.family_beds],
+            household=world.household,
+            expected_arrival_at=timezone.now(),
+            identity_consent=services.IdentityConsent(),
+        )
+        return world
+
+    def withdraw_all(world):
+        for consent in world.household.members.first().consents.all():
+            people_services.consent_withdraw(actor=world.hub_worker, consent=consent)
+
+    world = await database_sync_to_async(hold_with_consent)()
+    names = ("Rodríguez", "Yuliana", "Mateo", "Lía")
+    for step in ("with consent", "after withdrawal"):
+        if step == "after withdrawal":
+            await database_sync_to_async(withdraw_all)(world)
+        board = await open_board(world.provider_staff)
+        await board.send_json_to({"subscribe": "housing.availability", "key": str(world.site.pk)})
+        answer = await board.receive_json_from(timeout=3)
+        assert answer["type"] == "snapshot", step
+        assert answer["data"]["counts"]["held"] == 3
+        text = json.dumps(answer, ensure_ascii=False)
+        assert not any(name in text for name in names), step
+        await board.disconnect()

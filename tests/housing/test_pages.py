@@ -41,6 +41,8 @@ def logged_in(client, user):
 
 
 def hold_post(world, beds, occupant, **fields):
+    arrival = timezone.localtime() + timedelta(minutes=30)
+    fields.setdefault("expected_arrival_at", arrival.strftime("%Y-%m-%dT%H:%M"))
     return {"beds": [bed.pk for bed in beds], "occupant": occupant, **fields}
 
 
@@ -103,10 +105,15 @@ def test_names_of_holds_show_only_to_the_placing_hub_and_the_provider(client, wo
         site=world.site,
         bed_ids=[bed.pk for bed in world.family_beds],
         household=world.household,
+        expected_arrival_at=timezone.now(),
     )
     url = reverse("housing:site", args=[world.site.pk])
     assert "Famille Rodríguez" in logged_in(client, world.hub_worker).get(url).content.decode()
-    assert "Famille Rodríguez" in logged_in(client, world.provider_staff).get(url).content.decode()
+    # The provider, without the people's consent, reads the hold code and the composition.
+    hold = Hold.objects.get()
+    provider_page = logged_in(client, world.provider_staff).get(url).content.decode()
+    assert "Famille Rodríguez" not in provider_page and "Yuliana" not in provider_page
+    assert f"{hold.code}: 1 adult, 2 children, arriving" in provider_page
     # A second hub partnered with the same provider sees the site and its counts, not the names.
     other_hub = factories.organisation(kind=OrganisationKind.HUB)
     factories.partnership(other_hub, world.provider, PartnershipScope.HOUSING)
@@ -138,7 +145,12 @@ def test_a_hub_worker_holds_a_family_unit_for_a_household(client, world):
 def test_the_hold_form_says_the_bed_was_just_taken(client, world):
     bed = world.family_beds[0]
     services.hold_create(
-        actor=world.hub_worker, organisation=world.hub, site=world.site, bed_ids=[bed.pk], person=world.person
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[bed.pk],
+        person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     logged_in(client, world.hub_worker)
     response = client.post(
@@ -159,8 +171,10 @@ def test_the_hold_form_explains_what_is_missing(client, world):
     response = client.post(reverse("housing:hold-create", args=[world.site.pk]), {"occupant": ""})
     assert response.status_code == 400
     form = response.context["hold_form"]
-    assert set(form.errors) == {"beds", "occupant"}
-    assert "Choose at least one bed." in response.content.decode()
+    assert set(form.errors) == {"__all__", "occupant", "expected_arrival_at"}
+    html = response.content.decode()
+    assert "Choose beds, a family unit, or beds in shared rooms." in html
+    assert "Give the expected arrival time." in html
 
 
 def test_a_link_from_a_person_file_preselects_the_person(client, world):
@@ -186,6 +200,7 @@ def test_the_hub_releases_its_hold(client, world):
         site=world.site,
         bed_ids=[world.shared_beds[0].pk],
         person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     logged_in(client, world.hub_worker)
     response = client.post(reverse("housing:hold-release", args=[hold.pk]))
@@ -275,7 +290,12 @@ def test_the_provider_takes_a_bed_out_of_service_and_back(client, world):
 def test_a_bed_someone_holds_cannot_go_out_of_service(client, world):
     bed = world.shared_beds[0]
     services.hold_create(
-        actor=world.hub_worker, organisation=world.hub, site=world.site, bed_ids=[bed.pk], person=world.person
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[bed.pk],
+        person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     logged_in(client, world.provider_staff)
     response = client.post(reverse("housing:bed-out-of-service", args=[bed.pk]), {f"bed{bed.pk}-reason": "Fuite"})
@@ -291,10 +311,11 @@ def test_the_provider_confirms_an_arrival_extends_and_confirms_the_departure(cli
         site=world.site,
         bed_ids=[bed.pk for bed in world.family_beds],
         household=world.household,
+        expected_arrival_at=timezone.now(),
     )
     logged_in(client, world.provider_staff)
     page = client.get(reverse("housing:provider")).content.decode()
-    assert "Famille Rodríguez" in page
+    assert hold.code in page and "Famille Rodríguez" not in page
 
     # Beyond the site's 30 days: the service's message, next to the form.
     too_late = timezone.localdate() + timedelta(days=31)
@@ -340,6 +361,7 @@ def test_the_provider_records_a_no_show(client, world):
         site=world.site,
         bed_ids=[world.shared_beds[0].pk],
         person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     logged_in(client, world.provider_staff)
     assert client.post(reverse("housing:hold-no-show", args=[hold.pk])).status_code == 302
@@ -372,6 +394,7 @@ def test_a_refusal_about_a_hold_that_ended_meanwhile_is_still_shown(client, worl
         site=world.site,
         bed_ids=[world.shared_beds[0].pk],
         person=world.person,
+        expected_arrival_at=timezone.now(),
     )
     services.hold_release(actor=world.hub_worker, hold=hold)
     logged_in(client, world.provider_staff)

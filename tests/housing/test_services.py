@@ -27,7 +27,12 @@ def world(db):
 def hold(world, beds, **fields):
     fields.setdefault("household", world.household)
     return services.hold_create(
-        actor=world.hub_worker, organisation=world.hub, site=world.site, bed_ids=[bed.pk for bed in beds], **fields
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[bed.pk for bed in beds],
+        **fields,
+        expected_arrival_at=timezone.now(),
     )
 
 
@@ -144,6 +149,7 @@ def test_a_hold_for_someone_else_s_person_is_refused(world):
             site=world.site,
             bed_ids=[world.shared_beds[0].pk],
             person=world.person,
+            expected_arrival_at=timezone.now(),
         )
 
 
@@ -217,6 +223,7 @@ def test_fifty_requests_for_the_last_bed_one_wins_and_none_hangs():
                     site=world.site,
                     bed_ids=[last_bed.pk],
                     person=person,
+                    expected_arrival_at=timezone.now(),
                 )
             )
         except Exception as error:  # collected and checked below

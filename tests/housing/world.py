@@ -35,6 +35,7 @@ def build_housing_world() -> HousingWorld:
         address="45, rue du Pont",
         kind=SiteKind.SHORT_TERM,
         families=True,
+        minors_accompanied=True,
         max_stay_days=30,
     )
     family = Room.objects.create(site=site, name="Unité 1", kind=RoomKind.FAMILY_UNIT)

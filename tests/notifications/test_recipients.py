@@ -179,13 +179,16 @@ def test_consent_expiring_reaches_whoever_recorded_it(world):
 def test_holds_and_stays_reach_the_placing_worker_and_nobody_else(db):
     housing = build_housing_world()
     now = timezone.now()
+    # A grace of 15 minutes: the hold ends within the reminder's 30 minutes.
+    housing.site.hold_grace = timedelta(minutes=15)
+    housing.site.save(update_fields=["hold_grace"])
     hold = housing_services.hold_create(
         actor=housing.hub_worker,
         organisation=housing.hub,
         site=housing.site,
         bed_ids=[bed.pk for bed in housing.family_beds],
         household=housing.household,
-        expires_at=now + timedelta(minutes=20),
+        expected_arrival_at=now + timedelta(minutes=5),
     )
     assert hold_remind_expiring() == 1
     assert recipients("hold_expiring") == {housing.hub_worker}
@@ -205,6 +208,7 @@ def test_holds_and_stays_reach_the_placing_worker_and_nobody_else(db):
         site=housing.site,
         bed_ids=[housing.shared_beds[0].pk],
         person=housing.person,
+        expected_arrival_at=timezone.now(),
     )
     stay = housing_services.stay_check_in(
         actor=housing.provider_staff, hold=hold, planned_end_at=now + timedelta(days=1, hours=12)

@@ -96,6 +96,7 @@ def test_an_extended_stay_gets_a_reminder_for_its_new_end(db):
         site=housing.site,
         bed_ids=[housing.shared_beds[0].pk],
         person=housing.person,
+        expected_arrival_at=timezone.now(),
     )
     stay = housing_services.stay_check_in(
         actor=housing.provider_staff, hold=hold, planned_end_at=now + timedelta(days=3)
@@ -116,7 +117,7 @@ def test_a_hold_reminder_is_sent_once(db):
         site=housing.site,
         bed_ids=[bed.pk for bed in housing.family_beds],
         household=housing.household,
-        expires_at=now + timedelta(hours=2),
+        expected_arrival_at=now,
     )
     assert hold_remind_expiring(now=now) == 0
     assert hold_remind_expiring(now=now + timedelta(minutes=95)) == 1

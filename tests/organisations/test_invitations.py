@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
@@ -177,6 +178,7 @@ def test_another_logged_in_account_is_told_it_is_for_someone_else(client, networ
 
 def test_a_new_person_sets_a_password_and_is_in(client, network, api):
     invite(api, network, NEW_ADDRESS, language="es-419")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
     path = link_path(sent_link())
     page = client.get(path)
     assert page.context["state"] == "new_account"
@@ -230,6 +232,34 @@ def test_a_bad_name_and_a_weak_password_are_both_shown_next_to_their_fields(clie
     assert 'aria-invalid="true"' in name_field and "id_full_name_error" in name_field
     assert page.count('class="field field--error"') == 2
     assert not User.objects.filter(email=NEW_ADDRESS).exists()
+
+
+def test_the_new_account_speaks_the_language_the_person_used_on_the_invitation_page(client, network, api):
+    """The admin chose the email's language (French here) without knowing the person's; the
+    person read the invitation page in Spanish, so the account and the next pages are Spanish."""
+    invite(api, network, NEW_ADDRESS)
+    assert MembershipInvitation.objects.get(email=NEW_ADDRESS).language == "fr-ca"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    path = link_path(sent_link())
+    assert client.get(path).context["LANGUAGE_CODE"] == "es-419"
+    response = client.post(
+        path,
+        {
+            "answer": "create",
+            "full_name": "Ana Pérez",
+            "password1": "x7-tortuga-ámbar",
+            "password2": "x7-tortuga-ámbar",
+        },
+        follow=True,
+    )
+    assert User.objects.get(email=NEW_ADDRESS).preferred_language == "es-419"
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
+    # The set-up page is Spanish, like the welcome message on it, even without the browser's hint.
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    setup = client.get(reverse("two-factor-setup"))
+    assert setup.context["LANGUAGE_CODE"] == "es-419"
+    assert '<html lang="es-419">' in response.content.decode()
+    assert "Le damos la bienvenida" in response.content.decode()
 
 
 @pytest.mark.parametrize("how", ["expired", "revoked", "declined", "unknown"])
@@ -289,3 +319,64 @@ def test_the_members_page_invites_with_the_same_answer_for_any_address(client, n
     assert client.get(reverse("organisations:members")).status_code == 200
     login(client, network.a[Role.COORDINATOR])
     assert client.get(reverse("organisations:members")).status_code == 404
+
+
+# --- Against flooding addresses with invitations (outside test, F4) ----------------------------------------
+
+
+def test_a_second_pending_invitation_for_the_same_address_is_refused_whatever_the_role(api, client, network):
+    assert invite(api, network, NEW_ADDRESS, role=Role.WORKER).status_code == 201
+    other_role = invite(api, network, NEW_ADDRESS, role=Role.ADMIN, language="fr-ca")
+    assert (other_role.status_code, other_role.json()["code"]) == (409, "already_invited")
+    assert "révoquez" in other_role.json()["detail"].lower()
+    login(client, network.a[Role.ADMIN])
+    page = client.post(
+        reverse("organisations:member-invite"),
+        {
+            "organisation": network.a.organisation.pk,
+            "email": NEW_ADDRESS.upper(),
+            "role": Role.ADMIN,
+            "language": "fr-ca",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert page.status_code == 400 and page.context["form"].errors["email"]
+    assert MembershipInvitation.objects.filter(email=NEW_ADDRESS).count() == 1
+
+    # Revoked, the first no longer stands in the way; another organisation may invite at once.
+    first = MembershipInvitation.objects.get(email=NEW_ADDRESS)
+    assert api.post(reverse("membership-invitation-revoke", args=[first.pk])).status_code == 200
+    assert invite(api, network, NEW_ADDRESS, role=Role.ADMIN).status_code == 201
+    api.force_authenticate(network.b[Role.ADMIN])
+    body = {"organisation": network.b.organisation.pk, "email": NEW_ADDRESS, "role": Role.WORKER}
+    assert api.post(reverse("membership-invitation-list"), body, format="json").status_code == 201
+
+
+def test_an_organisation_sends_at_most_so_many_invitations_an_hour(api, client, network, settings):
+    settings.INVITATIONS_PER_HOUR = 3
+    for number in range(3):
+        assert invite(api, network, f"personne{number}@example.org").status_code == 201
+    refused = invite(api, network, "une-de-trop@example.org")
+    assert (refused.status_code, refused.json()["code"]) == (429, "too_many_invitations")
+    assert 3000 < int(refused["Retry-After"]) <= 3600
+    assert not MembershipInvitation.objects.filter(email="une-de-trop@example.org").exists()
+    login(client, network.a[Role.ADMIN])
+    page = client.post(
+        reverse("organisations:member-invite"),
+        {
+            "organisation": network.a.organisation.pk,
+            "email": "une-de-trop@example.org",
+            "role": Role.WORKER,
+            "language": "fr-ca",
+        },
+    )
+    assert page.status_code == 429 and page.context["form"].non_field_errors()
+    assert int(page["Retry-After"]) > 0
+    # Another organisation is not held back; an hour later, this one may invite again.
+    api.force_authenticate(network.b[Role.ADMIN])
+    body = {"organisation": network.b.organisation.pk, "email": "une-de-trop@example.org", "role": Role.WORKER}
+    assert api.post(reverse("membership-invitation-list"), body, format="json").status_code == 201
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):
+        assert invite(api, network, "une-de-trop@example.org").status_code == 201
+    schema = api.get(reverse("api-schema"), {"format": "json"}).json()
+    assert "429" in schema["paths"]["/api/v1/membership-invitations/"]["post"]["responses"]

@@ -5,13 +5,17 @@ migrated as accepted."""
 
 import asyncio
 import json
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+import time_machine
 from channels.db import database_sync_to_async
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from housing.models import Site
 from notifications.models import Notification
@@ -72,7 +76,12 @@ def board(api, world) -> dict:
     bed = world.site.beds.order_by("pk").first()
     hold = api.post(
         reverse("housing-hold-list"),
-        {"site": world.site.pk, "person": world.person.pk, "beds": [bed.pk]},
+        {
+            "site": world.site.pk,
+            "person": world.person.pk,
+            "beds": [bed.pk],
+            "expected_arrival_at": timezone.now().isoformat(),
+        },
         format="json",
     ).status_code
     return {"listed": world.site.pk in listed, "detail": detail, "hold": hold}
@@ -310,9 +319,12 @@ def test_a_proposal_is_emailed_to_the_other_side_in_their_language(world):
 
     with translation.override("fr-ca"):
         text = notification_text(notification)
+        joined = formats.date_format(timezone.localdate(world.hub.organisation.created_at), "DATE_FORMAT")
+    hub = world.hub.organisation
     assert text == (
-        f"{world.hub.organisation.name} propose un partenariat : {world.hub.organisation.name} voit les lits libres "
-        f"de {world.provider.organisation.name} et peut les retenir. Acceptez-le ou refusez-le."
+        f"{hub.name} (Carrefour d'accueil, dans le répertoire sous « {hub.slug} », membre du réseau depuis le "
+        f"{joined}) propose un partenariat : {hub.name} voit les lits libres de {world.provider.organisation.name} "
+        "et peut les retenir. Acceptez-le ou refusez-le."
     )
     assert proposal.status == PartnershipStatus.PROPOSED
 
@@ -428,3 +440,74 @@ def test_a_proposal_made_and_answered_in_the_page(client, world):
         "Cette proposition a déjà reçu une réponse ou a été retirée."
     ]
     assert Partnership.objects.get().status == PartnershipStatus.DECLINED
+
+
+# --- Against flooding the other side (outside test, F4) ------------------------------------------------
+
+
+@pytest.mark.parametrize("closing", ["withdraw", "decline"])
+def test_a_withdrawn_or_declined_proposal_waits_before_it_is_made_again(api, client, world, settings, closing):
+    settings.PARTNERSHIP_PROPOSAL_COOL_DOWN_HOURS = 24
+    hub, provider = world.hub.organisation, world.provider.organisation
+    first = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.HOUSING)
+    closer = world.hub[Role.COORDINATOR] if closing == "withdraw" else world.provider[Role.COORDINATOR]
+    assert act(api, closer, first.json()["id"], closing).status_code == 200
+    told = Notification.objects.count()
+
+    again = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.HOUSING)
+    assert (again.status_code, again.json()["code"]) == (422, "cool_down")
+    assert Partnership.objects.count() == 1 and Notification.objects.count() == told
+    # The page says it next to the partner, in the user's language.
+    login(client, world.hub[Role.COORDINATOR])
+    page = client.post(
+        reverse("organisations:partnership-propose"),
+        {"organisation": hub.pk, "other": provider.pk, "arrangement": "we_hold_beds"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert page.status_code == 400
+    assert "à nouveau" in " ".join(page.context["form"].errors["other"])
+
+    # Another scope, or the other side proposing, is not held back.
+    other_scope = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.REFERRALS)
+    assert other_scope.status_code == 201
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        later = propose(api, world.hub[Role.COORDINATOR], hub, provider, PartnershipScope.HOUSING)
+    assert later.status_code == 201
+
+
+def test_an_ended_partnership_may_be_proposed_again_at_once(api, world):
+    hub, agency = world.hub.organisation, world.agency.organisation
+    first = propose(api, world.hub[Role.COORDINATOR], hub, agency, PartnershipScope.REFERRALS)
+    assert act(api, world.agency[Role.ADMIN], first.json()["id"], "accept").status_code == 200
+    assert act(api, world.agency[Role.ADMIN], first.json()["id"], "end").status_code == 200
+    assert propose(api, world.hub[Role.COORDINATOR], hub, agency, PartnershipScope.REFERRALS).status_code == 201
+
+
+# --- The closed ones on the page (outside test, F8) ----------------------------------------------------
+
+
+def test_closed_partnerships_show_their_date_and_their_own_status(api, client, world):
+    hub, provider, agency = world.hub.organisation, world.provider.organisation, world.agency.organisation
+    coordinator = world.hub[Role.COORDINATOR]
+    withdrawn = propose(api, coordinator, hub, provider, PartnershipScope.HOUSING).json()["id"]
+    act(api, coordinator, withdrawn, "withdraw")
+    declined = propose(api, coordinator, hub, agency, PartnershipScope.REFERRALS).json()["id"]
+    act(api, world.agency[Role.ADMIN], declined, "decline")
+    ended = propose(api, coordinator, hub, provider, PartnershipScope.REFERRALS).json()["id"]
+    act(api, world.provider[Role.COORDINATOR], ended, "accept")
+    act(api, world.provider[Role.COORDINATOR], ended, "end")
+
+    login(client, coordinator)
+    with translation.override("fr-ca"):
+        page = client.get(reverse("organisations:partnerships"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    closed = page.split('id="closed"', 1)[1]
+    for pk, status, by in (
+        (withdrawn, "withdrawn", hub.name),
+        (declined, "declined", agency.name),
+        (ended, "ended", provider.name),
+    ):
+        item = re.search(rf'<li class="item item--(\w+)" data-partnership-id="{pk}">(.*?)</li>', closed, re.S)
+        assert item.group(1) == status
+        assert f"Par {by}, le {today}." in re.sub(r"\s+", " ", item.group(2))
+    assert ", le ." not in closed

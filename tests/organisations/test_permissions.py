@@ -46,6 +46,7 @@ def test_each_role_gets_its_permissions_on_its_own_organisation_only(db):
             "view_audit",
             "work_cases",
             "view_aggregates",
+            "override_housing_rules",
         ):
             assert permissions.has_organisation_permission(user, codename, mine) == (codename in codenames), (
                 role,

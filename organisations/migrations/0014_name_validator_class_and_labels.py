@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0010_name_validators'),
+        ('organisations', '0013_organisation_name_key_unique'),
     ]
 
     operations = [

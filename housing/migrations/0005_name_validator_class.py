@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('housing', '0003_name_validators'),
+        ('housing', '0004_arrival_windows'),
     ]
 
     operations = [
