@@ -15,6 +15,11 @@ from accounts.two_factor import two_factor_needed
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+class CsrfFailed(exceptions.PermissionDenied):
+    default_detail = _("The page's security check failed (CSRF): reload the page and try again.")
+    default_code = "csrf_failed"
+
+
 class TwoFactorRequired(exceptions.PermissionDenied):
     default_detail = _("Enter the code of your second factor first: log in again on the web page.")
     default_code = "two_factor_required"
@@ -49,6 +54,14 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
     DRF's ``force_authenticate`` in tests skips every authentication class: such a request
     stands for a request whose credentials already carry the second factor, like a token."""
 
+    def enforce_csrf(self, request):
+        """DRF's CSRF check, refused in the request's language (DRF's message quotes Django's
+        English reason)."""
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise CsrfFailed() from None
+
     def authenticate(self, request):
         authenticated = super().authenticate(request)
         if authenticated is None:
@@ -57,6 +70,11 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
         if not request._request.user.is_verified() and two_factor_needed(authenticated[0]):
             raise TwoFactorRequired()
         return authenticated
+
+
+def request_from_session(request) -> bool:
+    """Whether this API request was authenticated by a browser session (not by a token)."""
+    return isinstance(request.successful_authenticator, TwoFactorSessionAuthentication)
 
 
 def session_passed_second_factor(request) -> bool:

@@ -12,6 +12,13 @@ class LoginForm(AuthenticationForm):
         label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    # Django's own message puts the field's label into a sentence ("Saisissez un %(username)s"),
+    # which French cannot agree with "adresse": ours is one whole sentence to translate.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Enter a correct email address and password. The password is case-sensitive."),
+    }
+
 
 def code_field(label, help_text="") -> forms.CharField:
     return forms.CharField(

@@ -1,7 +1,9 @@
-"""Models of the accounts app: the API token. Second factors are django-otp's devices (TOTP and
-static recovery codes); login attempts are django-axes' rows."""
+"""Models of the accounts app: the API token and the record of password-reset requests. Second
+factors are django-otp's devices (TOTP and static recovery codes); login attempts are
+django-axes' rows."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
@@ -22,3 +24,26 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.token_key})"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset email, kept for the limits per address and per client
+    (``accounts.services.password_reset_allowed``) and deleted once past their window.
+
+    The address typed is kept only as a keyed hash (it may be anyone's address, with or without
+    an account here); the client's address as the audit log takes it."""
+
+    email_digest = models.CharField(_("fingerprint of the email address"), max_length=64)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+        indexes = [
+            models.Index(fields=["email_digest", "at"], name="password_reset_email_idx"),
+            models.Index(fields=["client_address", "at"], name="password_reset_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_address} {self.at:%Y-%m-%d %H:%M}"

@@ -5,8 +5,9 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import verify_token
@@ -15,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from accounts.models import ApiToken
+from accounts.models import ApiToken, PasswordResetRequest
 from accounts.notifications import notify_two_factor_reset, notify_two_factor_reset_by_staff
 from accounts.sessions import user_sessions_end
 from notifications.events import CLOSE_SESSION_ENDED, close_session_sockets_on_commit, close_user_sockets_on_commit
@@ -33,6 +34,17 @@ class TwoFactorRequiredError(ApplicationError):
     status_code = 403
     default_code = "two_factor_required"
     default_message = _("Turn on two-step verification and log in with it first.")
+
+
+class SessionRequiredError(ApplicationError):
+    """The operation is done from a browser session, not with a token (making a token)."""
+
+    status_code = 403
+    default_code = "session_required"
+    default_message = _(
+        "API tokens are made from a browser session that passed two-step verification, not with a token: "
+        "log in on the web page and make it on your account's API tokens page."
+    )
 
 
 # --- Second factor -------------------------------------------------------------------------
@@ -215,10 +227,14 @@ def session_logged_out(*, user: User, session_key: str) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, lifetime: timedelta, second_factor_passed: bool) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, lifetime: timedelta, from_session: bool, second_factor_passed: bool
+) -> tuple[ApiToken, str]:
     """Make a personal API token; returns it and its text, which is shown this once and never
-    stored (only its hash is). Only from a session that passed the second factor, so that a
-    token carries it."""
+    stored (only its hash is). Only from a browser session that passed the second factor, so
+    that a token carries it: a token cannot make another one."""
+    if not from_session:
+        raise SessionRequiredError()
     if not second_factor_passed:
         raise TwoFactorRequiredError()
     if lifetime <= timedelta(0) or lifetime > timedelta(days=settings.API_TOKEN_MAX_DAYS):
@@ -248,3 +264,42 @@ def api_token_revoke(*, user: User, token_key: str) -> None:
     audit_record(
         actor=user, organisation=None, action="accounts.api_token.revoked", obj=user, details={"token": token_key}
     )
+
+
+# --- Password reset ------------------------------------------------------------------------
+
+# Serialises the limit's count-then-record on PostgreSQL (SQLite's write transactions already are):
+# without it, a burst of simultaneous requests could all count below the limit.
+_PASSWORD_RESET_LOCK = 0x70617373  # "pass"
+
+
+def _email_digest(email: str) -> str:
+    return salted_hmac("accounts.password_reset", email.strip().lower()).hexdigest()
+
+
+@transaction.atomic
+def password_reset_allowed(*, email: str, client_address: str | None) -> bool:
+    """Record a request for a password-reset email, and say whether one may be sent: at most
+    ``PASSWORD_RESET_PER_EMAIL`` requests per typed address and ``PASSWORD_RESET_PER_CLIENT`` per
+    client address in ``PASSWORD_RESET_WINDOW_MINUTES``. Every request counts, refused or not, and
+    whether or not an account has the address: the page answers the same either way."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PASSWORD_RESET_LOCK])
+    since = timezone.now() - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    recent = PasswordResetRequest.objects.filter(at__gte=since)
+    digest = _email_digest(email)
+    allowed = recent.filter(email_digest=digest).count() < settings.PASSWORD_RESET_PER_EMAIL and (
+        client_address is None
+        or recent.filter(client_address=client_address).count() < settings.PASSWORD_RESET_PER_CLIENT
+    )
+    PasswordResetRequest.objects.create(email_digest=digest, client_address=client_address)
+    return allowed
+
+
+@periodic_job("accounts.password_reset_requests_expire", every=timedelta(hours=1))
+def password_reset_requests_expire() -> int:
+    """Delete the password-reset requests past the limits' window."""
+    since = timezone.now() - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    deleted, _by_model = PasswordResetRequest.objects.filter(at__lt=since).delete()
+    return deleted

@@ -107,8 +107,10 @@ def setup_url(user, key: str) -> str:
 
 
 def qr_code_svg(text: str) -> str:
-    """``text`` as a QR code, drawn here as inline SVG: the page makes no outside request."""
-    svg = segno.make(text, error="m").svg_inline(scale=5, border=2, title=settings.OTP_TOTP_ISSUER)
+    """``text`` as a QR code, drawn here as inline SVG: the page makes no outside request. It has a
+    ``viewBox`` and no fixed size, so the page's style scales it whole (a fixed width and height
+    made a narrower box crop it to its corner, unscannable)."""
+    svg = segno.make(text, error="m").svg_inline(scale=5, border=2, title=settings.OTP_TOTP_ISSUER, omitsize=True)
     return mark_safe(svg)  # noqa: S308 - segno's markup of a URL we built
 
 

@@ -4,6 +4,8 @@ from accounts import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    # Before django.contrib.auth.urls in config/urls.py: this one, limited, answers the address.
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("two-factor/", views.two_factor_manage, name="two-factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),

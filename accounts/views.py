@@ -2,6 +2,7 @@
 the second factor, API tokens, and the organisation admin's page to reset a member's second
 factor. Views read through selectors and write through services."""
 
+import logging
 import math
 from datetime import timedelta
 
@@ -21,12 +22,18 @@ from django_otp import login as otp_login
 from accounts import selectors, services, two_factor
 from accounts.forms import ApiTokenForm, LoginForm, TwoFactorDisableForm, TwoFactorSetupForm, TwoFactorVerifyForm
 from accounts.throttling import login_cool_off
+from organisations.audit import client_ip_address
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Membership
 from organisations.permissions import two_factor_required
 
+logger = logging.getLogger(__name__)
+
 # The key being set up is kept in the session between showing it and confirming it.
 SETUP_KEY = "passerelle_two_factor_setup_key"
+# A new API token's text, kept in the session from the POST that made it to the page the browser
+# is redirected to, which shows it once and removes it: reloading that page makes nothing.
+NEW_TOKEN_KEY = "passerelle_new_api_token"  # noqa: S105 - a session key, not a secret
 
 
 def _next_url(request) -> str:
@@ -50,6 +57,21 @@ class LoginView(auth_views.LoginView):
         if two_factor.session_passes_two_factor(self.request.session, user):
             return url
         return two_factor.second_step_url(user, url)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password-reset request, limited per typed address and per client: beyond the
+    limits no email is sent, and the answer is the same "check your email" page, so that it says
+    nothing about the limits or about whether an account has the address."""
+
+    def form_valid(self, form):
+        allowed = services.password_reset_allowed(
+            email=form.cleaned_data["email"], client_address=client_ip_address(self.request.META)
+        )
+        if allowed:
+            return super().form_valid(form)
+        logger.warning("Password-reset email not sent: over the limit for the address or the client")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -177,30 +199,31 @@ def two_factor_disable(request):
 
 @login_required
 def api_tokens(request):
-    """The user's API tokens: the list, and a form to make one (its text is shown this once)."""
+    """The user's API tokens: the list, and a form to make one. A token made is followed by a
+    redirect (post/redirect/get), and its text is shown once on the page after it."""
     user = request.user
     form = ApiTokenForm(request.POST or None)
-    new_token = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                _token, new_token = services.api_token_create(
+                _token, text = services.api_token_create(
                     user=user,
                     name=form.cleaned_data["name"],
                     lifetime=timedelta(days=form.cleaned_data["lifetime_days"]),
+                    from_session=True,
                     second_factor_passed=user.is_verified(),
                 )
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
             else:
-                form = ApiTokenForm()
-        if new_token is None:
-            status = 400
+                request.session[NEW_TOKEN_KEY] = text
+                return redirect("api-tokens")
+        status = 400
     context = {
         "form": form,
         "tokens": selectors.api_tokens(user=user),
-        "new_token": new_token,
+        "new_token": request.session.pop(NEW_TOKEN_KEY, None),
         "can_create": user.is_verified(),
     }
     return render(request, "accounts/api_tokens.html", context, status=status)

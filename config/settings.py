@@ -352,6 +352,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # API tokens (django-rest-knox, docs/security.md): stored as hashes, shown once, each with an expiry
 # of at most API_TOKEN_MAX_DAYS days.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", 90))
+
+# Password-reset emails: at most PASSWORD_RESET_PER_EMAIL requests for one typed address and
+# PASSWORD_RESET_PER_CLIENT from one client address in PASSWORD_RESET_WINDOW_MINUTES; beyond, the
+# same "check your email" page and no email (docs/security.md).
+PASSWORD_RESET_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_PER_EMAIL", 3))
+PASSWORD_RESET_PER_CLIENT = int(os.environ.get("PASSWORD_RESET_PER_CLIENT", 10))
+PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", 60))
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
 # knox's own migrations create its AuthToken table even though accounts.ApiToken replaces it; an
 # unused table with a foreign key to users would only get in the way (flush, deleting users).
@@ -476,12 +483,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: to stderr, never a stack trace to a user ------------------------------------------
+# Requests Django refuses while reading them (too large, too many fields or files, a foreign Host):
+# anyone can send them, so they are one WARNING line each, not an ERROR with a traceback.
+REFUSED_REQUEST_LOGGERS = [
+    f"django.security.{name}"
+    for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent", "DisallowedHost")
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_warning_line": {"()": "config.logging.OneWarningLine"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # axes says every failed login at INFO; its WARNING lines (lockouts) are the ones to keep.
-    "loggers": {"django.channels.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # axes says every failed login at INFO; its WARNING lines (lockouts) are the ones to keep.
+        "axes": {"level": "WARNING"},
+        **{name: {"filters": ["one_warning_line"]} for name in REFUSED_REQUEST_LOGGERS},
+    },
 }

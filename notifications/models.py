@@ -84,13 +84,20 @@ class Notification(models.Model):
         verbose_name=_("organisation"),
     )
     kind = models.CharField(_("kind"), max_length=64)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("type of object")
+    )
     object_id = models.PositiveBigIntegerField(_("object"))
     subject = GenericForeignKey("content_type", "object_id")
     occasion = models.CharField(_("occasion"), max_length=32, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     # The delivery chosen when it was created: a digest collects the notifications made for it.
     delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices, default=Delivery.IN_APP)
@@ -169,7 +176,12 @@ class OutgoingEmail(models.Model):
         verbose_name=_("recipient"),
     )
     notification = models.OneToOneField(
-        Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="email"
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
+        verbose_name=_("notification"),
     )
     digest_day = models.DateField(_("digest of"), null=True, blank=True)
     address = models.EmailField(_("address"), blank=True)

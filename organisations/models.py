@@ -188,8 +188,12 @@ class RoleGroup(models.Model):
 class Membership(models.Model):
     """A user's role in an organisation. A user may hold several roles in several organisations."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     valid_until = models.DateTimeField(
@@ -245,16 +249,26 @@ class MembershipInvitation(models.Model):
         _("language of the email"), max_length=8, choices=UILanguage.choices, default=UILanguage.FRENCH
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(_("fingerprint of the link"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     expires_at = models.DateTimeField(_("link expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
     membership = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("membership")
@@ -341,18 +355,33 @@ class Partnership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("proposed by")
     )
     proposed_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by (person)"),
     )
     created_at = models.DateTimeField(_("date of the proposal"), auto_now_add=True)
     answered_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by (person)"),
     )
     answered_at = models.DateTimeField(_("date of the answer"), null=True, blank=True)
     ended_by = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("ended by")
     )
     ended_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by (person)"),
     )
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
@@ -414,7 +443,9 @@ def partnership_summary(organisation: str, partner: str, scope: str) -> str:
 class Location(models.Model):
     """A place where an organisation delivers services (HSDS ``location`` with one address)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="locations", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     description = models.TextField(_("description"), blank=True)
     address_1 = models.CharField(_("address"), max_length=200)
@@ -444,7 +475,9 @@ class Service(models.Model):
     by them on every database.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="services", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     description = models.TextField(_("description"), blank=True)
     eligibility = models.TextField(_("eligibility"), blank=True)
@@ -518,7 +551,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
         Organisation,

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -462,15 +463,25 @@ def invitation_accept_with_new_account(
     """Someone with no account accepts from the link: their account is created for the
     invitation's address, then the invitation is accepted. The account speaks ``language``, the
     one the person read the invitation page in, when it is one of the interface's (the admin
-    chose the email's language without knowing theirs); else the invitation's. The password
-    must pass the configured validators (a ``ValidationError`` otherwise)."""
+    chose the email's language without knowing theirs); else the invitation's. The name must be
+    valid and the password pass the configured validators: otherwise one ``ValidationError`` by
+    field (``full_name``, ``password``) says everything wrong at once."""
     invitation = _lock_open_invitation(invitation)
     if User.objects.filter(email=invitation.email).exists():
         raise ConflictError(_("An account with this address exists: log in to answer."), code="account_exists")
     preferred_language = language if language in UILanguage.values else invitation.language
     user = User(email=invitation.email, full_name=full_name.strip(), preferred_language=preferred_language)
-    user.full_clean(exclude=["password"])
-    password_validation.validate_password(password, user=user)
+    errors = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
     user.set_password(password)
     user.save()
     audit_record(

@@ -6,6 +6,7 @@ Both are stated in the OpenAPI schema as far as a schema can: a name's ``pattern
 no schema can state, so a date out of range is refused with the rule code ``implausible_date``
 (a 422 on the API, ``organisations.errors.RULE_CODES``)."""
 
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -14,16 +15,62 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-# Control characters (C0, DEL, C1: terminal escapes among them) and the invisible marks that
-# reorder text on screen (bidi embeddings, overrides and isolates, ALM, LRM and RLM): in a name
-# they only ever disguise it ("Ali\u202eecnarF" shows as "AliFrance").
-_NOT_IN_NAMES = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters a name may not hold. Control characters (C0, DEL, C1: terminal escapes among them)
+# and the invisible format characters (Unicode category Cf: bidi embeddings, overrides and
+# isolates that reorder text on screen, "Ali\u202eecnarF" showing as "AliFrance"; zero-width
+# spaces, soft hyphens, U+FEFF, tag characters), plus the line and paragraph separators (Zl, Zp):
+# in a name they only ever disguise it, or split one name into two for the duplicate check.
+# The zero-width non-joiner and joiner (U+200C, U+200D) are Cf too but are kept: Persian and
+# Indic scripts need them to spell names right (people/names.py drops them when comparing).
+_KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 
-validate_name = RegexValidator(
-    rf"\A[^{_NOT_IN_NAMES}]*\Z",
-    _("Write the name with letters only: no control characters or invisible text-direction marks."),
-    code="invalid",
-)
+
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _refused(character: str) -> bool:
+    return unicodedata.category(character) in _REFUSED_CATEGORIES and character not in _KEPT_FORMAT_CHARACTERS
+
+
+def _class_body(codepoints: list[int]) -> str:
+    """The body of a regular-expression character class matching these code points, as
+    ``\\uXXXX`` ranges (read alike by Python and by the schema's ECMAScript patterns)."""
+    parts, start = [], None
+    for index, codepoint in enumerate(codepoints):
+        if start is None:
+            start = codepoint
+        if index + 1 == len(codepoints) or codepoints[index + 1] != codepoint + 1:
+            parts.append(f"\\u{start:04x}" if start == codepoint else f"\\u{start:04x}-\\u{codepoint:04x}")
+            start = None
+    return "".join(parts)
+
+
+# The refused characters of the Basic Multilingual Plane, as the pattern the OpenAPI schema
+# shows. Those beyond it (tag characters, a few in historic scripts) have no escape that Python
+# and ECMAScript read alike, so NameValidator checks them in code.
+_NOT_IN_NAMES = _class_body([codepoint for codepoint in range(0x10000) if _refused(chr(codepoint))])
+
+
+@deconstructible
+class NameValidator(RegexValidator):
+    """Refuse a name with control characters, invisible format characters or line separators.
+    A class without arguments, so that migrations name it and do not copy its character list:
+    the list follows Python's Unicode tables without a migration."""
+
+    def __init__(self):
+        super().__init__(
+            rf"\A[^{_NOT_IN_NAMES}]*\Z",
+            _("Write the name with letters only: no control characters or invisible characters."),
+            code="invalid",
+        )
+
+    def __call__(self, value):
+        super().__call__(value)
+        if any(ord(character) > 0xFFFF and _refused(character) for character in str(value)):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+
+validate_name = NameValidator()
 
 
 def parse_id(value: str) -> int | None:

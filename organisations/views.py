@@ -325,8 +325,10 @@ def _invitation_answer(request, invitation, user):
     except NotFoundError:
         raise Http404 from None
     except ValidationError as error:
-        # The password validators' verdict, shown next to the password.
-        form.add_error("password1", error.messages)
+        # Each verdict next to its field: the name's, the password validators'; the rest above.
+        fields = {"full_name": "full_name", "password": "password1"}
+        for field, field_messages in error.message_dict.items():
+            form.add_error(fields.get(field), field_messages)
     except ApplicationError as error:
         return _invitation_page(request, invitation, user, error=str(error.message), status=409)
     return _invitation_page(request, invitation, user, form=form, status=400)

@@ -5,16 +5,20 @@ import re
 import unicodedata
 
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+# The zero-width non-joiner and joiner change how letters join, not which letters a name has
+# (names may hold them: organisations.validators); "Te\u200dst" is the same word as "Test".
+_JOINERS = str.maketrans("", "", "\u200c\u200d")
 
 
 def name_tokens(*parts: str) -> list[str]:
     """Lowercase ASCII words of the names, sorted and without repeats."""
-    text = unicodedata.normalize("NFKD", " ".join(parts))
+    text = unicodedata.normalize("NFKD", " ".join(parts).translate(_JOINERS))
     text = "".join(character for character in text if not unicodedata.combining(character)).lower()
     return sorted({token for token in _NOT_LETTERS.split(text) if token})
 
 
 def name_key(given_names: str, family_names: str) -> str:
+    """The words of a person's names as one string, the form stored to find possible duplicates."""
     return " ".join(name_tokens(given_names, family_names))
 
 

@@ -113,7 +113,11 @@ class World:
         )
         for user in self.users.values():
             account_services.api_token_create(
-                user=user, name="route test", lifetime=timedelta(days=1), second_factor_passed=True
+                user=user,
+                name="route test",
+                lifetime=timedelta(days=1),
+                from_session=True,
+                second_factor_passed=True,
             )
         self.person_names = [str(person) for person in Person.objects.all()]
 

@@ -2,9 +2,10 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import ApiToken
+from organisations.api import strict
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(strict.ModelSerializer):
     """A token as listed: its name and first characters, never its text."""
 
     class Meta:
@@ -14,14 +15,14 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = strict.CharField(max_length=100)
     lifetime_days = serializers.IntegerField(min_value=1, max_value=settings.API_TOKEN_MAX_DAYS)
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
     """A token just made, with its text: the only time it is shown."""
 
-    token = serializers.CharField(read_only=True)
+    token = strict.CharField(read_only=True)
 
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "token"]

@@ -14,7 +14,7 @@ from accounts.api.serializers import (
     ApiTokenSerializer,
     TwoFactorResetSerializer,
 )
-from accounts.authentication import session_passed_second_factor
+from accounts.authentication import request_from_session, session_passed_second_factor
 from organisations.errors import NotFoundError
 from organisations.models import Membership
 from organisations.permissions import RestrictedObjectPermission
@@ -38,6 +38,7 @@ class ApiTokenListView(APIView):
             user=request.user,
             name=serializer.validated_data["name"],
             lifetime=timedelta(days=serializer.validated_data["lifetime_days"]),
+            from_session=request_from_session(request),
             second_factor_passed=session_passed_second_factor(request),
         )
         token.token = text

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from housing.choices import BedStatus, ExitDestination, RoomKind, SiteKind, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
+from organisations.api import strict
 from organisations.api.exceptions import RuleError
 from organisations.api.serializers import (
     LanguageListField,
@@ -35,12 +36,12 @@ from referrals.models import Referral
 # --- Sites, rooms, beds (no person) --------------------------------------------------------------
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(strict.ModelSerializer):
     """A site as its provider describes it: rules, eligibility, languages, last confirmation."""
 
     provider = OrganisationField()
     kind = serializers.ChoiceField(choices=SiteKind.choices)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = strict.CharField(source="get_kind_display", read_only=True)
     staff_languages = LanguageListField(required=False)
 
     class Meta:
@@ -117,7 +118,7 @@ class BoardQuerySerializer(serializers.Serializer):
     wheelchair_access = serializers.BooleanField(
         required=False, default=False, help_text="Sites with wheelchair access."
     )
-    language = serializers.CharField(
+    language = strict.CharField(
         required=False,
         default="",
         allow_blank=True,
@@ -137,19 +138,19 @@ class AvailabilityEligibilitySerializer(serializers.Serializer):
 
 class AvailabilitySiteSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = strict.CharField()
     kind = serializers.ChoiceField(choices=SiteKind.choices)
     provider = serializers.IntegerField()
     eligibility = AvailabilityEligibilitySerializer()
-    staff_languages = serializers.ListField(child=serializers.CharField())
+    staff_languages = serializers.ListField(child=strict.CharField())
     max_stay_days = serializers.IntegerField()
     last_confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
 class AvailabilityBedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField()
-    room = serializers.CharField()
+    label = strict.CharField()
+    room = strict.CharField()
     room_kind = serializers.ChoiceField(choices=RoomKind.choices)
     status = serializers.ChoiceField(choices=BedStatus.choices)
 
@@ -178,8 +179,8 @@ class SiteAvailabilitySerializer(serializers.Serializer):
     free_by_room_kind = FreeByRoomKindSerializer()
 
 
-class BedBriefSerializer(serializers.ModelSerializer):
-    room = serializers.CharField(source="room.name", read_only=True)
+class BedBriefSerializer(strict.ModelSerializer):
+    room = strict.CharField(source="room.name", read_only=True)
 
     class Meta:
         model = Bed
@@ -188,13 +189,13 @@ class BedBriefSerializer(serializers.ModelSerializer):
 
 
 class RoomCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, validators=[validate_name])
+    name = strict.CharField(max_length=100, validators=[validate_name])
     kind = serializers.ChoiceField(choices=RoomKind.choices)
     beds = serializers.IntegerField(min_value=1, max_value=200, help_text="Beds to add, labelled 1…n.")
 
 
-class RoomSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class RoomSerializer(strict.ModelSerializer):
+    kind_label = strict.CharField(source="get_kind_display", read_only=True)
     beds = BedBriefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -213,20 +214,20 @@ class OutOfServiceSerializer(serializers.Serializer):
         help_text="Until further notice when left out.",
         validators=[working_date_validator],
     )
-    reason = serializers.CharField(max_length=200)
+    reason = strict.CharField(max_length=200)
 
 
-class OutOfServicePeriodSerializer(serializers.ModelSerializer):
+class OutOfServicePeriodSerializer(strict.ModelSerializer):
     class Meta:
         model = BedAllocation
         fields = ["id", "bed", "starts_at", "ends_at", "reason"]
         read_only_fields = fields
 
 
-class BedSerializer(serializers.ModelSerializer):
+class BedSerializer(strict.ModelSerializer):
     """A bed and its computed status now (``status``, set by the view)."""
 
-    room = serializers.CharField(source="room.name", read_only=True)
+    room = strict.CharField(source="room.name", read_only=True)
     status = serializers.ChoiceField(choices=BedStatus.choices, read_only=True)
 
     class Meta:
@@ -238,14 +239,14 @@ class BedSerializer(serializers.ModelSerializer):
 # --- Holds and stays (they name people: restricted to the placing and hosting organisations) ----
 
 
-class SiteBriefSerializer(serializers.ModelSerializer):
+class SiteBriefSerializer(strict.ModelSerializer):
     class Meta:
         model = Site
         fields = ["id", "name"]
         read_only_fields = fields
 
 
-class OccupantPersonSerializer(serializers.ModelSerializer):
+class OccupantPersonSerializer(strict.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "given_names", "family_names"]
@@ -270,14 +271,12 @@ class OccupantSerializer(serializers.Serializer):
     the code and composition always, names only to the placing hub and to a provider the people
     consented to share their identity with."""
 
-    code = serializers.CharField()
-    composition = serializers.CharField(help_text='"2 adults, 2 children", in the request\'s language.')
+    code = strict.CharField()
+    composition = strict.CharField(help_text='"2 adults, 2 children", in the request\'s language.')
     size = serializers.IntegerField()
-    title = serializers.CharField(
-        help_text="The household's or person's name, the names that may be shown, or the code."
-    )
+    title = strict.CharField(help_text="The household's or person's name, the names that may be shown, or the code.")
     identity_shown = serializers.BooleanField()
-    names = serializers.ListField(child=serializers.CharField())
+    names = serializers.ListField(child=strict.CharField())
 
 
 class OccupantIdentityMixin(serializers.Serializer):
@@ -302,12 +301,12 @@ class OccupantIdentityMixin(serializers.Serializer):
         return OccupantPersonSerializer(row.person).data
 
 
-class HoldSerializer(OccupantIdentityMixin, serializers.ModelSerializer):
+class HoldSerializer(OccupantIdentityMixin, strict.ModelSerializer):
     site = SiteBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
     held_by = UserBriefSerializer(read_only=True)
     beds = AllocatedBedsField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = strict.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Hold
@@ -368,7 +367,7 @@ class HoldCreateSerializer(serializers.Serializer):
         default=False,
         help_text="Confirms an arrival outside the site's check-in hours (else 409 `outside_check_in`).",
     )
-    override_reason = serializers.CharField(
+    override_reason = strict.CharField(
         required=False,
         default="",
         allow_blank=True,
@@ -424,13 +423,13 @@ class CheckInSerializer(serializers.Serializer):
     )
 
 
-class StaySerializer(OccupantIdentityMixin, serializers.ModelSerializer):
+class StaySerializer(OccupantIdentityMixin, strict.ModelSerializer):
     site = SiteBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)
     beds = AllocatedBedsField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    exit_destination_label = serializers.CharField(source="get_exit_destination_display", read_only=True)
+    status_label = strict.CharField(source="get_status_display", read_only=True)
+    exit_destination_label = strict.CharField(source="get_exit_destination_display", read_only=True)
 
     class Meta:
         model = Stay
@@ -467,12 +466,12 @@ class StayCheckOutSerializer(serializers.Serializer):
 # --- Unmet demand and occupancy --------------------------------------------------------------
 
 
-class UnmetRequestSerializer(serializers.ModelSerializer):
+class UnmetRequestSerializer(strict.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     household = HouseholdBriefSerializer(read_only=True)
     person = OccupantPersonSerializer(read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)
-    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    reason_label = strict.CharField(source="get_reason_display", read_only=True)
 
     class Meta:
         model = UnmetHousingRequest

@@ -56,6 +56,7 @@ from housing.choices import HoldStatus, StayStatus, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.services import AVAILABILITY_STREAM
 from notifications.events import current_version
+from organisations.api import strict
 from organisations.api.base import RestrictedViewSetMixin
 from organisations.api.exceptions import RuleError
 from organisations.api.filters import DateTimeFilter, IdFilter, RestrictedFilterSet
@@ -75,8 +76,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 CONFLICT = inline_serializer(
     "HousingConflict",
     {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(help_text="`beds_taken` when a bed was just taken, else another conflict."),
+        "detail": strict.CharField(),
+        "code": strict.CharField(help_text="`beds_taken` when a bed was just taken, else another conflict."),
         "beds": serializers.ListField(
             child=serializers.IntegerField(), required=False, help_text="With `beds_taken`: the taken beds."
         ),

@@ -7,14 +7,15 @@ from rest_framework import serializers
 from notifications.kinds import registered_kinds
 from notifications.models import Delivery, Notification
 from notifications.rendering import notification_label, notification_text, notification_url
+from organisations.api import strict
 
 
 class NotificationOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = strict.CharField()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(strict.ModelSerializer):
     kind_label = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -59,11 +60,11 @@ class DeliveriesField(serializers.DictField):
 
 
 class PreferenceSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    label = serializers.CharField()
-    delivery = serializers.CharField()
+    kind = strict.CharField()
+    label = strict.CharField()
+    delivery = strict.CharField()
     locked = serializers.BooleanField(help_text="This kind cannot be switched off.")
-    choices = serializers.ListField(child=serializers.CharField())
+    choices = serializers.ListField(child=strict.CharField())
 
 
 class PreferencesUpdateSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ logic (the viewsets hand validated data to the services)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organisations.api import strict
 from organisations.choices import InvitationStatus, NeedCategory, PartnershipScope, Role, UILanguage
 from organisations.errors import NotFoundError
 from organisations.models import (
@@ -55,8 +56,8 @@ class RestrictedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return obj
 
 
-class OrganisationBriefSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class OrganisationBriefSerializer(strict.ModelSerializer):
+    kind_label = strict.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Organisation
@@ -88,21 +89,21 @@ class OrganisationField(RestrictedPrimaryKeyField):
         return {organisation.pk: self.display_value(organisation) for organisation in queryset}
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
+class UserBriefSerializer(strict.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "full_name"]
 
 
 class LanguageListField(serializers.ListField):
-    child = serializers.CharField(max_length=3, validators=[language_code_validator])
+    child = strict.CharField(max_length=3, validators=[language_code_validator])
 
     def to_internal_value(self, data):
         return sorted(set(super().to_internal_value(data)))
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class OrganisationSerializer(strict.ModelSerializer):
+    kind_label = strict.CharField(source="get_kind_display", read_only=True)
     languages_served = LanguageListField(required=False)
 
     class Meta:
@@ -124,10 +125,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "slug", "name", "kind", "is_active"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(strict.ModelSerializer):
     user = UserBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = strict.CharField(source="get_role_display", read_only=True)
 
     class Meta:
         model = Membership
@@ -145,14 +146,14 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipInvitationSerializer(serializers.ModelSerializer):
+class MembershipInvitationSerializer(strict.ModelSerializer):
     """An invitation as its organisation's admins see it. Nothing in it depends on whether the
     address has an account."""
 
     organisation = OrganisationBriefSerializer(read_only=True)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = strict.CharField(source="get_role_display", read_only=True)
     status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = strict.CharField(source="get_status_display", read_only=True)
     invited_by = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -182,7 +183,7 @@ class MembershipInvitationCreateSerializer(serializers.Serializer):
     account (an account's own preferred language wins)."""
 
     organisation = OrganisationField()
-    email = serializers.EmailField()
+    email = strict.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
     membership_valid_until = serializers.DateTimeField(
         required=False, allow_null=True, validators=[working_date_validator]
@@ -194,7 +195,7 @@ class MembershipUpdateSerializer(serializers.Serializer):
     valid_until = serializers.DateTimeField(allow_null=True, validators=[working_date_validator])
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(strict.ModelSerializer):
     memberships = serializers.SerializerMethodField()
     preferred_language = serializers.ChoiceField(choices=UILanguage.choices, required=False)
 
@@ -210,14 +211,14 @@ class MeSerializer(serializers.ModelSerializer):
         return MembershipSerializer(user_memberships(user=user), many=True).data
 
 
-class PartnershipSerializer(serializers.ModelSerializer):
+class PartnershipSerializer(strict.ModelSerializer):
     """A partnership as both sides see it: which side proposed it and when it was answered or
     ended (the people who acted are in each side's audit log)."""
 
     organisation = OrganisationBriefSerializer(read_only=True)
     partner = OrganisationBriefSerializer(read_only=True)
-    scope_label = serializers.CharField(source="get_scope_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    scope_label = strict.CharField(source="get_scope_display", read_only=True)
+    status_label = strict.CharField(source="get_status_display", read_only=True)
     proposed_by = OrganisationBriefSerializer(read_only=True)
     ended_by = OrganisationBriefSerializer(read_only=True)
 
@@ -250,11 +251,11 @@ class PartnershipProposeSerializer(serializers.Serializer):
     organisation = OrganisationField()
     partner = OrganisationField()
     scope = serializers.ChoiceField(choices=PartnershipScope.choices)
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = strict.CharField(required=False, default="", allow_blank=True)
     proposed_by = OrganisationField(required=False)
 
 
-class LocationSerializer(serializers.ModelSerializer):
+class LocationSerializer(strict.ModelSerializer):
     organisation = OrganisationField()
 
     class Meta:
@@ -276,7 +277,7 @@ class LocationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(strict.ModelSerializer):
     organisation = OrganisationField()
     need_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=NeedCategory.choices), allow_empty=False
@@ -304,7 +305,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "updated_at"]
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(strict.ModelSerializer):
     actor = UserBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
 

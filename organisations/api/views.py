@@ -106,10 +106,15 @@ class MembershipViewSet(
     filterset_class = MembershipFilter
 
     def update(self, request, *args, **kwargs):
+        """PUT sets ``valid_until`` (required); PATCH may leave it out, as its schema says, and
+        then changes nothing."""
         membership = self.get_object()
-        serializer = MembershipUpdateSerializer(data=request.data)
+        serializer = MembershipUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_update(actor=request.user, membership=membership, **serializer.validated_data)
+        if "valid_until" in serializer.validated_data:
+            membership = services.membership_update(
+                actor=request.user, membership=membership, **serializer.validated_data
+            )
         return Response(MembershipSerializer(membership).data)
 
     @extend_schema(request=None, responses=MembershipSerializer)

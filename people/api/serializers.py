@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organisations.api import strict
 from organisations.api.exceptions import RuleError
 from organisations.api.serializers import (
     LanguageListField,
@@ -48,7 +49,7 @@ def choice_list(choices, **kwargs) -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=choices), **kwargs)
 
 
-class HouseholdBriefSerializer(serializers.ModelSerializer):
+class HouseholdBriefSerializer(strict.ModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "name"]
@@ -57,7 +58,7 @@ class HouseholdBriefSerializer(serializers.ModelSerializer):
 # --- People ------------------------------------------------------------------------------------
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(strict.ModelSerializer):
     """A person in a search result or a duplicate warning: enough to recognise them, nothing of
     the file (opening the file is the audited read)."""
 
@@ -76,7 +77,7 @@ class PersonBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(strict.ModelSerializer):
     """The person file. ``owner``, ``household`` and ``created_by`` are read-only here: a file
     never changes organisation, and households are composed through the households endpoint."""
 
@@ -84,9 +85,9 @@ class PersonSerializer(serializers.ModelSerializer):
     household = HouseholdBriefSerializer(read_only=True)
     other_languages = LanguageListField(required=False)
     created_by = UserBriefSerializer(read_only=True)
-    gender_identity_label = serializers.CharField(source="get_gender_identity_display", read_only=True)
-    intake_channel_label = serializers.CharField(source="get_intake_channel_display", read_only=True)
-    claim_pathway_label = serializers.CharField(source="get_claim_pathway_display", read_only=True)
+    gender_identity_label = strict.CharField(source="get_gender_identity_display", read_only=True)
+    intake_channel_label = strict.CharField(source="get_intake_channel_display", read_only=True)
+    claim_pathway_label = strict.CharField(source="get_claim_pathway_display", read_only=True)
 
     class Meta:
         model = Person
@@ -141,24 +142,24 @@ class PersonCreateSerializer(PersonSerializer):
 
 
 class PersonDuplicatesQuerySerializer(serializers.Serializer):
-    given_names = serializers.CharField(max_length=150, validators=[validate_name])
-    family_names = serializers.CharField(max_length=150, validators=[validate_name])
+    given_names = strict.CharField(max_length=150, validators=[validate_name])
+    family_names = strict.CharField(max_length=150, validators=[validate_name])
     date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[lifetime_date_validator])
 
 
 class PossibleDuplicatesSerializer(serializers.Serializer):
     """The 409 answer to a new file that looks like existing ones."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    detail = strict.CharField()
+    code = strict.CharField()
     candidates = PersonBriefSerializer(many=True)
 
 
 # --- Households --------------------------------------------------------------------------------
 
 
-class HouseholdMemberSerializer(serializers.ModelSerializer):
-    relationship = serializers.CharField(source="household_relationship", read_only=True)
+class HouseholdMemberSerializer(strict.ModelSerializer):
+    relationship = strict.CharField(source="household_relationship", read_only=True)
 
     class Meta:
         model = Person
@@ -183,10 +184,10 @@ class CompositionSerializer(serializers.Serializer):
     other_genders = serializers.IntegerField()
     needs_wheelchair_access = serializers.IntegerField()
     pets = serializers.IntegerField()
-    description = serializers.CharField(source="describe")
+    description = strict.CharField(source="describe")
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(strict.ModelSerializer):
     owner = OrganisationField()
     members = HouseholdMemberSerializer(many=True, read_only=True)
     composition = serializers.SerializerMethodField()
@@ -203,13 +204,13 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 class HouseholdCreateSerializer(serializers.Serializer):
     owner = OrganisationField()
-    name = serializers.CharField(max_length=200, validators=[validate_name])
+    name = strict.CharField(max_length=200, validators=[validate_name])
     pets = serializers.IntegerField(min_value=0, max_value=20, default=0)
     members = HouseholdMemberInputSerializer(many=True, allow_empty=False)
 
 
 class HouseholdUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, validators=[validate_name], required=False)
+    name = strict.CharField(max_length=200, validators=[validate_name], required=False)
     pets = serializers.IntegerField(min_value=0, max_value=20, required=False)
 
 
@@ -222,10 +223,10 @@ class HouseholdMemberRefSerializer(serializers.Serializer):
 # --- Consent -----------------------------------------------------------------------------------
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(strict.ModelSerializer):
     recipient = OrganisationBriefSerializer(read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)
-    method_label = serializers.CharField(source="get_method_display", read_only=True)
+    method_label = strict.CharField(source="get_method_display", read_only=True)
     is_active = serializers.SerializerMethodField()
 
     class Meta:
@@ -266,10 +267,10 @@ class ConsentCreateSerializer(serializers.Serializer):
     data_groups = choice_list(DataGroup.choices, allow_empty=False)
     express = serializers.BooleanField(default=False)
     method = serializers.ChoiceField(choices=ConsentMethod.choices)
-    language = serializers.CharField(max_length=3, validators=[language_code_validator])
+    language = strict.CharField(max_length=3, validators=[language_code_validator])
     interpreter_assisted = serializers.BooleanField(default=False)
     given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON)
-    given_by_name = serializers.CharField(
+    given_by_name = strict.CharField(
         max_length=200, required=False, default="", allow_blank=True, validators=[validate_name]
     )
     valid_from = serializers.DateField(required=False, allow_null=True, validators=[working_date_validator])
@@ -279,11 +280,11 @@ class ConsentCreateSerializer(serializers.Serializer):
 # --- Needs and milestones ----------------------------------------------------------------------------
 
 
-class NeedSerializer(serializers.ModelSerializer):
+class NeedSerializer(strict.ModelSerializer):
     person = RestrictedPrimaryKeyField(model=Person)
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
-    urgency_label = serializers.CharField(source="get_urgency_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    category_label = strict.CharField(source="get_category_display", read_only=True)
+    urgency_label = strict.CharField(source="get_urgency_display", read_only=True)
+    status_label = strict.CharField(source="get_status_display", read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -310,13 +311,13 @@ class NeedUpdateSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=NeedStatus.choices, required=False)
     urgency = serializers.ChoiceField(choices=NeedUrgency.choices, required=False)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    note = strict.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(strict.ModelSerializer):
     """A claim milestone: ``occurred_on`` when it happened, ``due_on`` when a rule made it due."""
 
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = strict.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Milestone
@@ -330,13 +331,13 @@ class MilestoneRecordSerializer(serializers.Serializer):
     person = RestrictedPrimaryKeyField(model=Person)
     kind = serializers.ChoiceField(choices=MilestoneKind.choices)
     occurred_on = serializers.DateField(validators=[recent_date_validator])
-    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    note = strict.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
 # --- Interventions --------------------------------------------------------------------------------
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(strict.ModelSerializer):
     """An intervention. To log one quickly, send ``type`` and ``people`` (or a ``household``):
     the organisation is the one you work cases for when there is only one, the language is the
     first person's preferred language, the date is today."""
@@ -345,11 +346,11 @@ class InterventionSerializer(serializers.ModelSerializer):
     people = RestrictedPrimaryKeyField(model=Person, many=True, required=False)
     household = RestrictedPrimaryKeyField(model=Household, required=False, allow_null=True)
     type = serializers.ChoiceField(choices=InterventionType.choices)
-    type_label = serializers.CharField(source="get_type_display", read_only=True)
+    type_label = strict.CharField(source="get_type_display", read_only=True)
     mode = serializers.ChoiceField(choices=InterventionMode.choices, required=False)
     team = serializers.ChoiceField(choices=Team.choices, required=False)
     interpreter_used = serializers.ChoiceField(choices=InterpreterUsed.choices, required=False)
-    language_used = serializers.CharField(max_length=3, validators=[language_code_validator], required=False)
+    language_used = strict.CharField(max_length=3, validators=[language_code_validator], required=False)
     need_categories = choice_list(NeedCategory.choices, required=False)
     recorded_by = UserBriefSerializer(read_only=True)
 

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organisations.api import strict
 from organisations.api.serializers import (
     OrganisationBriefSerializer,
     OrganisationField,
@@ -41,7 +42,7 @@ class ChoiceLabelField(serializers.ReadOnlyField):
         return str(self.labels.get(value, value))
 
 
-class ReferralListSerializer(serializers.ModelSerializer):
+class ReferralListSerializer(strict.ModelSerializer):
     """A referral in an inbox: what it is about, where it stands, the person's name if shared."""
 
     sender = OrganisationBriefSerializer(read_only=True)
@@ -79,7 +80,7 @@ class ReferralListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(strict.CharField(allow_null=True))
     def get_person_name(self, referral) -> str | None:
         return sharing.display_name(referral, self.context["organisation_id"])
 
@@ -87,7 +88,7 @@ class ReferralListSerializer(serializers.ModelSerializer):
         return referral.status in WAITING_FOR_RECIPIENT and referral.respond_by < timezone.now()
 
 
-class ReferralEventSerializer(serializers.ModelSerializer):
+class ReferralEventSerializer(strict.ModelSerializer):
     actor = UserBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
     kind_label = ChoiceLabelField(ReferralEventKind.choices, source="kind")
@@ -109,7 +110,7 @@ class ReferralEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralMessageSerializer(serializers.ModelSerializer):
+class ReferralMessageSerializer(strict.ModelSerializer):
     author = UserBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
 
@@ -293,7 +294,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     person = RestrictedPrimaryKeyField(model=Person, action=Action.CHANGE)
     need_category = serializers.ChoiceField(choices=NeedCategory.choices)
     urgency = serializers.ChoiceField(choices=NeedUrgency.choices)
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = strict.CharField(required=False, default="", allow_blank=True)
     shared_groups = choice_list(DataGroup.choices, allow_empty=False)
     consent = RestrictedPrimaryKeyField(model=Consent, action=Action.VIEW)
     respond_by = serializers.DateTimeField(required=False, allow_null=True, validators=[working_date_validator])
@@ -308,7 +309,7 @@ class ReferralTransitionSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1)
     reason = serializers.ChoiceField(choices=DeclineReason.choices, required=False)
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = strict.CharField(required=False, default="", allow_blank=True)
 
 
 class ReferralAssignSerializer(serializers.Serializer):
@@ -331,7 +332,7 @@ class ReferralConflictSerializer(serializers.Serializer):
     """The 409 answer: the referral changed since your version, or its state does not allow the
     action."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    detail = strict.CharField()
+    code = strict.CharField()
     current_version = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ReferralStatus.choices)

@@ -209,7 +209,9 @@ class ReferralViewSet(viewsets.GenericViewSet):
         )
         return Response(self._detail(referral.pk))
 
-    @extend_schema(responses=ReferralMessageSerializer(many=True))
+    # ``filters=False``: the referral list's filters do not apply to one referral's thread, and a
+    # schema offering them would promise filtering that silently does not happen.
+    @extend_schema(responses=ReferralMessageSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def messages(self, request, pk=None):
         """The thread between the two organisations. Reading it is reading the referral: audited."""

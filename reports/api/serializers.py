@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from organisations.api import strict
 from organisations.api.exceptions import RuleError
 from organisations.validators import PlausibleDateValidator
 from reports.periods import MAX_CUSTOM_DAYS, custom_period, fiscal_year_of, fiscal_year_period, month_period
@@ -27,7 +28,7 @@ class PeriodQuerySerializer(serializers.Serializer):
         default="month",
     )
     # The years are those ``year`` takes: a month of year 0 or 9999 has no month before or after.
-    month = serializers.RegexField(
+    month = strict.RegexField(
         r"\A(20[0-9]{2}|2100)-(0[1-9]|1[0-2])\Z",
         required=False,
         help_text="With `period=month`: YYYY-MM, from 2000-01 to 2100-12 (default: this month).",
@@ -74,38 +75,38 @@ class PeriodSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["month", "fiscal_year", "custom"])
     start = serializers.DateField()
     end = serializers.DateField()
-    label = serializers.CharField()
+    label = strict.CharField()
 
 
 class ComparedCountSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True, help_text="`null` when hidden (see `display`).")
-    display = serializers.CharField(help_text='The figure as shown: a number, "<5" (1 to 4) or "x" (hidden).')
+    display = strict.CharField(help_text='The figure as shown: a number, "<5" (1 to 4) or "x" (hidden).')
     previous_value = serializers.FloatField(allow_null=True)
-    previous_display = serializers.CharField()
+    previous_display = strict.CharField()
 
 
 class RowSerializer(ComparedCountSerializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
+    code = strict.CharField()
+    label = strict.CharField()
 
 
 class TableSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    measure = serializers.CharField()
-    dimension = serializers.CharField(allow_blank=True, help_text="Empty for a total on its own.")
-    title = serializers.CharField()
+    key = strict.CharField()
+    measure = strict.CharField()
+    dimension = strict.CharField(allow_blank=True, help_text="Empty for a total on its own.")
+    title = strict.CharField()
     rows = RowSerializer(many=True)
     total = ComparedCountSerializer()
 
 
 class DerivedFigureSerializer(ComparedCountSerializer):
-    key = serializers.CharField()
-    title = serializers.CharField()
+    key = strict.CharField()
+    title = strict.CharField()
 
 
 class SectionReportSerializer(serializers.Serializer):
     section = serializers.ChoiceField(choices=["interventions", "people", "needs", "referrals", "housing"])
-    title = serializers.CharField()
+    title = strict.CharField()
     period = PeriodSerializer()
     previous_period = PeriodSerializer()
     suppressed = serializers.BooleanField(help_text="Whether small counts are hidden in this answer.")
@@ -116,14 +117,14 @@ class SectionReportSerializer(serializers.Serializer):
 
 class PointSerializer(serializers.Serializer):
     month = serializers.DateField()
-    label = serializers.CharField()
+    label = strict.CharField()
     value = serializers.IntegerField(allow_null=True)
-    display = serializers.CharField()
+    display = strict.CharField()
 
 
 class SeriesSerializer(serializers.Serializer):
-    measure = serializers.CharField()
-    title = serializers.CharField()
+    measure = strict.CharField()
+    title = strict.CharField()
     points = PointSerializer(many=True)
 
 
@@ -135,7 +136,7 @@ class TimeSeriesSerializer(serializers.Serializer):
 
 class CounterSerializer(serializers.Serializer):
     value = serializers.IntegerField(allow_null=True)
-    display = serializers.CharField()
+    display = strict.CharField()
 
 
 class LiveCountersSerializer(serializers.Serializer):

@@ -13,11 +13,13 @@ from accounts.models import ApiToken
 from organisations.choices import Role
 from tests.auth import login
 
+NEW_TOKEN = re.compile(r'<p class="secret-text" id="new-token">([^<]+)</p>')
+
 
 def make_token_on_the_page(client, name="Reporting script", days=30) -> str:
     response = client.post(reverse("api-tokens"), {"name": name, "lifetime_days": days})
-    assert response.status_code == 200
-    return re.search(r'<p class="secret-text" id="new-token">([^<]+)</p>', response.content.decode()).group(1)
+    assert (response.status_code, response["Location"]) == (302, reverse("api-tokens"))
+    return NEW_TOKEN.search(client.get(response["Location"]).content.decode()).group(1)
 
 
 def me(api, text):
@@ -43,6 +45,17 @@ def test_a_token_is_shown_once_and_stored_as_a_hash(client, api, network):
     assert me(api, text).json()["email"] == worker.email
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_the_new_token_is_shown_once_after_a_redirect_and_a_reload_makes_no_other(client, network):
+    """Post/redirect/get: reloading the page after making a token neither makes a second token
+    nor shows the first one again."""
+    login(client, network.a[Role.WORKER])
+    text = make_token_on_the_page(client)
+    reloaded = client.get(reverse("api-tokens"))
+    assert reloaded.status_code == 200
+    assert NEW_TOKEN.search(reloaded.content.decode()) is None and text not in reloaded.content.decode()
+    assert ApiToken.objects.count() == 1
 
 
 def test_a_token_stops_at_its_expiry(client, api, network):
@@ -89,7 +102,7 @@ def test_only_a_session_that_passed_the_second_factor_makes_a_token(client, api,
     assert (response.status_code, response.json()["code"]) == (403, "two_factor_required")
     api.force_authenticate(network.a[Role.WORKER])
     response = api.post(reverse("api-token-list"), {"name": "x", "lifetime_days": 30}, format="json")
-    assert (response.status_code, response.json()["code"]) == (403, "two_factor_required")
+    assert (response.status_code, response.json()["code"]) == (403, "session_required")
     assert not ApiToken.objects.exists()
 
 
@@ -103,10 +116,13 @@ def test_the_api_makes_lists_and_revokes_tokens(client, api, network):
     created = response.json()
     assert created["token"].startswith(created["token_key"]) and created["name"] == "Export"
 
-    # A token cannot make another token.
+    # A token cannot make another token; the answer says where tokens are made.
     api.credentials(HTTP_AUTHORIZATION=f"Token {created['token']}")
-    again = api.post(reverse("api-token-list"), {"name": "more", "lifetime_days": 7}, format="json")
-    assert (again.status_code, again.json()["code"]) == (403, "two_factor_required")
+    again = api.post(
+        reverse("api-token-list"), {"name": "more", "lifetime_days": 7}, format="json", HTTP_ACCEPT_LANGUAGE="fr-ca"
+    )
+    assert (again.status_code, again.json()["code"]) == (403, "session_required")
+    assert "session" in again.json()["detail"] and "deux étapes" in again.json()["detail"]
     listed = api.get(reverse("api-token-list")).json()
     assert [row["token_key"] for row in listed] == [created["token_key"]]
     assert "token" not in listed[0]

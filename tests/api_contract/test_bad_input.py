@@ -8,11 +8,14 @@ import base64
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from housing.models import BedAllocation
-from organisations.choices import NeedCategory, Role
+from organisations import services as organisation_services
+from organisations.choices import NeedCategory, OrganisationKind, Role
+from organisations.models import Organisation
 from people.choices import MilestoneKind, NeedUrgency
 from people.models import Intervention, Milestone, Need, Person
 from tests import factories
@@ -204,7 +207,25 @@ def test_the_api_refuses_an_intervention_in_the_future_or_decades_back(api, hub_
     assert not Intervention.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["Ali\u202eecnarF", "Ana\x1b[31m", "Ana\u2066x", "A\nna", "A\x00"])
+# Control characters, bidi marks, and the invisible characters that let a name slip past the
+# duplicate check: zero-width space, soft hyphen, U+FEFF, line and paragraph separators, a tag.
+DISGUISED_NAMES = [
+    "Ali\u202eecnarF",
+    "Ana\x1b[31m",
+    "Ana\u2066x",
+    "A\nna",
+    "A\x00",
+    "A\u200bna",
+    "Ana\u00ad",
+    "\ufeffAna",
+    "Ali\u2028x",
+    "Ali\u2029x",
+    "Ana\u2060",
+    "Ana\U000e0041",
+]
+
+
+@pytest.mark.parametrize("name", DISGUISED_NAMES)
 def test_the_api_refuses_names_with_control_characters_or_direction_marks(api, network, hub_worker, name):
     api.force_authenticate(hub_worker)
     body = {"owner": network.a.organisation.pk, "given_names": name, "family_names": "Pérez", "confirm_new": True}
@@ -218,9 +239,33 @@ def test_the_api_refuses_names_with_control_characters_or_direction_marks(api, n
 
 def test_accented_and_non_latin_names_are_accepted(api, network, hub_worker):
     api.force_authenticate(hub_worker)
-    for given, family in (("María José", "Núñez-O'Brien"), ("عائشة", "Diallo"), ("Lê Thị", "Nguyễn")):
+    # Persian and Indic names need the zero-width non-joiner and joiner (U+200C, U+200D).
+    names = (
+        ("María José", "Núñez-O'Brien"),
+        ("عائشة", "Diallo"),
+        ("Lê Thị", "Nguyễn"),
+        ("محمد\u200cرضا", "Ahmadi"),
+        ("Ra\u200dj", "क्\u200dष"),
+    )
+    for given, family in names:
         body = {"owner": network.a.organisation.pk, "given_names": given, "family_names": family, "confirm_new": True}
         assert api.post(reverse("person-list"), body).status_code == 201
+
+
+@pytest.mark.parametrize("name", DISGUISED_NAMES)
+def test_users_full_names_and_organisation_names_refuse_invisible_characters(api, network, name):
+    admin = network.a[Role.ADMIN]
+    api.force_authenticate(admin)
+    me = api.patch(reverse("api-me"), {"full_name": name}, format="json")
+    assert_json_error(me, 400, "invalid")
+    assert "full_name" in me.json()["fields"]
+    admin.refresh_from_db()
+    assert admin.full_name != name
+    # Organisations are named by the platform's staff (the admin site, through the service).
+    with pytest.raises(ValidationError) as refused:
+        organisation_services.organisation_create(actor=None, name=name, slug="x", kind=OrganisationKind.FOOD_AID)
+    assert [error.code for error in refused.value.error_dict["name"]] == ["invalid"]
+    assert not Organisation.objects.filter(slug="x").exists()
 
 
 def person_form(network, **fields):
@@ -241,6 +286,7 @@ def person_form(network, **fields):
         {"date_of_birth": "1850-06-01"},
         {"given_names": "Ali\u202eecnarF"},
         {"family_names": "Fern\x1b[2Jandez"},
+        {"given_names": "Lu\u200bcía"},
     ],
 )
 def test_the_person_form_shows_implausible_dates_and_disguised_names_next_to_the_field(client, network, fields):
@@ -281,3 +327,43 @@ def test_preferences_take_the_deliveries_the_schema_lists(api, hub_worker):
     assert_json_error(api.put(url, {"deliveries": {"referral_received": ""}}), 400, "invalid")
     assert_json_error(api.put(url, {"deliveries": {"no_such_kind": "email"}}), 422, "invalid_preference")
     assert api.put(url, {"deliveries": {"referral_received": "email"}}).status_code == 200
+
+
+# --- The schema's types hold: text is text, PATCH needs nothing, filters are real ----------------
+
+
+@pytest.mark.parametrize("value", [0, -1.58e16, True, ["Ana"], {"a": 1}])
+def test_a_text_field_refuses_what_is_not_text(api, network, value):
+    world = build_api_world(network)
+    api.force_authenticate(world.hub_worker)
+    me = api.patch(reverse("api-me"), {"full_name": value}, format="json")
+    assert_json_error(me, 400, "invalid")
+    assert "full_name" in me.json()["fields"]
+    message = api.post(reverse("referral-messages", args=[world.referral_a.pk]), {"body": value}, format="json")
+    assert_json_error(message, 400, "invalid")
+    assert "body" in message.json()["fields"]
+    assert not world.referral_a.messages.exists()
+
+
+def test_a_membership_patch_without_valid_until_changes_nothing(api, network):
+    admin = network.a[Role.ADMIN]
+    membership = network.a.organisation.memberships.get(user=network.a[Role.WORKER])
+    api.force_authenticate(admin)
+    url = reverse("membership-detail", args=[membership.pk])
+    response = api.patch(url, {"role": "worker"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == membership.pk
+    until = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    assert api.patch(url, {"valid_until": until.isoformat()}, format="json").status_code == 200
+    membership.refresh_from_db()
+    assert membership.valid_until == until
+    # PUT states it whole: valid_until is required there.
+    assert_json_error(api.put(url, {}, format="json"), 400, "invalid")
+
+
+def test_list_filters_refuse_invalid_values(api, network):
+    world = build_api_world(network)
+    api.force_authenticate(world.hub_worker)
+    response = api.get(reverse("referral-list"), {"person": "1.95e16", "created_after": "null"})
+    assert_json_error(response, 400, "invalid")
+    assert {"person", "created_after"} <= set(response.json()["fields"])

@@ -96,3 +96,62 @@ def test_optional_query_parameters_may_be_empty(schema):
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and not parameter.get("required"):
                 assert parameter["allowEmptyValue"] is True, (method, path, parameter["name"])
+
+
+def project_serializers():
+    """Every serializer class of the project's apps (their modules are imported by the URLs)."""
+    from django.urls import get_resolver
+    from rest_framework.serializers import BaseSerializer
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view, and with them every serializer
+    apps = ("accounts.", "organisations.", "people.", "referrals.", "housing.", "notifications.", "reports.")
+    found, stack = [], list(BaseSerializer.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith(apps):
+            found.append(cls)
+    return found
+
+
+def text_fields(serializer, path=""):
+    """(path, field) of every field of ``serializer`` and of the serializers and lists within."""
+    from rest_framework import serializers
+
+    for name, field in serializer.fields.items():
+        yield f"{path}{name}", field
+        child = getattr(field, "child", None)
+        if isinstance(field, serializers.BaseSerializer) and hasattr(field, "fields"):
+            yield from text_fields(field, f"{path}{name}.")
+        if child is not None:
+            yield f"{path}{name}[]", child
+            if hasattr(child, "fields"):
+                yield from text_fields(child, f"{path}{name}[].")
+
+
+@pytest.mark.django_db
+def test_every_text_field_of_every_serializer_refuses_what_is_not_text():
+    """A number for a text field is a 400, as the schema's ``type: string`` says, not its digits
+    stored as text: every serializer uses ``organisations.api.strict``."""
+    from rest_framework import serializers
+
+    from organisations.api.strict import StrictText
+
+    classes = project_serializers()
+    assert len(classes) > 50
+    loose = []
+    for cls in classes:
+        if issubclass(cls, serializers.ListSerializer):
+            continue  # its child is one of the classes checked
+        if issubclass(cls, serializers.ModelSerializer) and not hasattr(cls, "Meta"):
+            continue  # a base class, with no model
+        try:
+            serializer = cls(context={})
+            fields = list(text_fields(serializer))
+        except Exception as error:  # a serializer that cannot be built alone is named, not skipped
+            loose.append(f"{cls.__module__}.{cls.__qualname__}: cannot be built to check ({error!r})")
+            continue
+        for path, field in fields:
+            if isinstance(field, serializers.CharField) and not field.read_only and not isinstance(field, StrictText):
+                loose.append(f"{cls.__module__}.{cls.__qualname__}.{path}")
+    assert loose == [], "\n".join(loose)

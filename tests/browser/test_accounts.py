@@ -75,3 +75,46 @@ def test_a_coordinator_logs_in_with_a_code_in_spanish(new_page, outside_event_lo
     page.click("#two-factor-submit")
     page.wait_for_url("**/")
     assert page.locator(".site-account__name").is_visible()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_the_set_up_page_shows_a_whole_qr_code_and_the_key_in_groups(new_page, outside_event_loop, viewport, tmp_path):
+    """The QR code is drawn at a size a camera reads, whole, inside the screen's width, on a phone
+    and on a desktop; the key wraps between its groups of four; the button follows the steps."""
+
+    def make_worker():
+        hub = factories.organisation(kind="hub")
+        return factories.member(hub, Role.WORKER, language="fr-ca")
+
+    worker = outside_event_loop(make_worker)
+    page = new_page(viewport=viewport)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", worker.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url("**/accounts/two-factor/setup/**")
+    page.screenshot(path=tmp_path / f"two-factor-setup-{viewport['width']}.png", full_page=True)
+
+    qr = page.locator("#two-factor-qr svg").bounding_box()
+    assert qr["width"] >= 160 and qr["height"] >= 160, qr
+    assert abs(qr["width"] - qr["height"]) < 1, "the code is drawn square, not cropped"
+    assert qr["x"] >= 0 and qr["x"] + qr["width"] <= viewport["width"], qr
+    # The SVG's drawing fills its box: its viewBox is what scales.
+    assert page.get_attribute("#two-factor-qr svg", "viewBox")
+
+    key = page.locator("#two-factor-key")
+    groups = key.inner_text().split()
+    assert len(groups) == 8 and all(len(group) == 4 for group in groups)
+    line_height = float(key.evaluate("element => parseFloat(getComputedStyle(element).lineHeight)"))
+    assert key.bounding_box()["height"] <= 2 * line_height + 2, "the key wraps between groups only"
+    assert key.bounding_box()["x"] + key.bounding_box()["width"] <= viewport["width"]
+
+    button = page.locator("#two-factor-submit")
+    assert button.is_visible()
+    assert button.inner_text() == "Activer"
+    steps = page.locator(".setup-steps__item")
+    assert steps.count() == 3
+    boxes = [steps.nth(index).bounding_box() for index in range(3)]
+    assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"] <= boxes[2]["y"], "the steps are stacked"
+    if viewport["width"] == 390:
+        assert_no_horizontal_scroll(page)

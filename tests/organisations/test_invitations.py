@@ -213,6 +213,27 @@ def test_a_new_person_sets_a_password_and_is_in(client, network, api):
     assert Client().get(path).status_code == 410  # the link works once
 
 
+def test_a_bad_name_and_a_weak_password_are_both_shown_next_to_their_fields(client, network, api):
+    invite(api, network, NEW_ADDRESS, language="es-419")
+    path = link_path(sent_link())
+    response = client.post(
+        path,
+        {"answer": "create", "full_name": "Ana\u200e Pérez", "password1": "1234", "password2": "1234"},
+        HTTP_ACCEPT_LANGUAGE="es-419",
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "Escriba el nombre solo con letras" in errors["full_name"][0]
+    assert errors["password1"]
+    assert not any("Escriba el nombre" in message for message in errors["password1"])
+    page = response.content.decode()
+    # The name's field is marked invalid, its message tied to it for screen readers.
+    name_field = re.search(r'<input type="text" name="full_name"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in name_field and "id_full_name_error" in name_field
+    assert page.count('class="field field--error"') == 2
+    assert not User.objects.filter(email=NEW_ADDRESS).exists()
+
+
 def test_the_new_account_speaks_the_language_the_person_used_on_the_invitation_page(client, network, api):
     """The admin chose the email's language (French here) without knowing the person's; the
     person read the invitation page in Spanish, so the account and the next pages are Spanish."""

@@ -61,6 +61,7 @@ def test_a_new_file_is_created_with_its_owner_and_author(api, hub, worker):
         ("Maria Jose", "GARCIA LOPEZ"),  # accents and case
         ("María", "García"),  # one given name, one surname
         ("García López", "María José"),  # swapped
+        ("Mar\u200día Jos\u200ce", "Garc\u200día"),  # joiners, which names may hold, do not split a word
     ],
 )
 def test_the_same_person_typed_differently_is_offered_before_a_new_file(api, hub, worker, given_names, family_names):
