@@ -2,52 +2,25 @@
 nothing), the household page and the person file's household part, the consent of a child under
 14 given by one of the household's adults, and 404 for anyone outside the owning hub."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
+from organisations.choices import NeedCategory
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
-from organisations.models import AuditEntry, Organisation, User
+from organisations.models import AuditEntry
 from people import selectors
 from people import services as people_services
 from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, GenderIdentity, HouseholdRelationship
 from people.models import Consent, Household, Person
-from tests import factories
 from tests.auth import login
+from tests.people.world import World
 
 HEAD = HouseholdRelationship.HEAD
 CHILD = HouseholdRelationship.CHILD
 SPOUSE = HouseholdRelationship.SPOUSE_PARTNER
-
-
-@dataclass
-class World:
-    hub: Organisation
-    worker: User
-    partner: Organisation
-    other_hub: Organisation
-    other_worker: User
-    liaison: User
-
-
-@pytest.fixture
-def world(db) -> World:
-    hub = factories.organisation(kind=OrganisationKind.HUB, name="Centre d'accueil")
-    partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Québec-Sud")
-    other_hub = factories.organisation(kind=OrganisationKind.HUB, name="Autre carrefour")
-    factories.partnership(hub, partner, PartnershipScope.REFERRALS)
-    return World(
-        hub=hub,
-        worker=factories.member(hub, Role.WORKER, language="en-ca"),
-        partner=partner,
-        other_hub=other_hub,
-        other_worker=factories.member(other_hub, Role.WORKER, language="en-ca"),
-        liaison=factories.member(hub, Role.LIAISON, language="en-ca"),
-    )
 
 
 def make_person(world: World, given_names: str, family_names: str = "Quispe Mamani", **fields) -> Person:

@@ -1,48 +1,19 @@
 """The person-file pages, through Django's test client: search, the duplicate warning, the file
 and its forms, and 404 for anyone outside the owning hub."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
-from organisations.models import AuditEntry, Organisation, User
+from organisations.choices import NeedCategory
+from organisations.models import AuditEntry
 from people import services as people_services
 from people.choices import ConsentMethod, DataGroup, MilestoneKind, NeedStatus, NeedUrgency
 from people.models import Consent, Intervention, Milestone, Need, Person
-from tests import factories
 from tests.auth import login
-
-
-@dataclass
-class World:
-    hub: Organisation
-    worker: User
-    partner: Organisation
-    agent: User
-    other_hub: Organisation
-    other_worker: User
-    liaison: User
-
-
-@pytest.fixture
-def world(db) -> World:
-    hub = factories.organisation(kind=OrganisationKind.HUB, name="Centre d'accueil")
-    partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Québec-Sud")
-    other_hub = factories.organisation(kind=OrganisationKind.HUB, name="Autre carrefour")
-    factories.partnership(hub, partner, PartnershipScope.REFERRALS)
-    return World(
-        hub=hub,
-        worker=factories.member(hub, Role.WORKER, language="en-ca"),
-        partner=partner,
-        agent=factories.member(partner, Role.WORKER, language="en-ca"),
-        other_hub=other_hub,
-        other_worker=factories.member(other_hub, Role.WORKER, language="en-ca"),
-        liaison=factories.member(hub, Role.LIAISON, language="en-ca"),
-    )
+from tests.people.world import World
 
 
 def make_person(world: World, **fields) -> Person:
