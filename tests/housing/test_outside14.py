@@ -131,7 +131,9 @@ def test_the_board_for_someone_of_another_organisation_is_a_404(world, evening):
     board = reverse("housing:board")
     assert page(world.hub_worker, board, {"person": stranger.pk}).status_code == 404
     assert page(world.hub_worker, board, {"household": household.pk}).status_code == 404
-    assert page(world.hub_worker, board, {"household": world.household.pk}).status_code == 200
+    own = page(world.hub_worker, board, {"household": world.household.pk})
+    assert own.status_code == 200 and "Famille Rodríguez" in own.content.decode()
+    assert f'<input type="hidden" name="person" value="{own.context["person"].pk}">' in own.content.decode()
     site = reverse("housing:site", args=[world.site.pk])
     assert page(world.hub_worker, site, {"household": household.pk}).status_code == 404
 
