@@ -3,8 +3,9 @@ and extension services refuse with the same reasons the board shows beside a sit
 fit.
 
 A site's rules are about who comes (``site_refusals``): women only, men only, families, minors,
-wheelchair access, pets; and, when beds are chosen, whether there is a bed for each person and,
-for a family put in a family unit, whether the unit has a bed for each of them. The arrival
+wheelchair access, pets; and, when beds are chosen, whether there is a bed for each person,
+for a family put in a family unit, whether the unit has a bed for each of them, and that a person
+alone is not given a family unit. The arrival
 window (``can_receive_at``) is a separate question: a hub may confirm an arrival outside the
 check-in hours, not break a rule. A hub coordinator may override a rule with a written reason
 (``organisations.permissions.can_override_housing_rules``).
@@ -73,6 +74,10 @@ def _bed_refusals(composition: Composition, beds: list[Bed]) -> list[Refusal]:
             )
         ]
     if not composition.is_family:
+        # A family unit is kept for families: on the evening a family arrives, the last unit must
+        # not have gone to one adult while shared beds were free.
+        if any(bed.room.kind == RoomKind.FAMILY_UNIT for bed in beds):
+            return [family_unit_refusal()]
         return []
     unit_ids = {bed.room_id for bed in beds if bed.room.kind == RoomKind.FAMILY_UNIT}
     if not unit_ids:
@@ -93,6 +98,24 @@ def _bed_refusals(composition: Composition, beds: list[Bed]) -> list[Refusal]:
         )
         for room_id in small
     ]
+
+
+def family_unit_refusal() -> Refusal:
+    """Why a person alone is not given a family unit (on the board and from the services)."""
+    return Refusal(
+        "family_unit_for_families",
+        _("A family unit is for a family: hold a bed in a shared room for a person alone."),
+    )
+
+
+def unit_refusal(unit_beds: int, size: int) -> str:
+    """Why a family unit does not suit ``size`` people, or "" when it does (the board says it
+    beside the unit, as the hold service would refuse it)."""
+    if size == 1:
+        return family_unit_refusal().message
+    if unit_beds < size:
+        return _("Too small: %(beds)s beds for %(size)s people.") % {"beds": unit_beds, "size": size}
+    return ""
 
 
 def has_check_in_window(site: Site) -> bool:

@@ -35,6 +35,7 @@ class HousingRow:
     starts_at: datetime | None
     ends_at: datetime | None
     expected_arrival_at: datetime | None = None
+    code: str = ""
 
     @property
     def sort_key(self) -> datetime:
@@ -74,6 +75,7 @@ def person_housing(*, user, person: Person) -> list[HousingRow]:
                 starts_at=hold.created_at,
                 ends_at=hold.expires_at,
                 expected_arrival_at=hold.expected_arrival_at,
+                code=hold.code,
             )
         )
     for stay in stay_list(user=user).filter(whom).prefetch_related(beds).order_by("-checked_in_at")[:HISTORY_LIMIT]:
@@ -98,6 +100,7 @@ def person_housing(*, user, person: Person) -> list[HousingRow]:
 
 def person_file_housing(request, person: Person):
     """The housing part of the person file (a ``people.views.person_file_sections`` provider)."""
+    from housing.views import live_labels
     from people.views import FileSection
 
     rows = person_housing(user=request.user, person=person)
@@ -108,6 +111,8 @@ def person_file_housing(request, person: Person):
             "current": [row for row in rows if row.is_current],
             "past": [row for row in rows if not row.is_current],
             "find_a_bed_url": find_a_bed,
+            # The countdown beside a current hold is drawn by housing.js, as on the site page.
+            "labels": live_labels(),
             "toc_anchor": "housing",
             "toc_label": _("Housing"),
         },

@@ -97,6 +97,13 @@ class Occupant:
     arrives_today: bool = False
 
     @property
+    def names_text(self) -> str:
+        """The given names of the people who may be named, when the title does not already say
+        them (a household's name alone does not tell the provider who is at the door)."""
+        text = ", ".join(self.names)
+        return text if text != self.title else ""
+
+    @property
     def fully_named(self) -> bool:
         """Every person of the hold or stay may be named to this reader."""
         return len(self.names) == self.size
@@ -211,7 +218,10 @@ def board_for(*, user, household=None, person=None, arrival: datetime | None = N
         units = list(entry["units"].values())
         for unit in units:
             unit["free_whole_stay"] = unit["free"] == unit["beds"]
-            unit["fits"] = unit["free_whole_stay"] and unit["beds"] >= composition.size
+            unit["refusal"] = eligibility.unit_refusal(unit["beds"], composition.size)
+            unit["fits"] = unit["free_whole_stay"] and not unit["refusal"]
+        # Units that suit the household first; the others after, each with its reason.
+        units.sort(key=lambda unit: bool(unit["refusal"]))
         reasons = [refusal.message for refusal in eligibility.site_refusals(site, composition)]
         if not reasons and not any(unit["fits"] for unit in units) and entry["shared_free"] < composition.size:
             reasons.append(eligibility.no_room_for(composition.size))

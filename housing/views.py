@@ -66,16 +66,39 @@ def hub_organisations(user) -> list[Organisation]:
 
 
 def _preselected_person(request, hubs) -> Person | None:
-    """The person named by ``?person=`` (a link from a person file), if the user's hub owns them."""
+    """The person named by ``?person=`` (a link from a person file), or a member of the household
+    named by ``?household=``, if the user's hub owns them. A person or household the user may not
+    see (or a dissolved household) is a 404, like the object itself."""
     person_id = parse_id(request.GET.get("person", ""))
-    if person_id is None or not hubs:
+    household_id = parse_id(request.GET.get("household", ""))
+    if person_id is None and household_id is None:
+        if request.GET.get("person") or request.GET.get("household"):
+            raise Http404
         return None
-    return (
-        people_selectors.person_list(user=request.user)
-        .filter(pk=person_id, owner__in=hubs)
-        .select_related("household")
-        .first()
-    )
+    people = people_selectors.person_list(user=request.user).filter(owner__in=hubs).select_related("household")
+    if person_id is not None:
+        person = people.filter(pk=person_id).first()
+    else:
+        households = people_selectors.household_list(user=request.user).filter(owner__in=hubs)
+        person = people.filter(household__in=households.filter(pk=household_id)).order_by("pk").first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def occupant_query(request, person: Person | None) -> str:
+    """The query that keeps who the board or the site page is for, and the arrival and nights
+    asked on the board, from one page to the next (the hold form is pre-filled with them)."""
+    if person is None:
+        return ""
+    form = BoardFilterForm(request.GET)
+    form.is_valid()
+    query = {"person": person.pk}
+    if form.cleaned_data.get("arrival"):
+        query["arrival"] = timezone.localtime(form.cleaned_data["arrival"]).strftime("%Y-%m-%dT%H:%M")
+    if form.cleaned_data.get("nights"):
+        query["nights"] = form.cleaned_data["nights"]
+    return urlencode(query)
 
 
 def _household_size(person: Person | None) -> int:
@@ -250,7 +273,7 @@ def _board_context(request, *, unmet_form=None) -> dict:
         "can_hold": bool(hubs),
         "is_provider": selectors.site_list(user=user, action=Action.CHANGE).exists(),
         "person": person,
-        "person_query": urlencode({"person": person.pk}) if person else "",
+        "person_query": occupant_query(request, person),
         "unmet_form": unmet_form,
         "labels": live_labels(),
     }
@@ -355,10 +378,23 @@ def _can_override(user, hubs) -> bool:
     return any(permissions.can_override_housing_rules(user, hub) for hub in hubs)
 
 
+def _asked_on_board(request) -> tuple:
+    """The arrival (if still ahead) and the nights chosen on the board, carried in the query."""
+    form = BoardFilterForm(request.GET)
+    form.is_valid()
+    arrival = form.cleaned_data.get("arrival")
+    if arrival is not None and arrival <= timezone.now():
+        arrival = None
+    return arrival, form.cleaned_data.get("nights")
+
+
 def _hold_form(request, site: Site, availability: dict, hubs, person, data=None) -> HoldForm:
     initial = {}
     if person is not None:
         initial["occupant"] = f"household:{person.household_id}" if person.household_id else f"person:{person.pk}"
+        arrival, _nights = _asked_on_board(request)
+        if arrival is not None:
+            initial["expected_arrival_at"] = timezone.localtime(arrival)
     units = [
         (room_id, _("%(room)s (%(beds)s beds)") % {"room": name, "beds": size})
         for room_id, size, name in selectors.family_units(site=site)
@@ -404,7 +440,8 @@ def _render_site(request, site: Site, *, hold_form=None, status=200):
         "hold_form": hold_form,
         "checked_beds": {int(value) for value in checked},
         "person": person,
-        "person_query": urlencode({"person": person.pk}) if person else "",
+        "person_query": occupant_query(request, person),
+        "asked": dict(zip(("arrival", "nights"), _asked_on_board(request), strict=True)) if person else {},
         "holds": holds,
         "stays": stays,
         "hub_ids": hub_ids,

@@ -26,14 +26,20 @@ def test_a_family_unit_held_for_tonight_with_consent_is_checked_in_by_the_provid
 
     hub = new_page()
     log_in(hub, world.hub_worker.email)
-    hub.goto(f"/housing/?person={person_id}")
+    hub.goto(f"/housing/?person={person_id}&arrival={arrival.strftime('%Y-%m-%dT%H:%M')}&nights=2")
     assert "1 adulte, 2 enfants" in hub.locator("#for-composition").inner_text()
     assert hub.locator(".housing-card").first.get_attribute("id") == f"site-{world.site.pk}"
     assert_no_horizontal_scroll(hub)
 
-    hub.goto(f"/housing/sites/{world.site.pk}/?person={person_id}")
+    # "Hold beds" keeps the arrival chosen on the board and lands on the hold form, whose
+    # family unit, arrival and button are within about a screen of each other on the phone.
+    hub.locator(f"#site-{world.site.pk} .housing-card__actions a").click()
+    hub.wait_for_url("**#hold")
+    assert "Famille Rodríguez" in hub.locator("#hold-form-for").inner_text()
+    assert hub.input_value("input[name=expected_arrival_at]") == arrival.strftime("%Y-%m-%dT%H:%M")
+    form_top = hub.locator("#hold").bounding_box()["y"]
+    assert hub.locator("#hold-submit").bounding_box()["y"] - form_top < 2 * 844
     hub.select_option("select[name=family_unit]", str(unit_id))
-    hub.fill("input[name=expected_arrival_at]", arrival.strftime("%Y-%m-%dT%H:%M"))
     hub.check("input[name=share_identity]")
     assert_no_horizontal_scroll(hub)
     hub.click("#hold-submit")

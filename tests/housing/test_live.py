@@ -90,17 +90,20 @@ def test_the_state_sent_with_each_version_holds_every_earlier_change():
     first_version = current_version("housing.availability", world.site.pk)
     sent = []
     barrier = threading.Barrier(len(beds))
+    coordinator = factories.member(world.hub, Role.COORDINATOR)
 
     def hold(bed, person):
         try:
             barrier.wait(timeout=30)
             services.hold_create(
-                actor=world.hub_worker,
+                actor=coordinator,
                 organisation=world.hub,
                 site=world.site,
                 bed_ids=[bed.pk],
                 person=person,
                 expected_arrival_at=timezone.now(),
+                # One person per bed, family units included: a coordinator's override.
+                override_reason="Test",
             )
         finally:
             connection.close()

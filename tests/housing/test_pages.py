@@ -145,12 +145,13 @@ def test_a_hub_worker_holds_a_family_unit_for_a_household(client, world):
 def test_the_hold_form_says_the_bed_was_just_taken(client, world):
     bed = world.family_beds[0]
     services.hold_create(
-        actor=world.hub_worker,
+        actor=factories.member(world.hub, Role.COORDINATOR),
         organisation=world.hub,
         site=world.site,
         bed_ids=[bed.pk],
         person=world.person,
         expected_arrival_at=timezone.now(),
+        override_reason="Plus rien d'autre ce soir",
     )
     logged_in(client, world.hub_worker)
     response = client.post(
@@ -185,11 +186,11 @@ def test_a_link_from_a_person_file_preselects_the_person(client, world):
     board = client.get(reverse("housing:board"), {"person": world.person.pk})
     assert "Ibrahim Diallo" in board.content.decode()
     assert f"?person={world.person.pk}" in board.content.decode()
-    # Someone else's person is ignored, not revealed.
+    # Someone else's person is a 404, like the person's own file.
     stranger_hub = factories.organisation(kind=OrganisationKind.HUB)
     stranger_person = factories.person(stranger_hub)
     response = client.get(reverse("housing:site", args=[world.site.pk]), {"person": stranger_person.pk})
-    assert response.context["person"] is None
+    assert response.status_code == 404
     assert stranger_person.full_name not in response.content.decode()
 
 

@@ -27,7 +27,7 @@ def world(db):
 def hold(world, beds, **fields):
     fields.setdefault("household", world.household)
     return services.hold_create(
-        actor=world.hub_worker,
+        actor=fields.pop("actor", world.hub_worker),
         organisation=world.hub,
         site=world.site,
         bed_ids=[bed.pk for bed in beds],
@@ -46,7 +46,8 @@ def test_a_family_holds_all_its_beds_at_once(world):
 
 
 def test_a_family_hold_that_partly_conflicts_holds_nothing(world):
-    hold(world, [world.family_beds[0]], household=None, person=world.person)
+    coordinator = factories.member(world.hub, Role.COORDINATOR)
+    hold(world, [world.family_beds[0]], household=None, person=world.person, actor=coordinator, override_reason="Seul")
     with pytest.raises(ConflictError) as refused:
         hold(world, world.family_beds)
     assert refused.value.code == "beds_taken"
