@@ -8,6 +8,7 @@ server is an error and any skipped test fails the run.
 import os
 
 import pytest
+from channels.layers import channel_layers
 from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
@@ -45,6 +46,16 @@ def fast_password_hashing(request, settings):
     """Hash test passwords cheaply; browser tests keep the real hasher, which their server uses."""
     if "browser" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel layer. A layer keeps state bound to the event loop that used
+    it (channels_redis' one receive lock): a consumer still receiving when its test's loop closed
+    leaves that lock held, and the next test's consumers fail with "bound to a different event
+    loop"."""
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
