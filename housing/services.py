@@ -438,6 +438,29 @@ def beds_for_household(
     return chosen
 
 
+def _move_end(
+    record: Hold | Stay, beds: list[Bed], previous_end: datetime, new_end: datetime, *, fields, taken_message
+):
+    """Save ``record``'s changed ``fields`` and move its active bed allocations to ``new_end``;
+    when the end moves later, refuse (409) if one of ``beds`` is taken in between. The exclusion
+    constraint decides a race the check did not see."""
+    if new_end > previous_end:
+        taken = BedAllocation.objects.filter(overlapping(previous_end, new_end), bed__in=beds).exclude(
+            **{record._meta.model_name: record}
+        )
+        if taken.exists():
+            raise BedsTakenError(
+                taken_message,
+                extra={"beds": sorted(taken.values_list("bed_id", flat=True)), "version": _version(record.site_id)},
+            )
+    try:
+        with transaction.atomic():
+            record.save(update_fields=fields)
+            record.allocations.filter(is_active=True).update(ends_at=new_end)
+    except IntegrityError:
+        raise BedsTakenError(extra={"beds": [bed.pk for bed in beds], "version": _version(record.site_id)}) from None
+
+
 @transaction.atomic
 def hold_extend(
     *, actor: User, hold: Hold, expected_arrival_at: datetime, confirm_outside_check_in: bool = False
@@ -455,22 +478,17 @@ def hold_extend(
         raise ConflictError(_("This hold has already ended."), code="hold_ended")
     expires_at = _check_arrival(hold.site, expected_arrival_at, now, confirm_outside_check_in)
     beds = list(Bed.objects.select_for_update().filter(pk__in=hold.allocations.values("bed_id")).order_by("pk"))
-    if expires_at > hold.expires_at:
-        taken = BedAllocation.objects.filter(overlapping(hold.expires_at, expires_at), bed__in=beds).exclude(hold=hold)
-        if taken.exists():
-            raise BedsTakenError(
-                _("A bed of this hold is taken after the current end: hold other beds."),
-                extra={"beds": sorted(taken.values_list("bed_id", flat=True)), "version": _version(hold.site_id)},
-            )
-    previous = hold.expected_arrival_at
+    previous_end, previous = hold.expires_at, hold.expected_arrival_at
     hold.expected_arrival_at = expected_arrival_at
     hold.expires_at = expires_at
-    try:
-        with transaction.atomic():
-            hold.save(update_fields=["expected_arrival_at", "expires_at"])
-            hold.allocations.filter(is_active=True).update(ends_at=expires_at)
-    except IntegrityError:
-        raise BedsTakenError(extra={"beds": [bed.pk for bed in beds], "version": _version(hold.site_id)}) from None
+    _move_end(
+        hold,
+        beds,
+        previous_end,
+        expires_at,
+        fields=["expected_arrival_at", "expires_at"],
+        taken_message=_("A bed of this hold is taken after the current end: hold other beds."),
+    )
     audit_record(
         actor=actor,
         organisation=hold.organisation,
@@ -631,22 +649,17 @@ def stay_extend(*, actor: User, stay: Stay, planned_end_at: datetime) -> Stay:
     _check_rules_still_met(
         stay.site, stay.household, stay.person, beds, stay.hold.override_reason if stay.hold_id else ""
     )
-    taken = BedAllocation.objects.filter(overlapping(stay.planned_end_at, planned_end_at), bed__in=beds).exclude(
-        stay=stay
-    )
-    if taken.exists():
-        raise BedsTakenError(
-            _("A bed of this stay is taken after the current planned end."),
-            extra={"beds": sorted(taken.values_list("bed_id", flat=True)), "version": _version(stay.site_id)},
-        )
+    previous_end = stay.planned_end_at
     stay.planned_end_at = planned_end_at
     stay.extended_times += 1
-    try:
-        with transaction.atomic():
-            stay.save(update_fields=["planned_end_at", "extended_times"])
-            stay.allocations.filter(is_active=True).update(ends_at=planned_end_at)
-    except IntegrityError:
-        raise BedsTakenError(extra={"beds": [bed.pk for bed in beds], "version": _version(stay.site_id)}) from None
+    _move_end(
+        stay,
+        beds,
+        previous_end,
+        planned_end_at,
+        fields=["planned_end_at", "extended_times"],
+        taken_message=_("A bed of this stay is taken after the current planned end."),
+    )
     audit_record(
         actor=actor,
         organisation=stay.organisation,
