@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from housing import eligibility
-from housing.availability import overlapping, site_availability
+from housing import early_refusal, eligibility
+from housing.availability import AVAILABILITY_STREAM, overlapping, site_availability
 from housing.choices import AllocationKind, HoldStatus, RoomKind, SiteKind, StayStatus
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.notifications import notify_hold_expired
@@ -41,8 +41,6 @@ from people import services as people_services
 from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRelationship
 from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
 from people.models import Household, Person
-
-AVAILABILITY_STREAM = "housing.availability"
 
 
 class BedsTakenError(ConflictError):
@@ -212,13 +210,22 @@ def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expi
     )
     if len(rows) != len(set(bed_ids)):
         raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
-    if rows[0][2]:
+    _refuse_unavailable(
+        early_refusal.Unavailable(
+            held=rows[0][2], staying=rows[0][3], taken_beds=[row[0] for row in rows if row[1]], version=rows[0][4] or 0
+        )
+    )
+
+
+def _refuse_unavailable(unavailable: early_refusal.Unavailable) -> None:
+    """Raise the 409 for beds that cannot be held: these people already hold beds or stay in a
+    site, or beds are taken in the period."""
+    if unavailable.held:
         raise ConflictError(_("This household already holds beds."), code="already_held")
-    if rows[0][3]:
+    if unavailable.staying:
         raise ConflictError(_("These people already stay in a site."), code="already_staying")
-    taken_beds = [row[0] for row in rows if row[1]]
-    if taken_beds:
-        raise BedsTakenError(extra={"beds": taken_beds, "version": rows[0][4] or 0})
+    if unavailable.taken_beds:
+        raise BedsTakenError(extra={"beds": unavailable.taken_beds, "version": unavailable.version})
 
 
 def _check_arrival(site: Site, arrival: datetime | None, now: datetime, confirmed: bool) -> datetime:
@@ -393,6 +400,66 @@ def hold_create(
         audit_record(actor=actor, organisation=organisation, action="housing.hold.created", obj=hold, details=details)
         publish_availability(site)
     return hold
+
+
+def hold_request(
+    *,
+    actor: User,
+    site_id: int,
+    household_id: int | None,
+    person_id: int | None,
+    bed_ids: list[int] | None,
+    room_id: int | None,
+    split_in_shared_rooms: bool,
+    expected_arrival_at: datetime,
+    confirm_outside_check_in: bool = False,
+    **options,
+) -> Hold:
+    """A hold asked for by ids (the API): the beds listed, a whole family unit (``room_id``) or a
+    bed per person in shared rooms, for the organisation that owns the occupant's file; the other
+    ``options`` are ``hold_create``'s.
+
+    A hold certain to be refused for its beds or its people (most requests of a burst) is
+    refused first, in two statements and before any model is read (``early_refusal``); the rest
+    is ``hold_create``, which decides everything else, the same refusals included."""
+    unavailable = early_refusal.unavailable(
+        actor=actor,
+        site_id=site_id,
+        household_id=household_id,
+        person_id=person_id,
+        bed_ids=bed_ids,
+        room_id=room_id,
+        expected_arrival_at=expected_arrival_at,
+        confirm_outside_check_in=confirm_outside_check_in,
+        now=timezone.now(),
+        arrival_slack=ARRIVAL_SLACK,
+    )
+    if unavailable is not None:
+        _refuse_unavailable(unavailable)
+    site = Site.objects.filter(pk=site_id).first()
+    if household_id is not None:
+        household = Household.objects.select_related("owner").filter(pk=household_id).first()
+        occupant, person = household, None
+    else:
+        person = Person.objects.select_related("owner").filter(pk=person_id).first()
+        occupant, household = person, None
+    if site is None or occupant is None:
+        raise NotFoundError()
+    if not bed_ids:
+        bed_ids = beds_for_household(
+            site, household=household, person=person, room_id=room_id, shared=split_in_shared_rooms
+        )
+    return hold_create(
+        actor=actor,
+        organisation=occupant.owner,
+        site=site,
+        bed_ids=bed_ids,
+        household=household,
+        person=person,
+        expected_arrival_at=expected_arrival_at,
+        confirm_outside_check_in=confirm_outside_check_in,
+        **options,
+    )
 
 
 def beds_for_household(

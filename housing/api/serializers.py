@@ -26,7 +26,6 @@ from organisations.api.serializers import (
     UserBriefSerializer,
 )
 from organisations.choices import NeedCategory
-from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from organisations.validators import validate_name, working_date_validator
 from people.api.serializers import HouseholdBriefSerializer, choice_list
@@ -339,11 +338,9 @@ class HoldCreateSerializer(serializers.Serializer):
     person in shared rooms (``split_in_shared_rooms``). The hold is made for the organisation
     that owns the household's or the person's file.
 
-    The site and the occupant are read here by id only: ``services.hold_create`` checks that the
-    user may hold beds there and work on that file, and checking them here as well cost about a
-    quarter of a hold's time (docs/benchmarks.md, "Hold contention"). They are read in
-    ``validate``, after every field is valid, so that an id that does not exist and one the user
-    may not use give the same answers (400 for a malformed request, else 404)."""
+    The site, the occupant and the beds stay ids: ``services.hold_request`` reads them, so that a
+    refusal under contention is answered before any of them is (docs/benchmarks.md, "Holds"),
+    and an id that does not exist and one the user may not use give the same answer (404)."""
 
     site = serializers.IntegerField(min_value=1)
     household = serializers.IntegerField(min_value=1, required=False, allow_null=True)
@@ -388,19 +385,7 @@ class HoldCreateSerializer(serializers.Serializer):
         chosen = bool(attrs.get("beds")) + (attrs.get("room") is not None) + attrs["split_in_shared_rooms"]
         if chosen != 1:
             raise RuleError({"non_field_errors": [_("Choose either beds, a family unit, or beds in shared rooms.")]})
-        site = Site.objects.filter(pk=attrs["site"]).first()
-        if household_id is not None:
-            occupant = Household.objects.select_related("owner").filter(pk=household_id).first()
-        else:
-            occupant = Person.objects.select_related("owner").filter(pk=person_id).first()
-        if site is None or occupant is None:
-            raise NotFoundError()
-        return {
-            **attrs,
-            "site": site,
-            "household": occupant if household_id is not None else None,
-            "person": occupant if person_id is not None else None,
-        }
+        return attrs
 
 
 class HoldReleaseSerializer(serializers.Serializer):

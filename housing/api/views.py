@@ -51,10 +51,9 @@ from housing.api.serializers import (
     UnmetRequestCreateSerializer,
     UnmetRequestSerializer,
 )
-from housing.availability import bed_statuses, site_availability
+from housing.availability import AVAILABILITY_STREAM, bed_statuses, site_availability
 from housing.choices import HoldStatus, StayStatus, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
-from housing.services import AVAILABILITY_STREAM
 from notifications.events import current_version
 from organisations.api import strict
 from organisations.api.base import RestrictedViewSetMixin
@@ -284,23 +283,14 @@ class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         serializer = HoldCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        occupant = data.get("household") or data.get("person")
-        bed_ids = data.get("beds")
-        if not bed_ids:
-            bed_ids = services.beds_for_household(
-                data["site"],
-                household=data.get("household"),
-                person=data.get("person"),
-                room_id=data.get("room"),
-                shared=data["split_in_shared_rooms"],
-            )
-        hold = services.hold_create(
+        hold = services.hold_request(
             actor=request.user,
-            organisation=occupant.owner,
-            site=data["site"],
-            bed_ids=bed_ids,
-            household=data.get("household"),
-            person=data.get("person"),
+            site_id=data["site"],
+            household_id=data.get("household"),
+            person_id=data.get("person"),
+            bed_ids=data.get("beds"),
+            room_id=data.get("room"),
+            split_in_shared_rooms=data["split_in_shared_rooms"],
             referral=data.get("referral"),
             expected_arrival_at=data["expected_arrival_at"],
             in_transit=data["in_transit"],
