@@ -33,6 +33,7 @@ from organisations.models import (
 )
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
 from referrals.models import Referral
+from retention.models import LegalHold
 
 PUBLIC, MEMBER, GRANTED = "public", "member", "granted"
 
@@ -69,6 +70,7 @@ PARAMETER_MODELS = {
     "membership_id": Membership,
     "token_key": ApiToken,
     "slug": Organisation,
+    "legal_hold_id": LegalHold,
 }
 # Parameters that name their object by another field than its id.
 PARAMETER_FIELDS = {"token_key": "token_key", "slug": "slug"}
@@ -188,6 +190,10 @@ ROUTES = {
     "location-detail": Route(MEMBER, model=Location),
     "audit-entry-list": Route(MEMBER, PRIVACY_OFFICER),
     "audit-entry-detail": Route(GRANTED, PRIVACY_OFFICER, AuditEntry),
+    # Retention: the privacy officers' page, legal holds on their organisation's files.
+    "retention:overview": Route(GRANTED, PRIVACY_OFFICER),
+    "retention:hold-set": Route(GRANTED, PRIVACY_OFFICER),
+    "retention:hold-lift": Route(GRANTED, PRIVACY_OFFICER),
     # The API: person files.
     "person-list": Route(MEMBER),
     "person-duplicates": Route(MEMBER, query="given_names=Ana&family_names=Lopez"),
