@@ -11,6 +11,7 @@ inside ``translation.override(language)``: labels and dates are written in that 
 
 from datetime import date, datetime
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -84,8 +85,12 @@ def field_value(person: Person, name: str) -> tuple[object, str]:
 
 
 def field_label(name: str) -> str:
-    """The label of a field of the file, capitalised (not ``capitalize()``: "Canada" keeps its C)."""
-    label = str(Person._meta.get_field(name).verbose_name)
+    """The label of a field of the file, capitalised (not ``capitalize()``: "Canada" keeps its C);
+    the name itself for a field the file no longer has (an old correction)."""
+    try:
+        label = str(Person._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
     return label[:1].upper() + label[1:]
 
 
@@ -231,7 +236,7 @@ def _records(person: Person) -> dict[str, dict]:
     ]
     rectifications = [
         _record(
-            field_label(rectification.field) if rectification.field in GROUP_OF_FIELD else rectification.field,
+            field_label(rectification.field),
             [
                 _entry(_("Changed"), rectification.changed_at),
                 _entry(_("Before"), rectification.old_value),

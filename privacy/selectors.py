@@ -11,7 +11,9 @@ from organisations.models import Organisation
 from organisations.permissions import Action, organisation_ids_with_permission, users_with_organisation_permission
 from people.models import Person
 from people.names import name_key
+from privacy.export import GROUP_OF_FIELD
 from privacy.models import ConfidentialityIncident, EmergencyCommunication, PrivacyRequest, Rectification
+from referrals.models import Referral
 
 # The action of ``privacy.apps``: the people whose rights ``user`` handles.
 PRIVACY = "privacy"
@@ -103,9 +105,6 @@ def partners_who_received(*, rectification: Rectification) -> list[dict]:
     """The partners a referral sent the corrected field's old value to: those whose referrals of
     the person, sent before the correction, shared the field's data group. The person can be
     told, and the partners asked to correct their copy (s. 28)."""
-    from privacy.export import GROUP_OF_FIELD
-    from referrals.models import Referral
-
     group = GROUP_OF_FIELD.get(rectification.field)
     if group is None or rectification.person_id is None:
         return []

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -126,7 +127,9 @@ def request_create(request):
                 add_validation_error(form, error)
             else:
                 messages.success(
-                    request, _("The request is recorded: answer it by %(date)s.") % {"date": created.due_on}
+                    request,
+                    _("The request is recorded: answer it by %(date)s.")
+                    % {"date": date_format(created.due_on, "DATE_FORMAT")},
                 )
                 return redirect("privacy:request", created.pk)
         status = 422
@@ -254,13 +257,12 @@ def rectification_detail(request, rectification_id: int):
         rectification = selectors.rectification_detail(user=request.user, rectification_id=rectification_id)
     except NotFoundError:
         raise Http404 from None
-    label = export.field_label(rectification.field) if rectification.field in export.GROUP_OF_FIELD else ""
     return render(
         request,
         "privacy/rectification.html",
         {
             "rectification": rectification,
-            "field_label": label or rectification.field,
+            "field_label": export.field_label(rectification.field),
             "partners": selectors.partners_who_received(rectification=rectification),
             "group_label": dict(DataGroup.choices).get(export.GROUP_OF_FIELD.get(rectification.field), ""),
         },
@@ -444,10 +446,7 @@ def person_file_section(request, person: Person) -> FileSection | None:
     return FileSection(
         template="privacy/person_file_section.html",
         context={
-            "rectifications": [
-                (row, export.field_label(row.field) if row.field in export.GROUP_OF_FIELD else row.field)
-                for row in rectifications
-            ],
+            "rectifications": [(row, export.field_label(row.field)) for row in rectifications],
             "communications": communications,
             "handles": handles,
             "rectify_url": f"{reverse('privacy:rectification-create')}?{query}",
