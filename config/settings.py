@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "referrals",
     "housing",
     "reports",
+    "privacy",
     "accounts",
     "retention",
 ]

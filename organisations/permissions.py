@@ -78,10 +78,13 @@ ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # A coordinator may hold beds against a site's rules (women only, families…) with a
         # written reason, kept on the hold and in the audit log (housing.eligibility).
         "override_housing_rules",
+        # Records access, portability and rectification requests and emergency communications
+        # for the hub's files (privacy.services), beside the privacy officer.
+        "manage_privacy_requests",
     ),
     Role.WORKER: ("view_internal", "work_cases"),
     Role.LIAISON: ("view_internal", "view_aggregates"),
-    Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
+    Role.PRIVACY_OFFICER: ("view_internal", "view_audit", "manage_privacy_requests"),
 }
 
 # Roles that read person files (``work_cases``) or the audit log (``view_audit``): their members
@@ -373,6 +376,14 @@ def register_policy(model: type[models.Model], **rules: Rule) -> None:
     Domain apps call this from their ``AppConfig.ready`` so that this module imports none of them.
     """
     _POLICIES[model] = dict(rules)
+
+
+def extend_policy(model: type[models.Model], **rules: Rule) -> None:
+    """Add actions to the policy of a model registered by an app below (the privacy app's
+    ``privacy`` action on people), without that app knowing the one above."""
+    if model not in _POLICIES:
+        raise ImproperlyConfigured(f"No access policy is registered for {model.__name__} yet.")
+    _POLICIES[model].update(rules)
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:

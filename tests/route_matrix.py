@@ -32,6 +32,7 @@ from organisations.models import (
     Service,
 )
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from privacy.models import ConfidentialityIncident, PrivacyRequest, Rectification
 from referrals.models import Referral
 from retention.models import LegalHold
 
@@ -71,6 +72,9 @@ PARAMETER_MODELS = {
     "token_key": ApiToken,
     "slug": Organisation,
     "legal_hold_id": LegalHold,
+    "request_id": PrivacyRequest,
+    "rectification_id": Rectification,
+    "incident_id": ConfidentialityIncident,
 }
 # Parameters that name their object by another field than its id.
 PARAMETER_FIELDS = {"token_key": "token_key", "slug": "slug"}
@@ -141,6 +145,20 @@ ROUTES = {
     "reports:funder-report": Route(MEMBER, LIAISON),
     "reports:funder-report-pdf": Route(MEMBER, LIAISON),
     "reports:export": Route(MEMBER, LIAISON),
+    # The privacy desk: requests, corrections, the registers (the person is chosen by ?person=).
+    "privacy:desk": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:request-create": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:request": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:request-export-json": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:request-export-pdf": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:request-close": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:rectification-create": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:rectification": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:emergency-register": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:emergency-create": Route(MEMBER, HUB_COORDINATOR),
+    "privacy:incidents": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:incident": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:incident-notice": Route(GRANTED, PRIVACY_OFFICER),
     # Notifications: each user's own.
     "notifications:inbox": Route(MEMBER),
     "notifications:open": Route(MEMBER),
