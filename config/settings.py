@@ -313,6 +313,7 @@ RETENTION_PERIODS = {
     "person": int(os.environ.get("RETENTION_PERSON_DAYS", 7 * 365 + 2)),
     "referral_at_partner": int(os.environ.get("RETENTION_REFERRAL_AT_PARTNER_DAYS", 2 * 365 + 1)),
     "hold": int(os.environ.get("RETENTION_HOLD_DAYS", 2 * 365 + 1)),
+    "incident": int(os.environ.get("RETENTION_INCIDENT_DAYS", 5 * 365 + 2)),
     "notification": int(os.environ.get("RETENTION_NOTIFICATION_DAYS", 365)),
     "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", 5 * 365 + 2)),
 }

@@ -36,6 +36,7 @@ from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import AuditEntry, Organisation
 from organisations.permissions import organisation_ids_with_permission
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from privacy.models import ConfidentialityIncident, EmergencyCommunication, PrivacyRequest, Rectification
 from referrals.choices import CLOSED_STATUSES
 from referrals.models import Referral, ReferralEvent, ReferralGroupObjectPermission, ReferralMessage
 from retention.models import LegalHold, RetentionAction, RetentionRecord, RetentionRun, RunStatus
@@ -127,6 +128,11 @@ def _people_anonymise(ids: list[int], cutoff: datetime | None = None) -> None:
     _holds_anonymise(holds)
     stays = Stay.objects.filter(person__in=ids).values("pk")
     BedAllocation.objects.filter(stay__in=stays).update(reason="")
+    # The privacy registers keep that something happened, when and by whom; what it said of the
+    # person goes with the file.
+    Rectification.objects.filter(person__in=ids).update(old_value="", new_value="", reason="")
+    EmergencyCommunication.objects.filter(person__in=ids).update(information="", reason="")
+    PrivacyRequest.objects.filter(person__in=ids).update(representative_name="", note="")
     _notifications_about(Person, ids).delete()
     _notifications_about(Referral, referrals).delete()
     # A household's name is its family name: it goes with its last member's file.
@@ -178,6 +184,20 @@ def _holds_anonymise(ids: list[int], cutoff: datetime | None = None) -> None:
     the written reason for overriding the site's rules go, with its beds' notes."""
     Hold.objects.filter(pk__in=ids).update(code="", override_reason="")
     BedAllocation.objects.filter(hold__in=ids).update(reason="")
+
+
+# --- confidentiality incidents ---------------------------------------------------------------
+
+
+def _incidents_due(cutoff: datetime) -> QuerySet:
+    """Incidents known before the cut-off (5 years by default) and past their ``keep_until``."""
+    return ConfidentialityIncident.objects.filter(
+        known_on__lt=timezone.localdate(cutoff), keep_until__lt=timezone.localdate()
+    )
+
+
+def _incidents_destroy(ids: list[int], cutoff: datetime | None = None) -> None:
+    ConfidentialityIncident.objects.filter(pk__in=ids).delete()
 
 
 # --- notifications ---------------------------------------------------------------------------
@@ -232,6 +252,14 @@ KINDS = [
         _referrals_close_to_partners,
     ),
     Kind("hold", _("Bed holds"), RetentionAction.ANONYMISED, _holds_due, "organisation_id", _holds_anonymise),
+    Kind(
+        "incident",
+        _("Confidentiality incidents"),
+        RetentionAction.DESTROYED,
+        _incidents_due,
+        "organisation_id",
+        _incidents_destroy,
+    ),
     Kind(
         "notification",
         _("Notifications"),
