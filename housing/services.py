@@ -204,6 +204,13 @@ def _require_hold_rights(actor, organisation, site, household, person) -> None:
         raise NotFoundError()
 
 
+def _already_held_message(household: Household | None):
+    """Said of a household, or of a person alone (who has none)."""
+    if household is not None:
+        return _("This household already holds beds.")
+    return _("This person already holds beds.")
+
+
 def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expires_at: datetime) -> None:
     """Refuse, in one query, what a hold of ``bed_ids`` from ``now`` to ``expires_at`` may not
     take, in this order: a bed that is not an active bed of ``site`` (400 ``invalid_beds``), these
@@ -230,7 +237,7 @@ def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expi
     if len(rows) != len(set(bed_ids)):
         raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
     if rows[0][2]:
-        raise ConflictError(_("This household already holds beds."), code="already_held")
+        raise ConflictError(_already_held_message(household), code="already_held")
     if rows[0][3]:
         raise ConflictError(_("These people already stay in a site."), code="already_staying")
     taken_beds = [row[0] for row in rows if row[1]]
@@ -391,7 +398,7 @@ def hold_create(
                 override_reason=override_reason.strip() if overridden else "",
             )
         except IntegrityError:
-            raise ConflictError(_("This household already holds beds."), code="already_held") from None
+            raise ConflictError(_already_held_message(household), code="already_held") from None
         _allocate(
             beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold, checked=True
         )
@@ -605,7 +612,7 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
         planned_end_at__gt=now,
     )
     if elsewhere.exists():
-        raise ConflictError(_("This household already stays somewhere at that time."), code="already_staying")
+        raise ConflictError(_already_staying_message(hold.household), code="already_staying")
     _end_hold(hold, HoldStatus.CHECKED_IN, now)
     try:
         with transaction.atomic():
@@ -620,7 +627,7 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
                 recorded_by=actor,
             )
     except IntegrityError:
-        raise ConflictError(_("This household already stays somewhere at that time."), code="already_staying") from None
+        raise ConflictError(_already_staying_message(hold.household), code="already_staying") from None
     _allocate(beds, kind=AllocationKind.STAY, starts_at=now, ends_at=planned_end_at, stay=stay)
     audit_record(
         actor=actor,
@@ -776,6 +783,12 @@ def move(
     for changed in sorted({from_site, site}, key=lambda changed: changed.pk):
         publish_availability(changed)
     return bed_move
+
+
+def _already_staying_message(household: Household | None):
+    if household is not None:
+        return _("This household already stays somewhere at that time.")
+    return _("This person already stays somewhere at that time.")
 
 
 def _check_within_max_stay(site: Site, starts_at: datetime, ends_at: datetime) -> None:

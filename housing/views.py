@@ -600,6 +600,19 @@ def _provider_sites(user):
     return selectors.site_list(user=user, action=Action.CHANGE)
 
 
+def _arrival_groups(holds: list[dict], today) -> list[tuple[str, str, list[dict]]]:
+    """The expected arrivals split as the provider plans its evening: today and tonight,
+    tomorrow, later (a site's horizon may reach further); (key, heading, rows), empty ones left out."""
+    groups = {"today": [], "tomorrow": [], "later": []}
+    for row in holds:
+        arrival = row["hold"].expected_arrival_at or row["hold"].expires_at
+        day = timezone.localdate(arrival)
+        key = "today" if day <= today else "tomorrow" if day == today + timedelta(days=1) else "later"
+        groups[key].append(row)
+    headings = {"today": _("Today and tonight"), "tomorrow": _("Tomorrow"), "later": _("Later")}
+    return [(key, headings[key], rows) for key, rows in groups.items() if rows]
+
+
 def _provider_context(request, *, bound: tuple[str, int, object] | None = None) -> dict:
     """Each of the provider's sites with its arrivals, stays and beds, and one form per action;
     ``bound`` = (form name, object id, form) puts back the form a refused action came from."""
@@ -643,7 +656,15 @@ def _provider_context(request, *, bound: tuple[str, int, object] | None = None) 
                 bed["out_of_service_form"] = form_for(
                     "out_of_service", bed["id"], OutOfServiceForm, prefix=f"bed{bed['id']}"
                 )
-        entries.append({**view, "holds": holds, "stays": stays, "no_shows": selectors.no_show_count(site=site)})
+        entries.append(
+            {
+                **view,
+                "holds": holds,
+                "arrival_groups": _arrival_groups(holds, today),
+                "stays": stays,
+                "no_shows": selectors.no_show_count(site=site),
+            }
+        )
     # A refused hold or stay may have left the lists (it ended meanwhile): say why at the top.
     refusals = [] if bound is None or shown else [str(e) for errors in bound[2].errors.values() for e in errors]
     return {"entries": entries, "labels": live_labels(), "refusals": refusals}
