@@ -1,6 +1,6 @@
 """The outside test's low findings on issue 14, each with the test that would have caught it."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -133,7 +133,7 @@ def test_l7_a_dissolved_household_reads_as_dissolved_and_refuses_writes_translat
 def test_l9_the_providers_arrivals_are_split_tonight_and_tomorrow(world):
     import time_machine
 
-    evening = timezone.make_aware(timezone.datetime(2026, 12, 8, 18, 0))
+    evening = timezone.make_aware(datetime(2026, 12, 8, 18, 0))
     with time_machine.travel(evening, tick=False):
         tonight = hold(
             world, world.family_beds, household=world.household, expected_arrival_at=evening.replace(hour=21)
