@@ -233,7 +233,10 @@ class ConsentForm(RestrictedChoicesForm):
                 (code, label) for code, label in ConsentGivenBy.choices if code == ConsentGivenBy.PARENT_GUARDIAN
             ]
             self.fields["given_by"].initial = ConsentGivenBy.PARENT_GUARDIAN
-            self.fields["given_by_name"].help_text = _("Someone outside the household.")
+            # A person alone has no household to choose from: no word of one (outside test, L4).
+            self.fields["given_by_name"].help_text = (
+                _("Someone outside the household.") if self.guardian_names else _("The name of the parent or guardian.")
+            )
         if needs_guardian and self.guardian_names:
             self.fields["guardian"].choices = [
                 ("", _("Someone else (write the name below)")),
@@ -254,7 +257,9 @@ class ConsentForm(RestrictedChoicesForm):
                 _(
                     "Under 14, a parent or guardian gives consent: choose one of the household's adults "
                     "or write the name."
-                ),
+                )
+                if self.guardian_names
+                else _("Under 14, a parent or guardian gives consent: write their name."),
             )
         sensitive = set(data.get("data_groups") or []) & SENSITIVE_DATA_GROUPS
         if sensitive and not data.get("express"):

@@ -49,6 +49,31 @@ def consent_list(*, user, person: Person) -> QuerySet[Consent]:
     return Consent.objects.restrict(user, Action.VIEW).filter(person=person).select_related("recipient")
 
 
+def consents_given_for_children(*, consent: Consent) -> QuerySet[Consent]:
+    """The consents in force that the person of ``consent`` gave, as parent or guardian, for
+    the children of their household to the same recipient (recorded in the same step, as a
+    hold's consent is): withdrawing the parent's consent offers to withdraw these too. Read for
+    a consent the caller may already see, of people of the same file owner."""
+    person = consent.person
+    if not person.household_id:
+        return Consent.objects.none()
+    from people.choices import ConsentGivenBy
+
+    return (
+        Consent.objects.filter(
+            person__household_id=person.household_id,
+            person__owner_id=person.owner_id,
+            recipient_id=consent.recipient_id,
+            given_by=ConsentGivenBy.PARENT_GUARDIAN,
+            given_by_name=person.full_name,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(person=person)
+        .select_related("person")
+        .order_by("person__given_names", "pk")
+    )
+
+
 def need_list(*, user) -> QuerySet[Need]:
     return Need.objects.restrict(user, Action.VIEW).select_related("person")
 

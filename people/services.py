@@ -325,23 +325,38 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
-    """The person withdraws consent: sharing stops at once (what was disclosed stays disclosed)."""
+def consent_withdraw(*, actor: User, consent: Consent, children: bool = False) -> Consent:
+    """The person withdraws consent: sharing stops at once (what was disclosed stays disclosed).
+    With ``children``, the consents this person gave as parent or guardian for the children of
+    their household to the same recipient are withdrawn too
+    (``people.selectors.consents_given_for_children``)."""
     permissions.require(actor, Action.CHANGE, consent.person)
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ConflictError(_("This consent was already withdrawn."), code="already_withdrawn")
-    consent.withdrawn_at = timezone.now()
-    consent.save(update_fields=["withdrawn_at"])
-    audit_record(
-        actor=actor,
-        organisation=consent.person.owner,
-        action="people.consent.withdrawn",
-        obj=consent,
-        details={"person": consent.person_id, "recipient": consent.recipient_id},
-    )
-    for listener in consent_change_listeners:
-        listener(consent)
+    withdrawn = [consent]
+    if children:
+        from people.selectors import consents_given_for_children
+
+        withdrawn += list(consents_given_for_children(consent=consent).select_for_update(of=("self",)))
+    now = timezone.now()
+    for each in withdrawn:
+        permissions.require(actor, Action.CHANGE, each.person)
+        each.withdrawn_at = now
+        each.save(update_fields=["withdrawn_at"])
+        audit_record(
+            actor=actor,
+            organisation=each.person.owner,
+            action="people.consent.withdrawn",
+            obj=each,
+            details={
+                "person": each.person_id,
+                "recipient": each.recipient_id,
+                **({"with_parent_consent": consent.pk} if each is not consent else {}),
+            },
+        )
+        for listener in consent_change_listeners:
+            listener(each)
     return consent
 
 

@@ -248,6 +248,10 @@ def _consent_row(consent, today: date) -> dict:
         "data_groups": [(str(groups.get(code, code)), code in SENSITIVE_DATA_GROUPS) for code in consent.data_groups],
         "language": SPOKEN_LANGUAGES.get(consent.language, consent.language),
         "can_withdraw": consent.withdrawn_at is None and consent.valid_until >= today,
+        # The children's consents this person gave in the same step: withdrawing offers them too.
+        "children": [child.person.full_name for child in selectors.consents_given_for_children(consent=consent)]
+        if consent.withdrawn_at is None and consent.person.household_id
+        else [],
     }
 
 
@@ -303,7 +307,7 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         raise Http404 from None
     bound = bound or {}
     today = timezone.localdate()
-    consents = list(selectors.consent_list(user=user, person=person))
+    consents = list(selectors.consent_list(user=user, person=person).select_related("person"))
     needs = list(selectors.need_list(user=user).filter(person=person))
     milestones = list(selectors.milestone_list(user=user).filter(person=person))
     interventions = list(
@@ -451,7 +455,7 @@ def consent_withdraw(request, person_id: int, consent_id: int):
     if consent is None:
         raise Http404
     try:
-        services.consent_withdraw(actor=request.user, consent=consent)
+        services.consent_withdraw(actor=request.user, consent=consent, children=request.POST.get("children") == "1")
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
@@ -641,11 +645,22 @@ def _render_household(request, household_id: int, *, bound: dict | None = None, 
         "query": query,
         "candidates": candidates,
         "candidate_form": MemberRelationshipForm(initial={"relationship": "child"}),
+        # The relationship the worker already chose for the new member stays chosen on the
+        # duplicate cards offered instead (outside test, L3); a plain search offers "child".
+        "candidate_relationship": _chosen_relationship(bound.get("new_member_form")),
         "new_member_form": bound.get("new_member_form")
         or NewMemberForm(initial={"family_names": members[0].family_names if members else ""}),
         "duplicates": duplicates,
     }
     return render(request, "people/household.html", context, status=status)
+
+
+def _chosen_relationship(form) -> str:
+    if form is not None and form.is_bound:
+        chosen = form.data.get(form.add_prefix("relationship"), "")
+        if chosen in dict(MemberRelationshipForm.base_fields["relationship"].choices):
+            return chosen
+    return "child"
 
 
 @login_required

@@ -37,6 +37,7 @@ from housing.api.serializers import (
     HoldExtendSerializer,
     HoldReleaseSerializer,
     HoldSerializer,
+    MoveSerializer,
     OccupancySerializer,
     OutOfServicePeriodSerializer,
     OutOfServiceSerializer,
@@ -328,6 +329,20 @@ class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         hold = services.hold_release(actor=request.user, hold=hold, **serializer.validated_data)
         return Response(HoldSerializer(self._read(hold)).data)
 
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=MoveSerializer, responses={200: HoldSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def move(self, request, pk=None):
+        """Move the hold to other beds, of its site or (the placing hub) another site: the new
+        site's rules (409 with the rule's code unless a coordinator overrides them), its horizon
+        and check-in hours, and free beds (409 `beds_taken`) apply. The old beds are free at once."""
+        hold = self.get_object()
+        serializer = MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.move(actor=request.user, record=hold, site=data["site"], bed_ids=data["beds"], **_move_options(data))
+        return Response(HoldSerializer(self._read(hold)).data)
+
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY], request=CheckInSerializer, responses={201: StaySerializer, 409: CONFLICT}
     )
@@ -341,6 +356,10 @@ class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         stay = services.stay_check_in(actor=request.user, hold=hold, **serializer.validated_data)
         [stay] = selectors.with_occupants(user=request.user, rows=[StayViewSet.queryset.get(pk=stay.pk)])
         return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+
+def _move_options(data) -> dict:
+    return {"override_reason": data["override_reason"], "confirm_outside_check_in": data["confirm_outside_check_in"]}
 
 
 class StayFilter(RestrictedFilterSet):
@@ -378,6 +397,20 @@ class StayViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         serializer = StayExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         stay = services.stay_extend(actor=request.user, stay=stay, **serializer.validated_data)
+        return Response(StaySerializer(self._read(stay)).data)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=MoveSerializer, responses={200: StaySerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def move(self, request, pk=None):
+        """Move the stay to other beds, of its site or (the placing hub) another site: the new
+        site's rules (409 with the rule's code unless a coordinator overrides them), its maximum
+        stay and free beds (409 `beds_taken`) apply. The old beds are free at once."""
+        stay = self.get_object()
+        serializer = MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.move(actor=request.user, record=stay, site=data["site"], bed_ids=data["beds"], **_move_options(data))
         return Response(StaySerializer(self._read(stay)).data)
 
     @extend_schema(

@@ -223,6 +223,17 @@ class HouseholdMemberRefSerializer(serializers.Serializer):
 # --- Consent -----------------------------------------------------------------------------------
 
 
+class ConsentWithdrawSerializer(serializers.Serializer):
+    children = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Also withdraw the consents this person gave, as parent or guardian, for the children "
+            "of their household to the same recipient."
+        ),
+    )
+
+
 class ConsentSerializer(strict.ModelSerializer):
     recipient = OrganisationBriefSerializer(read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)

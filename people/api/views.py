@@ -20,6 +20,7 @@ from people.api.filters import ConsentFilter, HouseholdFilter, InterventionFilte
 from people.api.serializers import (
     ConsentCreateSerializer,
     ConsentSerializer,
+    ConsentWithdrawSerializer,
     HouseholdCreateSerializer,
     HouseholdMemberInputSerializer,
     HouseholdMemberRefSerializer,
@@ -153,11 +154,16 @@ class ConsentViewSet(RestrictedReadOnlyViewSet):
     filterset_class = ConsentFilter
     lookup_value_regex = r"\d+"
 
-    @extend_schema(request=None, responses=ConsentSerializer)
+    @extend_schema(request=ConsentWithdrawSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        """The person withdraws the consent: sharing under it stops at once."""
-        consent = services.consent_withdraw(actor=request.user, consent=self.get_object())
+        """The person withdraws the consent: sharing under it stops at once; with `children`,
+        the consents they gave for their household's children to the same recipient too."""
+        serializer = ConsentWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_withdraw(
+            actor=request.user, consent=self.get_object(), children=serializer.validated_data["children"]
+        )
         return Response(ConsentSerializer(consent).data)
 
 
