@@ -168,6 +168,13 @@ class PersonSearchForm(forms.Form):
     )
 
 
+class ConsentWithdrawForm(forms.Form):
+    """The confirmation of a withdrawal: how the person expressed it and in which language."""
+
+    method = forms.ChoiceField(label=_("How the person withdrew their consent"), choices=ConsentMethod.choices)
+    language = forms.ChoiceField(label=_("Language the person used"), choices=LANGUAGE_CHOICES)
+
+
 class ConsentForm(RestrictedChoicesForm):
     """A consent to share some groups of the person's data with one partner, for some needs."""
 
@@ -190,6 +197,8 @@ class ConsentForm(RestrictedChoicesForm):
     method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
     language = forms.ChoiceField(label=_("Explained in"), choices=LANGUAGE_CHOICES)
     interpreter_assisted = forms.BooleanField(label=_("An interpreter helped"), required=False)
+    # The version of the privacy notice the form showed (none when the organisation has none).
+    notice_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGivenBy.choices, initial=ConsentGivenBy.PERSON)
     guardian = forms.ChoiceField(label=_("Parent or guardian in the household"), required=False, choices=())
     given_by_name = forms.CharField(

@@ -2,12 +2,13 @@
 one file."""
 
 from django.db.models import Case, F, Q, QuerySet, When
+from django.utils import timezone
 
 from organisations.audit import audit_read
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from people.choices import HouseholdRelationship
-from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from people.models import Consent, Household, Intervention, Milestone, Need, Person, PrivacyNotice
 from people.names import name_key, names_match
 
 
@@ -47,6 +48,13 @@ def person_possible_duplicates(*, user, given_names: str, family_names: str, dat
 
 def consent_list(*, user, person: Person) -> QuerySet[Consent]:
     return Consent.objects.restrict(user, Action.VIEW).filter(person=person).select_related("recipient")
+
+
+def privacy_notice_in_force(organisation, on=None) -> PrivacyNotice | None:
+    """The privacy notice ``organisation`` shows at collection on ``on`` (today): its highest
+    version already published, or None when it has none."""
+    on = on or timezone.localdate()
+    return PrivacyNotice.objects.filter(organisation=organisation, published_on__lte=on).order_by("-version").first()
 
 
 def need_list(*, user) -> QuerySet[Need]:
