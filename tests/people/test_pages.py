@@ -165,7 +165,23 @@ def test_a_consent_with_sensitive_information_needs_express_consent(client, worl
     assert consent.express and consent.recipient == world.partner
     assert consent.data_groups == sorted([DataGroup.IDENTITY, DataGroup.HEALTH])
 
+
+def test_withdrawing_a_consent_asks_for_confirmation_and_records_how(client, world):
+    person = make_person(world)
+    consent = people_services.consent_record(
+        actor=world.worker,
+        person=person,
+        recipient=world.partner,
+        purposes=[NeedCategory.EMPLOYMENT],
+        data_groups=[DataGroup.IDENTITY],
+        method=ConsentMethod.SIGNED,
+        language="es",
+        valid_until=timezone.localdate() + timedelta(days=90),
+    )
+    login(client, world.worker)
+    file = client.get(reverse("people:file", args=[person.pk])).content.decode()
     url = reverse("people:consent-withdraw", args=[person.pk, consent.pk])
+    assert f'href="{url}"' in file, "the file links to the confirmation, it does not withdraw"
     page = client.get(url)
     assert page.status_code == 200 and b"consent-withdraw-confirm" in page.content
     consent.refresh_from_db()
