@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from notifications import services as notification_services
 from notifications.kinds import get_kind
@@ -22,7 +23,7 @@ from organisations.models import AuditEntry
 from people import services as people_services
 from people.models import Consent
 from referrals import notifications as referral_notifications
-from referrals import services
+from referrals import services, sharing
 from referrals.models import Referral
 from tests.auth import login
 from tests.referrals.api_world import build_api_world
@@ -65,6 +66,12 @@ def answer_label(world) -> str:
         return str(get_kind(referral_notifications.INFO_ANSWERED).label)
 
 
+def withheld(language: str = settings.LANGUAGE_CODE) -> str:
+    """What stands in place of the text after today's withdrawal, in ``language``."""
+    with translation.override(language):
+        return sharing.withheld_sentence(timezone.localdate())
+
+
 def withdraw(world):
     return people_services.consent_withdraw(
         actor=world.hub_worker, consent=world.consent_a, method="signed", language="es"
@@ -85,7 +92,7 @@ def test_the_page_shows_the_text_until_the_consent_is_withdrawn(client, world):
     html = page(client, world.agent_a, world.referral_a)
     for text in (REASON, ANSWER, QUESTION, "Elle parle espagnol", NOTE, "514 555-0123"):
         assert text not in html
-    assert 'data-testid="text-withheld"' in html and "Consent withdrawn on" in html
+    assert 'data-testid="text-withheld"' in html and escape(withheld()) in html
     assert 'data-status="in_progress"' in html, "the status stays"
     assert f"/people/{world.person_a.pk}/" not in html
     # The hub still reads what it wrote.
@@ -133,7 +140,7 @@ def test_the_in_app_notification_quotes_the_answer_until_the_consent_is_withdraw
     assert ANSWER in notification_text(notification)
     withdraw(world)
     text = notification_text(notification)
-    assert ANSWER not in text and "514 555-0123" not in text and "Consent withdrawn on" in text
+    assert ANSWER not in text and "514 555-0123" not in text and withheld(translation.get_language()) in text
 
 
 def test_an_email_not_yet_sent_is_written_without_the_text(world):
@@ -144,7 +151,7 @@ def test_an_email_not_yet_sent_is_written_without_the_text(world):
     assert answered.to == [world.agent_a.email]
     body = answered.body + answered.alternatives[0][0]
     assert ANSWER not in body and "514 555-0123" not in body
-    assert "Consent withdrawn on" in body
+    assert withheld(world.agent_a.preferred_language or settings.LANGUAGE_CODE) in body
 
 
 def test_an_email_sent_before_the_withdrawal_quoted_the_answer(world):
