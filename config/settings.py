@@ -482,6 +482,7 @@ SPECTACULAR_SETTINGS = {
         "PartnershipStatusEnum": "organisations.choices.PartnershipStatus",
         "InvitationStatusEnum": "organisations.choices.InvitationStatus",
         "DataGroupEnum": "people.choices.DataGroup",
+        "ConsentMethodEnum": "people.choices.ConsentMethod",
         "HouseholdRelationshipEnum": "people.choices.HouseholdRelationship",
         "MilestoneKindEnum": "people.choices.MilestoneKind",
         "NeedStatusEnum": "people.choices.NeedStatus",

@@ -2,12 +2,13 @@
 one file."""
 
 from django.db.models import Case, F, Q, QuerySet, When
+from django.utils import timezone
 
 from organisations.audit import audit_read
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from people.choices import HouseholdRelationship
-from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from people.models import Consent, Household, Intervention, Milestone, Need, Person, PrivacyNotice
 from people.names import name_key, names_match
 
 
@@ -72,6 +73,13 @@ def consents_given_for_children(*, consent: Consent) -> QuerySet[Consent]:
         .select_related("person")
         .order_by("person__given_names", "pk")
     )
+
+
+def privacy_notice_in_force(organisation, on=None) -> PrivacyNotice | None:
+    """The privacy notice ``organisation`` shows at collection on ``on`` (today): its highest
+    version already published, or None when it has none."""
+    on = on or timezone.localdate()
+    return PrivacyNotice.objects.filter(organisation=organisation, published_on__lte=on).order_by("-version").first()
 
 
 def need_list(*, user) -> QuerySet[Need]:

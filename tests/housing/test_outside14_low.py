@@ -50,10 +50,11 @@ def test_l1_withdrawing_a_parents_consent_offers_and_withdraws_the_childrens_on_
     mother, children = family_consents(world)
     client = Client()
     login(client, world.hub_worker)
-    page = client.get(reverse("people:file", args=[mother.person_id])).content.decode()
-    assert f'id="withdraw-children-{mother.pk}"' in page
-    assert "Lía Rodríguez" in page[page.find(f'id="withdraw-children-{mother.pk}"') :][:600]
-    response = client.post(reverse("people:consent-withdraw", args=[mother.person_id, mother.pk]), {"children": "1"})
+    url = reverse("people:consent-withdraw", args=[mother.person_id, mother.pk])
+    page = client.get(url).content.decode()
+    assert 'id="id_children"' in page and "checked" in page[page.find('id="id_children"') - 80 :][:200]
+    assert "Lía Rodríguez" in page
+    response = client.post(url, {"method": "oral_recorded", "language": "es", "children": "on"})
     assert response.status_code == 302
     assert Consent.objects.filter(recipient=world.provider, withdrawn_at__isnull=True).count() == 0
 
@@ -62,7 +63,8 @@ def test_l1_without_the_confirmation_only_the_parents_consent_is_withdrawn(world
     mother, children = family_consents(world)
     client = Client()
     login(client, world.hub_worker)
-    client.post(reverse("people:consent-withdraw", args=[mother.person_id, mother.pk]))
+    url = reverse("people:consent-withdraw", args=[mother.person_id, mother.pk])
+    client.post(url, {"method": "oral_recorded", "language": "es"})
     assert Consent.objects.get(pk=mother.pk).withdrawn_at is not None
     assert children.filter(withdrawn_at__isnull=True).count() == 2
 
@@ -71,7 +73,8 @@ def test_l1_the_api_withdraws_the_childrens_consents_on_request(world):
     mother, _children = family_consents(world)
     api = APIClient()
     api.force_authenticate(world.hub_worker)
-    response = api.post(reverse("consent-withdraw", args=[mother.pk]), {"children": True}, format="json")
+    body = {"method": "oral_recorded", "language": "es", "children": True}
+    response = api.post(reverse("consent-withdraw", args=[mother.pk]), body, format="json")
     assert response.status_code == 200, response.json()
     assert Consent.objects.filter(recipient=world.provider, withdrawn_at__isnull=True).count() == 0
 
