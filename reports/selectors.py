@@ -23,7 +23,7 @@ from organisations.models import Organisation
 from organisations.permissions import ObjectPermission
 from people.models import Intervention
 from reports import compute, suppression
-from reports.catalogue import DERIVED, SECTIONS, Table, table_title, tables
+from reports.catalogue import DERIVED, SECTIONS, Table, table_title, tables, total_additive
 from reports.models import RollupFigure
 from reports.periods import Period, custom_period, fiscal_year_of
 
@@ -197,17 +197,18 @@ def codes(table: Table, periods: list[PeriodFigures]) -> list[str]:
     return list(table.labels) + sorted(found, key=lambda value: (-found[value], value))
 
 
-def protection(section: str, fiscal_year: Period) -> dict[tuple, str]:
-    """The suppression status of every stored count of a fiscal year and of its months, worked
-    out together: within each table (cells and total) and along the year (months and year) for
-    the counts that add up over months. Keys: ``(period kind, start, measure, dimension, value)``.
-    Run by the rollup job when it stores figures, so reading them costs nothing."""
+def equations(section: str, fiscal_year: Period) -> tuple[dict[tuple, int], list[tuple[list, tuple]]]:
+    """The stored counts of a fiscal year and of its months, and the equations between them that
+    hold (``(cells, total)``: the cells add up to the total): a table's cells and its total where
+    ``Table.sums_to_total``, a year's cell and its months' where ``Table.additive`` (for a total,
+    ``catalogue.total_additive``). Keys: ``(period kind, start, measure, dimension, value)``."""
     months = fiscal_year.months()
     periods = [fiscal_year, *months]
     block = stored(section, periods)
     section_tables = [table for table in tables(section) if table.dimension]
     headline_measures = {table.measure for table in tables(section)}
-    additive = {table.measure for table in tables(section) if table.additive}
+    additive_cells = {(table.measure, table.dimension) for table in section_tables if table.additive}
+    additive_cells |= {(measure, "") for measure in headline_measures if total_additive(measure)}
     values: dict[tuple, int] = {}
     groups: list[tuple[list, tuple]] = []
     table_codes = {table.key: codes(table, list(block.values())) for table in section_tables}
@@ -222,11 +223,20 @@ def protection(section: str, fiscal_year: Period) -> dict[tuple, str]:
                 cell = (*key, table.measure, table.dimension, value)
                 values[cell] = figures.count((table.measure, table.dimension, value))
                 cells.append(cell)
-            groups.append((cells, (*key, table.measure, "", "")))
+            if table.sums_to_total:
+                groups.append((cells, (*key, table.measure, "", "")))
     for kind, start, measure, dimension, value in list(values):
-        if (kind, start) == (fiscal_year.kind, fiscal_year.start) and measure in additive:
+        if (kind, start) == (fiscal_year.kind, fiscal_year.start) and (measure, dimension) in additive_cells:
             cells = [(month.kind, month.start, measure, dimension, value) for month in months]
             groups.append((cells, (kind, start, measure, dimension, value)))
+    return values, groups
+
+
+def protection(section: str, fiscal_year: Period) -> dict[tuple, str]:
+    """The suppression status of every stored count of a fiscal year and of its months, worked
+    out together over the ``equations`` that hold between them. Run by the rollup job when it
+    stores figures, so reading them costs nothing."""
+    values, groups = equations(section, fiscal_year)
     return suppression.protect(values, groups)
 
 
