@@ -15,9 +15,9 @@
    nothing new (the current month and fiscal year: what every two-minute run at least does).
 3. In-process (Django test client, no HTTP server), as the hub's coordinator and as a city
    liaison, times every dashboard endpoint for the current fiscal year (``--repeat`` times each):
-   the five sections, the time series, the live counters; then, as the coordinator, the five
-   sections for a one-year custom range (computed from the domain tables, ``--custom-repeat``
-   times each). Prints p50/p95 per endpoint and the load average.
+   the five sections, the time series, the live counters, the occupancy now; then, as the
+   coordinator, the five sections for a one-year custom range (computed from the domain tables,
+   ``--custom-repeat`` times each). Prints p50/p95 per endpoint and the load average.
 
 Figures are from one run on a shared two-core machine.
 """
@@ -360,6 +360,8 @@ def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
         for name in ("timeseries", "live"):
             samples = time_endpoint(client, f"/api/v1/reports/{name}/", year, repeat)
             print(f"  /api/v1/reports/{name + '/':16} {percentiles(samples)}")
+        samples = time_endpoint(client, "/api/v1/housing/occupancy/", {}, repeat)
+        print(f"  /api/v1/housing/occupancy/   {percentiles(samples)}")
     client = APIClient()
     client.force_authenticate(User.objects.get(pk=orgs["coordinator"]))
     print(f"\ncoordinator: one-year custom range {custom['start']} – {custom['end']} (5 s statement timeout)")
