@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from housing.availability import bed_statuses
+from housing.availability import active_at, statuses_from
 from housing.choices import BedStatus, HoldStatus, SiteKind, StayStatus
-from housing.models import Bed, Hold, Stay, UnmetHousingRequest
+from housing.models import Bed, BedAllocation, Hold, Stay, UnmetHousingRequest
 from organisations.choices import OrganisationKind
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation
@@ -493,11 +493,13 @@ def now_counts(moment: datetime | None = None) -> dict:
     today = timezone.localdate(now)
     midnight = datetime.combine(today, time.min, tzinfo=zone)
     first_of_month = datetime.combine(today.replace(day=1), time.min, tzinfo=zone)
-    beds = list(Bed.objects.filter(is_active=True, site__is_active=True).values_list("pk", "site__kind"))
-    # A bed's status is housing.availability's rule (the strongest allocation in force).
-    statuses = bed_statuses([Bed(pk=pk) for pk, _kind in beds], now)
+    beds = dict(Bed.objects.filter(is_active=True, site__is_active=True).values_list("pk", "site__kind"))
+    # A bed's status is housing.availability's rule: the strongest allocation in force, read in
+    # one query over the allocations of this moment (not a list of every bed's id).
+    in_force = BedAllocation.objects.filter(active_at(now), bed__is_active=True, bed__site__is_active=True)
+    statuses = statuses_from(dict.fromkeys(beds, BedStatus.AVAILABLE), in_force)
     by_kind: dict[str, dict[str, int]] = {}
-    for pk, kind in beds:
+    for pk, kind in beds.items():
         counts = by_kind.setdefault(kind, dict.fromkeys(BedStatus.values, 0))
         counts[statuses[pk]] += 1
     return {
