@@ -117,7 +117,9 @@ INSTALLED_APPS = [
     "referrals",
     "housing",
     "reports",
+    "privacy",
     "accounts",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +304,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long the link of a membership invitation works.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", 7))
+
+# Retention (docs/privacy.md, "Retention and anonymisation"): days after which the retention job
+# anonymises or destroys each kind of record. A person file: 7 years without activity; the partner's
+# copy of a referral: 2 years after it closed; a bed hold's free text: 2 years after it ended;
+# notifications: 1 year; audit entries: 5 years (purged by the tables' owner only).
+RETENTION_PERIODS = {
+    "person": int(os.environ.get("RETENTION_PERSON_DAYS", 7 * 365 + 2)),
+    "referral_at_partner": int(os.environ.get("RETENTION_REFERRAL_AT_PARTNER_DAYS", 2 * 365 + 1)),
+    "hold": int(os.environ.get("RETENTION_HOLD_DAYS", 2 * 365 + 1)),
+    "incident": int(os.environ.get("RETENTION_INCIDENT_DAYS", 5 * 365 + 2)),
+    "notification": int(os.environ.get("RETENTION_NOTIFICATION_DAYS", 365)),
+    "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", 5 * 365 + 2)),
+}
+RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", 200))
 # Against floods of emails (docs/security.md): invitations an organisation may send in an hour, and
 # hours before an organisation may propose again a partnership that was withdrawn or declined.
 INVITATIONS_PER_HOUR = int(os.environ.get("INVITATIONS_PER_HOUR", 20))
@@ -466,6 +482,7 @@ SPECTACULAR_SETTINGS = {
         "PartnershipStatusEnum": "organisations.choices.PartnershipStatus",
         "InvitationStatusEnum": "organisations.choices.InvitationStatus",
         "DataGroupEnum": "people.choices.DataGroup",
+        "ConsentMethodEnum": "people.choices.ConsentMethod",
         "HouseholdRelationshipEnum": "people.choices.HouseholdRelationship",
         "MilestoneKindEnum": "people.choices.MilestoneKind",
         "NeedStatusEnum": "people.choices.NeedStatus",

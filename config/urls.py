@@ -16,6 +16,8 @@ urlpatterns = [
     path("housing/", include("housing.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("retention/", include("retention.urls")),
+    path("privacy/", include("privacy.urls")),
     path("language/", organisation_views.language_switch, name="language-switch"),
     path("accounts/", include("accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -9,6 +9,9 @@ from django.utils import timezone
 from housing.choices import AllocationKind, BedStatus, RoomKind
 from housing.models import Bed, BedAllocation, Site
 
+# The live stream of availability: one key per site (``housing/streams.py``).
+AVAILABILITY_STREAM = "housing.availability"
+
 # When several allocations cover a bed at one moment, the strongest decides its status.
 STATUS_OF_KIND = {
     AllocationKind.OUT_OF_SERVICE: BedStatus.OUT_OF_SERVICE,

@@ -212,3 +212,34 @@ class CheckOutForm(forms.Form):
     exit_destination = forms.ChoiceField(
         label=_("Where did they go?"), choices=[("", _("Choose…")), *ExitDestination.choices]
     )
+
+
+class MoveForm(forms.Form):
+    """Move a hold's or a stay's people to other beds of the chosen site. The beds offered are
+    the site's free ones; whether they are still free and whether the people meet the site's
+    rules are the service's questions (``housing.services.move``)."""
+
+    beds = forms.TypedMultipleChoiceField(
+        label=_("New beds"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the new beds.")},
+    )
+    confirm_outside_check_in = forms.BooleanField(
+        label=_("The provider agreed to receive them outside its check-in hours"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to move against the site's rules"),
+        help_text=_("Only if the site's rules refuse the move and you, as coordinator, decide otherwise."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, bed_choices, is_hold: bool, can_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["beds"].choices = bed_choices
+        if not is_hold:
+            del self.fields["confirm_outside_check_in"]
+        if not can_override:
+            del self.fields["override_reason"]

@@ -223,6 +223,11 @@ class BedAllocation(models.Model):
     hold = models.ForeignKey(Hold, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Set when the hold or stay moved to other beds: the row is the history of where the people
+    # were until the move (inactive, ending at the move), no longer one of the record's beds.
+    moved_out_by = models.ForeignKey(
+        "BedMove", on_delete=models.CASCADE, null=True, blank=True, related_name="allocations_left"
+    )
 
     class Meta:
         verbose_name = _("bed allocation")
@@ -236,6 +241,38 @@ class BedAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bed} {self.kind} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class BedMove(models.Model):
+    """A hold or a stay moved to other beds, in the same site or another one (``services.move``).
+
+    The beds are written out as they were named at the move (``from_beds``, ``to_beds``) so that
+    the person file shows the history as it happened; ``override_reason`` is a hub coordinator's
+    written reason for a move against the new site's rules."""
+
+    hold = models.ForeignKey(Hold, on_delete=models.CASCADE, null=True, blank=True, related_name="moves")
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, null=True, blank=True, related_name="moves")
+    from_site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    to_site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    from_beds = models.CharField(_("beds left"), max_length=500)
+    to_beds = models.CharField(_("beds taken"), max_length=500)
+    moved_at = models.DateTimeField(_("moved at"))
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    override_reason = models.TextField(_("reason for overriding the site's rules"), blank=True)
+
+    class Meta:
+        verbose_name = _("move between beds")
+        verbose_name_plural = _("moves between beds")
+        ordering = ["-moved_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hold__isnull=False, stay__isnull=True) | Q(hold__isnull=True, stay__isnull=False),
+                name="bed_move_of_hold_or_stay",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_site} → {self.to_site} {self.moved_at:%Y-%m-%d %H:%M}"
 
 
 class UnmetHousingRequest(models.Model):

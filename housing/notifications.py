@@ -81,7 +81,7 @@ def _hold_params(hold: Hold) -> dict:
     return {
         "site": hold.site.name,
         "site_id": hold.site_id,
-        "beds": hold.allocations.count(),
+        "beds": hold.allocations.filter(moved_out_by__isnull=True).count(),
         "expires_at": hold.expires_at.isoformat(),
     }
 

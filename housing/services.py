@@ -21,12 +21,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from housing import eligibility
-from housing.availability import overlapping, site_availability
+from housing import early_refusal, eligibility
+from housing.availability import AVAILABILITY_STREAM, overlapping, site_availability
 from housing.choices import AllocationKind, HoldStatus, RoomKind, SiteKind, StayStatus
-from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
+from housing.models import Bed, BedAllocation, BedMove, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.notifications import notify_hold_expired
 from notifications.events import normalise_key, publish_on_commit
 from notifications.jobs import periodic_job
@@ -42,15 +44,28 @@ from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRe
 from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
 from people.models import Household, Person
 
-AVAILABILITY_STREAM = "housing.availability"
+
+def _beds_taken_message(taken: int) -> str:
+    return ngettext(
+        "This bed was just taken. The board shows what is free now.",
+        "%(count)s of these beds were just taken. The board shows what is free now.",
+        taken,
+    ) % {"count": taken}
 
 
 class BedsTakenError(ConflictError):
-    """A bed asked for is no longer free; the answer carries the site's availability version so
-    that the board can resynchronise."""
+    """A bed asked for is no longer free; the answer carries the taken beds and the site's
+    availability version so that the board can resynchronise. Its default message counts the
+    taken beds (a family's hold may lose several at once)."""
 
     default_code = "beds_taken"
-    default_message = _("This bed was just taken. The board shows what is free now.")
+
+    def __init__(self, message=None, **kwargs):
+        if message is None:
+            taken = len((kwargs.get("extra") or {}).get("beds") or []) or 1
+            # Lazy, like the other messages: it is put in the language of the answer.
+            message = lazy(_beds_taken_message, str)(taken)
+        super().__init__(message, **kwargs)
 
 
 class NotEligibleError(ConflictError):
@@ -187,6 +202,13 @@ def _require_hold_rights(actor, organisation, site, household, person) -> None:
         raise NotFoundError()
 
 
+def _already_held_message(for_household: bool):
+    """Said of a household, or of a person alone (who has none)."""
+    if for_household:
+        return _("This household already holds beds.")
+    return _("This person already holds beds.")
+
+
 def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expires_at: datetime) -> None:
     """Refuse, in one query, what a hold of ``bed_ids`` from ``now`` to ``expires_at`` may not
     take, in this order: a bed that is not an active bed of ``site`` (400 ``invalid_beds``), these
@@ -212,13 +234,23 @@ def _check_beds_free(site: Site, bed_ids, household, person, now: datetime, expi
     )
     if len(rows) != len(set(bed_ids)):
         raise ApplicationError(_("Choose beds of this site."), code="invalid_beds")
-    if rows[0][2]:
-        raise ConflictError(_("This household already holds beds."), code="already_held")
-    if rows[0][3]:
+    _refuse_unavailable(
+        early_refusal.Unavailable(
+            held=rows[0][2], staying=rows[0][3], taken_beds=[row[0] for row in rows if row[1]], version=rows[0][4] or 0
+        ),
+        for_household=household is not None,
+    )
+
+
+def _refuse_unavailable(unavailable: early_refusal.Unavailable, *, for_household: bool) -> None:
+    """Raise the 409 for beds that cannot be held: these people already hold beds or stay in a
+    site, or beds are taken in the period."""
+    if unavailable.held:
+        raise ConflictError(_already_held_message(for_household), code="already_held")
+    if unavailable.staying:
         raise ConflictError(_("These people already stay in a site."), code="already_staying")
-    taken_beds = [row[0] for row in rows if row[1]]
-    if taken_beds:
-        raise BedsTakenError(extra={"beds": taken_beds, "version": rows[0][4] or 0})
+    if unavailable.taken_beds:
+        raise BedsTakenError(extra={"beds": unavailable.taken_beds, "version": unavailable.version})
 
 
 def _check_arrival(site: Site, arrival: datetime | None, now: datetime, confirmed: bool) -> datetime:
@@ -374,7 +406,7 @@ def hold_create(
                 override_reason=override_reason.strip() if overridden else "",
             )
         except IntegrityError:
-            raise ConflictError(_("This household already holds beds."), code="already_held") from None
+            raise ConflictError(_already_held_message(household is not None), code="already_held") from None
         _allocate(
             beds, kind=AllocationKind.HOLD, starts_at=hold.created_at, ends_at=expires_at, hold=hold, checked=True
         )
@@ -393,6 +425,66 @@ def hold_create(
         audit_record(actor=actor, organisation=organisation, action="housing.hold.created", obj=hold, details=details)
         publish_availability(site)
     return hold
+
+
+def hold_request(
+    *,
+    actor: User,
+    site_id: int,
+    household_id: int | None,
+    person_id: int | None,
+    bed_ids: list[int] | None,
+    room_id: int | None,
+    split_in_shared_rooms: bool,
+    expected_arrival_at: datetime,
+    confirm_outside_check_in: bool = False,
+    **options,
+) -> Hold:
+    """A hold asked for by ids (the API): the beds listed, a whole family unit (``room_id``) or a
+    bed per person in shared rooms, for the organisation that owns the occupant's file; the other
+    ``options`` are ``hold_create``'s.
+
+    A hold certain to be refused for its beds or its people (most requests of a burst) is
+    refused first, in two statements and before any model is read (``early_refusal``); the rest
+    is ``hold_create``, which decides everything else, the same refusals included."""
+    unavailable = early_refusal.unavailable(
+        actor=actor,
+        site_id=site_id,
+        household_id=household_id,
+        person_id=person_id,
+        bed_ids=bed_ids,
+        room_id=room_id,
+        expected_arrival_at=expected_arrival_at,
+        confirm_outside_check_in=confirm_outside_check_in,
+        now=timezone.now(),
+        arrival_slack=ARRIVAL_SLACK,
+    )
+    if unavailable is not None:
+        _refuse_unavailable(unavailable, for_household=household_id is not None)
+    site = Site.objects.filter(pk=site_id).first()
+    if household_id is not None:
+        household = Household.objects.select_related("owner").filter(pk=household_id).first()
+        occupant, person = household, None
+    else:
+        person = Person.objects.select_related("owner").filter(pk=person_id).first()
+        occupant, household = person, None
+    if site is None or occupant is None:
+        raise NotFoundError()
+    if not bed_ids:
+        bed_ids = beds_for_household(
+            site, household=household, person=person, room_id=room_id, shared=split_in_shared_rooms
+        )
+    return hold_create(
+        actor=actor,
+        organisation=occupant.owner,
+        site=site,
+        bed_ids=bed_ids,
+        household=household,
+        person=person,
+        expected_arrival_at=expected_arrival_at,
+        confirm_outside_check_in=confirm_outside_check_in,
+        **options,
+    )
 
 
 def beds_for_household(
@@ -477,7 +569,7 @@ def hold_extend(
     if hold.expires_at <= now:
         raise ConflictError(_("This hold has already ended."), code="hold_ended")
     expires_at = _check_arrival(hold.site, expected_arrival_at, now, confirm_outside_check_in)
-    beds = list(Bed.objects.select_for_update().filter(pk__in=hold.allocations.values("bed_id")).order_by("pk"))
+    beds = list(Bed.objects.select_for_update().filter(pk__in=_current_bed_ids(hold)).order_by("pk"))
     previous_end, previous = hold.expires_at, hold.expected_arrival_at
     hold.expected_arrival_at = expected_arrival_at
     hold.expires_at = expires_at
@@ -578,12 +670,9 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
     planned_end_at = planned_end_at or now + timedelta(days=hold.site.max_stay_days)
     _check_within_max_stay(hold.site, now, planned_end_at)
     beds = list(
-        Bed.objects.select_for_update()
-        .filter(pk__in=hold.allocations.values("bed_id"))
-        .select_related("room")
-        .order_by("pk")
+        Bed.objects.select_for_update().filter(pk__in=_current_bed_ids(hold)).select_related("room").order_by("pk")
     )
-    _check_rules_still_met(hold.site, hold.household, hold.person, beds, hold.override_reason)
+    _check_rules_still_met(hold.site, hold.household, hold.person, beds, _override_of(hold))
     elsewhere = Stay.objects.filter(
         _same_people(hold.household, hold.person),
         status=StayStatus.ACTIVE,
@@ -591,7 +680,7 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
         planned_end_at__gt=now,
     )
     if elsewhere.exists():
-        raise ConflictError(_("This household already stays somewhere at that time."), code="already_staying")
+        raise ConflictError(_already_staying_message(hold.household), code="already_staying")
     _end_hold(hold, HoldStatus.CHECKED_IN, now)
     try:
         with transaction.atomic():
@@ -606,7 +695,7 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
                 recorded_by=actor,
             )
     except IntegrityError:
-        raise ConflictError(_("This household already stays somewhere at that time."), code="already_staying") from None
+        raise ConflictError(_already_staying_message(hold.household), code="already_staying") from None
     _allocate(beds, kind=AllocationKind.STAY, starts_at=now, ends_at=planned_end_at, stay=stay)
     audit_record(
         actor=actor,
@@ -617,6 +706,157 @@ def stay_check_in(*, actor: User, hold: Hold, planned_end_at: datetime | None = 
     )
     publish_availability(hold.site)
     return stay
+
+
+def _current_bed_ids(record: Hold | Stay):
+    """The beds ``record`` takes now: its allocations less those it left when it moved."""
+    return record.allocations.filter(moved_out_by__isnull=True).values("bed_id")
+
+
+def _override_of(record: Hold | Stay) -> str:
+    """The coordinator's reason that lets ``record``'s beds break their site's rules: the last
+    move's, once it moved; else the hold's (a stay's, through the hold it came from)."""
+    last_move = record.moves.order_by("-moved_at", "-pk").first()
+    if last_move is not None:
+        return last_move.override_reason
+    if isinstance(record, Hold):
+        return record.override_reason
+    return record.hold.override_reason if record.hold_id else ""
+
+
+def _beds_text(beds) -> str:
+    return ", ".join(
+        f"{bed.room.name} · {bed.label}" for bed in sorted(beds, key=lambda bed: (bed.room.name, bed.label))
+    )
+
+
+@transaction.atomic
+def move(
+    *,
+    actor: User,
+    record: Hold | Stay,
+    site: Site,
+    bed_ids: list[int],
+    override_reason: str = "",
+    confirm_outside_check_in: bool = False,
+) -> BedMove:
+    """Move the people of a current hold or stay to ``bed_ids`` of ``site``: beds of the same
+    site, or of another site (of the same or another provider) the hub may hold beds at.
+
+    Who may: the placing hub, anywhere it may hold beds; the hosting provider, within the
+    record's own site (else 404). The new beds are checked as a hold's are: the site's rules
+    (a hub coordinator may override them with a written reason, kept on the move and in the audit
+    entry; a move within the site keeps an earlier override), a stay's maximum stay and a hold's
+    arrival window at a new site, and no bed given twice (409 ``beds_taken``, the exclusion
+    constraint deciding a race). The old beds are free from now; their allocations stay, inactive,
+    as the history, and the move is recorded (``BedMove``) for the person file."""
+    permissions.require(actor, Action.CHANGE, record)
+    model = type(record)
+    record = model.objects.select_for_update().select_related("site", "organisation").get(pk=record.pk)
+    from_site = record.site
+    if site.pk != from_site.pk and not permissions.has_organisation_permission(
+        actor, "work_cases", record.organisation
+    ):
+        raise NotFoundError()
+    if not permissions.can(actor, "hold", site):
+        raise NotFoundError()
+    now = timezone.now()
+    if isinstance(record, Hold):
+        if record.status != HoldStatus.ACTIVE or record.expires_at <= now:
+            raise ConflictError(_("This hold has already ended."), code="hold_ended")
+        ends_at = record.expires_at
+        if site.pk != from_site.pk:
+            arrival = max(record.expected_arrival_at or now, now)
+            ends_at = _check_arrival(site, arrival, now, confirm_outside_check_in)
+    else:
+        if record.status != StayStatus.ACTIVE or record.planned_end_at <= now:
+            raise ConflictError(_("This stay has ended."), code="stay_ended")
+        ends_at = record.planned_end_at
+        _check_within_max_stay(site, record.checked_in_at, ends_at)
+    old = list(record.allocations.filter(is_active=True, moved_out_by__isnull=True).select_related("bed__room"))
+    if site.pk == from_site.pk and {allocation.bed_id for allocation in old} == set(bed_ids):
+        raise ApplicationError(_("Choose other beds than the ones taken now."), code="same_beds")
+    beds = _lock_beds(site, bed_ids)
+    beds = list(Bed.objects.filter(pk__in=[bed.pk for bed in beds]).select_related("room").order_by("pk"))
+    composition = composition_of(household=record.household, person=record.person)
+    kept = _override_of(record) if site.pk == from_site.pk and not override_reason.strip() else ""
+    overridden = []
+    if not kept:
+        overridden = _check_rules(
+            actor=actor,
+            organisation=record.organisation,
+            site=site,
+            composition=composition,
+            beds=beds,
+            override_reason=override_reason,
+        )
+    reason = override_reason.strip() if overridden else kept
+    bed_move = BedMove.objects.create(
+        hold=record if isinstance(record, Hold) else None,
+        stay=record if isinstance(record, Stay) else None,
+        from_site=from_site,
+        to_site=site,
+        from_beds=_beds_text(allocation.bed for allocation in old),
+        to_beds=_beds_text(beds),
+        moved_at=now,
+        moved_by=actor,
+        override_reason=reason,
+    )
+    # The old beds are free from now (history kept), before the new ones are taken: a move to a
+    # set of beds that shares some with the old one does not collide with itself.
+    left = BedAllocation.objects.filter(pk__in=[allocation.pk for allocation in old])
+    left.filter(starts_at__lt=now).update(ends_at=now)
+    left.update(is_active=False, moved_out_by=bed_move)
+    fields = []
+    if site.pk != from_site.pk:
+        record.site = site
+        fields.append("site")
+        if isinstance(record, Hold):
+            record.expires_at = ends_at
+            fields.append("expires_at")
+            if Hold.objects.filter(site=site, status=HoldStatus.ACTIVE, code=record.code).exists():
+                record.code = _new_code(site)
+                fields.append("code")
+    if isinstance(record, Hold):
+        record.override_reason = reason
+        fields.append("override_reason")
+    if fields:
+        record.save(update_fields=fields)
+    kind = AllocationKind.HOLD if isinstance(record, Hold) else AllocationKind.STAY
+    _allocate(
+        beds,
+        kind=kind,
+        starts_at=now,
+        ends_at=ends_at,
+        hold=record if kind == AllocationKind.HOLD else None,
+        stay=record if kind == AllocationKind.STAY else None,
+    )
+    details = {
+        "from_site": from_site.pk,
+        "to_site": site.pk,
+        "from_beds": sorted(allocation.bed_id for allocation in old),
+        "to_beds": [bed.pk for bed in beds],
+    }
+    if overridden:
+        details["overridden"] = [refusal.code for refusal in overridden]
+        details["override_reason"] = reason
+    audit_record(
+        actor=actor,
+        organisation=record.organisation,
+        action=f"housing.{model._meta.model_name}.moved",
+        obj=record,
+        details=details,
+    )
+    # In id order: two moves between the same two sites lock their versions in the same order.
+    for changed in sorted({from_site, site}, key=lambda changed: changed.pk):
+        publish_availability(changed)
+    return bed_move
+
+
+def _already_staying_message(household: Household | None):
+    if household is not None:
+        return _("This household already stays somewhere at that time.")
+    return _("This person already stays somewhere at that time.")
 
 
 def _check_within_max_stay(site: Site, starts_at: datetime, ends_at: datetime) -> None:
@@ -641,14 +881,9 @@ def stay_extend(*, actor: User, stay: Stay, planned_end_at: datetime) -> Stay:
         raise ApplicationError(_("An extension ends later than the current planned end."), code="not_later")
     _check_within_max_stay(stay.site, stay.checked_in_at, planned_end_at)
     beds = list(
-        Bed.objects.select_for_update()
-        .filter(pk__in=stay.allocations.values("bed_id"))
-        .select_related("room")
-        .order_by("pk")
+        Bed.objects.select_for_update().filter(pk__in=_current_bed_ids(stay)).select_related("room").order_by("pk")
     )
-    _check_rules_still_met(
-        stay.site, stay.household, stay.person, beds, stay.hold.override_reason if stay.hold_id else ""
-    )
+    _check_rules_still_met(stay.site, stay.household, stay.person, beds, _override_of(stay))
     previous_end = stay.planned_end_at
     stay.planned_end_at = planned_end_at
     stay.extended_times += 1

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from housing.availability import site_availability
+from housing.availability import AVAILABILITY_STREAM, site_availability
 from housing.models import Site
 from notifications.streams import Stream
 from organisations.permissions import Action
@@ -13,7 +13,7 @@ class AvailabilityStream(Stream):
     """Key: a site id. Provider staff and hubs with a housing partnership may follow it; the
     payload holds no person, so one payload serves every board (``shared_snapshot``)."""
 
-    name = "housing.availability"
+    name = AVAILABILITY_STREAM
     shared_snapshot = True
 
     def allowed_keys(self, user, keys: Iterable[str]) -> set[str]:

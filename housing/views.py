@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from housing import eligibility, selectors, services
 from housing.availability import ELIGIBILITY_FLAGS, site_availability
@@ -32,6 +32,7 @@ from housing.forms import (
     ExtendStayForm,
     HoldExtendForm,
     HoldForm,
+    MoveForm,
     OutOfServiceForm,
     UnmetRequestForm,
     add_service_error,
@@ -185,7 +186,9 @@ def _active_holds(user, site: Site):
     now = timezone.now()
     beds = Prefetch(
         "allocations",
-        BedAllocation.objects.filter(kind=AllocationKind.HOLD).select_related("bed__room").order_by("bed__label"),
+        BedAllocation.objects.filter(kind=AllocationKind.HOLD, moved_out_by__isnull=True)
+        .select_related("bed__room")
+        .order_by("bed__label"),
         to_attr="held_beds",
     )
     holds = selectors.with_occupants(
@@ -597,6 +600,19 @@ def _provider_sites(user):
     return selectors.site_list(user=user, action=Action.CHANGE)
 
 
+def _arrival_groups(holds: list[dict], today) -> list[tuple[str, str, list[dict]]]:
+    """The expected arrivals split as the provider plans its evening: today and tonight,
+    tomorrow, later (a site's horizon may reach further); (key, heading, rows), empty ones left out."""
+    groups = {"today": [], "tomorrow": [], "later": []}
+    for row in holds:
+        arrival = row["hold"].expected_arrival_at or row["hold"].expires_at
+        day = timezone.localdate(arrival)
+        key = "today" if day <= today else "tomorrow" if day == today + timedelta(days=1) else "later"
+        groups[key].append(row)
+    headings = {"today": _("Today and tonight"), "tomorrow": _("Tomorrow"), "later": _("Later")}
+    return [(key, headings[key], rows) for key, rows in groups.items() if rows]
+
+
 def _provider_context(request, *, bound: tuple[str, int, object] | None = None) -> dict:
     """Each of the provider's sites with its arrivals, stays and beds, and one form per action;
     ``bound`` = (form name, object id, form) puts back the form a refused action came from."""
@@ -640,7 +656,15 @@ def _provider_context(request, *, bound: tuple[str, int, object] | None = None) 
                 bed["out_of_service_form"] = form_for(
                     "out_of_service", bed["id"], OutOfServiceForm, prefix=f"bed{bed['id']}"
                 )
-        entries.append({**view, "holds": holds, "stays": stays, "no_shows": selectors.no_show_count(site=site)})
+        entries.append(
+            {
+                **view,
+                "holds": holds,
+                "arrival_groups": _arrival_groups(holds, today),
+                "stays": stays,
+                "no_shows": selectors.no_show_count(site=site),
+            }
+        )
     # A refused hold or stay may have left the lists (it ended meanwhile): say why at the top.
     refusals = [] if bound is None or shown else [str(e) for errors in bound[2].errors.values() for e in errors]
     return {"entries": entries, "labels": live_labels(), "refusals": refusals}
@@ -828,6 +852,99 @@ def stay_check_out(request, stay_id: int):
         return _provider_refusal(request, "check_out", stay.pk, form)
     messages.success(request, _("Departure confirmed: the beds are free again."))
     return _back_to(f"site-{stay.site_id}")
+
+
+# --- Moves between beds ---------------------------------------------------------------------------
+
+
+def _movable(user, kind: str, pk: int):
+    """The current hold or stay ``pk`` the user may see (the placing hub, the hosting provider)."""
+    rows = selectors.hold_list(user=user) if kind == "hold" else selectors.stay_list(user=user)
+    record = rows.filter(pk=pk, status=HoldStatus.ACTIVE if kind == "hold" else StayStatus.ACTIVE).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def _move_sites(user, record) -> list[Site]:
+    """Where the people may be moved: for the placing hub, every site it may hold beds at; for
+    the hosting provider, the record's own site."""
+    if permissions.has_organisation_permission(user, "work_cases", record.organisation):
+        return list(selectors.site_list(user=user, action="hold").order_by("name"))
+    return [record.site]
+
+
+def move(request, kind: str, pk: int):
+    """Move a current hold's or stay's people to other beds: choose the site (the same one by
+    default), then its free beds; the service applies the new site's rules."""
+    user = request.user
+    record = _movable(user, kind, pk)
+    sites = _move_sites(user, record)
+    wanted = parse_id(request.POST.get("site") or request.GET.get("site") or "")
+    site = next((site for site in sites if site.pk == wanted), None) or record.site
+    availability = site_availability(site)
+    current = set(record.allocations.filter(moved_out_by__isnull=True).values_list("bed_id", flat=True))
+    bed_choices = [
+        (bed["id"], f"{bed['room']} · {bed['label']}")
+        for bed in availability["beds"]
+        if bed["status"] == BedStatus.AVAILABLE and bed["id"] not in current
+    ]
+    options = {
+        "bed_choices": bed_choices,
+        "is_hold": kind == "hold",
+        "can_override": permissions.can_override_housing_rules(user, record.organisation),
+    }
+    status = 200
+    if request.method == "POST":
+        form = MoveForm(request.POST, **options)
+        if form.is_valid():
+            try:
+                services.move(
+                    actor=user,
+                    record=record,
+                    site=site,
+                    bed_ids=form.cleaned_data["beds"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                    confirm_outside_check_in=form.cleaned_data.get("confirm_outside_check_in", False),
+                )
+            except NotFoundError:
+                raise Http404 from None
+            except ApplicationError as error:
+                add_service_error(form, error, FIELD_OF_REFUSAL.get(error.code))
+                status = 409 if isinstance(error, ConflictError) else 400
+            else:
+                messages.success(request, _("Moved to %(site)s.") % {"site": site.name})
+                return redirect(f"{reverse('housing:site', args=[site.pk])}#{kind}-{record.pk}")
+        else:
+            status = 400
+    else:
+        form = MoveForm(**options)
+    [record] = selectors.with_occupants(user=user, rows=[record])
+    context = {
+        "record": record,
+        "kind": kind,
+        "site": site,
+        "sites": sites,
+        "form": form,
+        "current_beds": describe_beds(
+            record.allocations.filter(moved_out_by__isnull=True, is_active=True).select_related("bed__room")
+        ),
+    }
+    return render(request, "housing/move.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hold_move(request, hold_id: int):
+    """The hub (anywhere it may hold beds) or the provider (within its site) moves a hold."""
+    return move(request, "hold", hold_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stay_move(request, stay_id: int):
+    """The hub (anywhere it may hold beds) or the provider (within its site) moves a stay."""
+    return move(request, "stay", stay_id)
 
 
 def navigation_links(context) -> list[tuple[str, str]]:

@@ -22,7 +22,9 @@ class NotificationKind:
     ``text(params)`` returns the sentence in the active language (call it inside
     ``translation.override``); ``url(notification)`` the page of its object, or ``""``.
     ``locked`` kinds cannot be switched off (escalations to coordinators): "off" counts as
-    "in the app only" for them.
+    "in the app only" for them. ``excerpt(notification)``, when given, quotes what the
+    notification is about (a message's text) as its app allows the notification's organisation
+    to read it now, at display or sending time, never as it was when the notification was made.
     """
 
     code: str
@@ -32,6 +34,7 @@ class NotificationKind:
     url: Callable[[object], str]
     default: str = Delivery.IN_APP
     locked: bool = False
+    excerpt: Callable[[object], str] | None = None
 
     def delivery_choices(self) -> list[tuple[str, str]]:
         return [(value, label) for value, label in Delivery.choices if not (self.locked and value == Delivery.OFF)]

@@ -19,7 +19,9 @@ def notification_text(notification: Notification) -> str:
     if kind is None:
         # A kind whose app was removed: say something rather than fail the whole inbox.
         return _("Something changed.")
-    return str(kind.text(notification.params))
+    text = str(kind.text(notification.params))
+    excerpt = kind.excerpt(notification) if kind.excerpt else ""
+    return f"{text} “{excerpt}”" if excerpt else text
 
 
 def notification_label(notification: Notification) -> str:

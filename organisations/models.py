@@ -133,6 +133,10 @@ class Organisation(models.Model):
             ("work_cases", _("Can work the organisation's person files and referrals")),
             ("view_aggregates", _("Can see aggregate figures (never a person)")),
             ("override_housing_rules", _("Can hold beds against a housing site's rules, with a written reason")),
+            (
+                "manage_privacy_requests",
+                _("Can handle the people's privacy requests and keep the privacy registers"),
+            ),
         ]
 
     def __str__(self) -> str:

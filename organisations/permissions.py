@@ -78,10 +78,13 @@ ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # A coordinator may hold beds against a site's rules (women only, families…) with a
         # written reason, kept on the hold and in the audit log (housing.eligibility).
         "override_housing_rules",
+        # Records access, portability and rectification requests and emergency communications
+        # for the hub's files (privacy.services), beside the privacy officer.
+        "manage_privacy_requests",
     ),
     Role.WORKER: ("view_internal", "work_cases"),
     Role.LIAISON: ("view_internal", "view_aggregates"),
-    Role.PRIVACY_OFFICER: ("view_internal", "view_audit"),
+    Role.PRIVACY_OFFICER: ("view_internal", "view_audit", "manage_privacy_requests"),
 }
 
 # Roles that read person files (``work_cases``) or the audit log (``view_audit``): their members
@@ -109,6 +112,10 @@ class Rule:
 
     def q(self, user, model: type[models.Model]) -> Q:
         raise NotImplementedError
+
+    def sql(self, user, model: type[models.Model], columns: dict[str, str]) -> tuple[str, list] | None:
+        """The same rule as an SQL condition (see ``rule_sql``), or None if it has no SQL form."""
+        return None
 
 
 NOTHING = Q(pk__in=[])
@@ -236,9 +243,7 @@ class ObjectPermission(Rule):
     path: str = ""
 
     def q(self, user, model):
-        target = model
-        for part in filter(None, self.path.split("__")):
-            target = target._meta.get_field(part).related_model
+        target = self._target(model)
         permission_table = get_group_obj_perms_model(target)
         if permission_table is get_group_obj_perms_model(None):
             raise ImproperlyConfigured(f"{target.__name__} needs a direct group object permission table.")
@@ -255,6 +260,18 @@ class ObjectPermission(Rule):
             "content_object_id"
         )
         return Q(**{lookup: granted})
+
+    def _target(self, model):
+        for part in filter(None, self.path.split("__")):
+            model = model._meta.get_field(part).related_model
+        return model
+
+    def sql(self, user, model, columns):
+        # Only grants on organisations have an SQL form: other objects' tables are large, and
+        # their rules need the plans the ORM form gives (the module's docstring).
+        if self.path not in columns or self._target(model)._meta.label != "organisations.Organisation":
+            return None
+        return organisation_grant_sql(user, self.codename, columns[self.path])
 
 
 @dataclass(frozen=True)
@@ -274,6 +291,22 @@ class Partnered(Rule):
         mine = ObjectPermission(self.codename, "organisation").q(user, Partnership)
         partners = Partnership.objects.active().filter(mine, scope=self.scope).values("partner_id")
         return Q(**{f"{self.path}__in": partners})
+
+    def sql(self, user, model, columns):
+        from organisations.choices import PartnershipStatus
+        from organisations.models import Partnership
+
+        if self.path not in columns:
+            return None
+        table = Partnership._meta.db_table
+        mine, params = organisation_grant_sql(user, self.codename, "rule_partnership.organisation_id")
+        # ``status = active`` is ``PartnershipQuerySet.active()``: accepted and not ended. Table and
+        # column names come from the code, every value is a parameter.
+        condition = (
+            f"EXISTS (SELECT 1 FROM {table} rule_partnership WHERE rule_partnership.status = %s"  # noqa: S608
+            f" AND rule_partnership.scope = %s AND rule_partnership.partner_id = {columns[self.path]} AND {mine})"
+        )
+        return condition, [PartnershipStatus.ACTIVE, str(self.scope), *params]
 
 
 @dataclass(frozen=True)
@@ -324,6 +357,12 @@ class AnyOf(Rule):
             combined |= rule.q(user, model)
         return combined
 
+    def sql(self, user, model, columns):
+        parts = [rule.sql(user, model, columns) for rule in self.rules]
+        if not parts or any(part is None for part in parts):
+            return None
+        return "(" + " OR ".join(condition for condition, _ in parts) + ")", [p for _, params in parts for p in params]
+
 
 # --- The registry of policies --------------------------------------------------------------------
 
@@ -337,6 +376,14 @@ def register_policy(model: type[models.Model], **rules: Rule) -> None:
     Domain apps call this from their ``AppConfig.ready`` so that this module imports none of them.
     """
     _POLICIES[model] = dict(rules)
+
+
+def extend_policy(model: type[models.Model], **rules: Rule) -> None:
+    """Add actions to the policy of a model registered by an app below (the privacy app's
+    ``privacy`` action on people), without that app knowing the one above."""
+    if model not in _POLICIES:
+        raise ImproperlyConfigured(f"No access policy is registered for {model.__name__} yet.")
+    _POLICIES[model].update(rules)
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
@@ -361,6 +408,43 @@ def allowed(user, action: str, obj: models.Model) -> models.QuerySet:
 def can(user, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may perform ``action`` on the saved object ``obj``."""
     return allowed(user, action, obj).exists()
+
+
+def rule_sql(user, model: type[models.Model], action: str, columns: dict[str, str]) -> tuple[str, list] | None:
+    """``model``'s rule for ``action`` as one SQL condition and its parameters, or None when a
+    rule of the policy has no SQL form (then ask the ORM: ``allowed``).
+
+    ``columns`` maps each rule's path to the SQL column that holds that row's organisation id
+    (``{"provider": "site.provider_id"}``). For a hot path answered by one statement written as
+    text (a refused hold, ``housing/early_refusal.py``): nothing to build or compile per request.
+    The same registered rules give both forms; ``tests/organisations/test_rule_sql.py`` checks
+    that they agree for every demo user and object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "1 = 0", []
+    rule = _POLICIES.get(model, {}).get(str(action))
+    if rule is None:
+        return "1 = 0", []
+    return rule.sql(user, model, columns)
+
+
+def organisation_grant_sql(user, codename: str, column: str) -> tuple[str, list]:
+    """An SQL condition: one of ``user``'s role groups holds ``codename`` on the organisation
+    whose id is in ``column``. Joins the user-group table: the grants on organisations are a few
+    rows per group, so the plan is always an index lookup."""
+    from organisations.models import Organisation, OrganisationGroupObjectPermission
+
+    permission = permission_id(Organisation, codename)
+    if permission is None:
+        return "1 = 0", []
+    grants = OrganisationGroupObjectPermission._meta.db_table
+    user_groups = get_user_model().groups.through._meta.db_table
+    # Table and column names come from the code, every value is a parameter.
+    condition = (
+        f"EXISTS (SELECT 1 FROM {grants} rule_grant JOIN {user_groups} rule_member"  # noqa: S608
+        " ON rule_member.group_id = rule_grant.group_id WHERE rule_member.user_id = %s"
+        f" AND rule_grant.permission_id = %s AND rule_grant.content_object_id = {column})"
+    )
+    return condition, [user.pk, permission]
 
 
 def require_all(*checks: models.QuerySet) -> None:

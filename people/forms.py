@@ -168,6 +168,25 @@ class PersonSearchForm(forms.Form):
     )
 
 
+class ConsentWithdrawForm(forms.Form):
+    """The confirmation of a withdrawal: how the person expressed it and in which language; with
+    ``children`` (the names of the children whose consents this person gave to the same
+    recipient), whether those go too (ticked by default)."""
+
+    method = forms.ChoiceField(label=_("How the person withdrew their consent"), choices=ConsentMethod.choices)
+    language = forms.ChoiceField(label=_("Language the person used"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args, children: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if children:
+            self.fields["children"] = forms.BooleanField(
+                label=_("Also withdraw the consents given for the children: %(names)s")
+                % {"names": ", ".join(children)},
+                required=False,
+                initial=True,
+            )
+
+
 class ConsentForm(RestrictedChoicesForm):
     """A consent to share some groups of the person's data with one partner, for some needs."""
 
@@ -190,6 +209,8 @@ class ConsentForm(RestrictedChoicesForm):
     method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
     language = forms.ChoiceField(label=_("Explained in"), choices=LANGUAGE_CHOICES)
     interpreter_assisted = forms.BooleanField(label=_("An interpreter helped"), required=False)
+    # The version of the privacy notice the form showed (none when the organisation has none).
+    notice_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGivenBy.choices, initial=ConsentGivenBy.PERSON)
     guardian = forms.ChoiceField(label=_("Parent or guardian in the household"), required=False, choices=())
     given_by_name = forms.CharField(
@@ -233,7 +254,10 @@ class ConsentForm(RestrictedChoicesForm):
                 (code, label) for code, label in ConsentGivenBy.choices if code == ConsentGivenBy.PARENT_GUARDIAN
             ]
             self.fields["given_by"].initial = ConsentGivenBy.PARENT_GUARDIAN
-            self.fields["given_by_name"].help_text = _("Someone outside the household.")
+            # A person alone has no household to choose from: no word of one (outside test, L4).
+            self.fields["given_by_name"].help_text = (
+                _("Someone outside the household.") if self.guardian_names else _("The name of the parent or guardian.")
+            )
         if needs_guardian and self.guardian_names:
             self.fields["guardian"].choices = [
                 ("", _("Someone else (write the name below)")),
@@ -254,7 +278,9 @@ class ConsentForm(RestrictedChoicesForm):
                 _(
                     "Under 14, a parent or guardian gives consent: choose one of the household's adults "
                     "or write the name."
-                ),
+                )
+                if self.guardian_names
+                else _("Under 14, a parent or guardian gives consent: write their name."),
             )
         sensitive = set(data.get("data_groups") or []) & SENSITIVE_DATA_GROUPS
         if sensitive and not data.get("express"):

@@ -151,6 +151,46 @@ class Person(models.Model):
         return day.year - self.date_of_birth.year - before_birthday
 
 
+class PrivacyNotice(models.Model):
+    """What an organisation tells a person when it collects their information (Law 25, s. 8): the
+    purposes, who receives it, the person's rights (access, correction, withdrawal of consent) and
+    how to reach its privacy officer, in French, English and Spanish.
+
+    Versioned: a version is never changed once recorded (the Django admin adds, never edits); the
+    one in force is the highest version published by today. Each consent keeps the version the
+    person was shown (``Consent.notice``)."""
+
+    LANGUAGES = ("fr", "en", "es")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="privacy_notices", verbose_name=_("organisation")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    published_on = models.DateField(_("in force from"), default=date.today)
+    privacy_officer_contact = models.CharField(
+        _("privacy officer's contact"), max_length=300, help_text=_("Name or title, phone and email.")
+    )
+    text_fr = models.TextField(_("text in French"))
+    text_en = models.TextField(_("text in English"))
+    text_es = models.TextField(_("text in Spanish"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["organisation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "version"], name="unique_privacy_notice_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} v{self.version}"
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(language code, text) in the three languages, French first."""
+        return [(language, getattr(self, f"text_{language}")) for language in self.LANGUAGES]
+
+
 class ConsentQuerySet(RestrictedQuerySet):
     def active(self, on: date | None = None) -> "ConsentQuerySet":
         """Consents in force on ``on`` (today): not withdrawn, started, not expired."""
@@ -160,7 +200,9 @@ class ConsentQuerySet(RestrictedQuerySet):
 
 class Consent(models.Model):
     """A person's consent to share some groups of their data with one organisation, for some
-    purposes, for a limited time (Law 25). Withdrawal stops future sharing at once."""
+    purposes, for a limited time (Law 25). Withdrawal stops future sharing at once, and what the
+    partner could read under it (``referrals.sharing``); it records who took it, how the person
+    expressed it and in which language."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     recipient = models.ForeignKey(
@@ -181,6 +223,23 @@ class Consent(models.Model):
     valid_from = models.DateField(_("valid from"), default=date.today, validators=[working_date_validator])
     valid_until = models.DateField(_("valid until"), validators=[working_date_validator])
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_method = models.CharField(
+        _("how the person withdrew it"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    withdrawal_language = models.CharField(
+        _("language of the withdrawal"), max_length=3, validators=[language_code_validator], blank=True
+    )
+    notice = models.ForeignKey(
+        PrivacyNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("privacy notice shown"),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -2,12 +2,13 @@
 one file."""
 
 from django.db.models import Case, F, Q, QuerySet, When
+from django.utils import timezone
 
 from organisations.audit import audit_read
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from people.choices import HouseholdRelationship
-from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from people.models import Consent, Household, Intervention, Milestone, Need, Person, PrivacyNotice
 from people.names import name_key, names_match
 
 
@@ -47,6 +48,38 @@ def person_possible_duplicates(*, user, given_names: str, family_names: str, dat
 
 def consent_list(*, user, person: Person) -> QuerySet[Consent]:
     return Consent.objects.restrict(user, Action.VIEW).filter(person=person).select_related("recipient")
+
+
+def consents_given_for_children(*, consent: Consent) -> QuerySet[Consent]:
+    """The consents in force that the person of ``consent`` gave, as parent or guardian, for
+    the children of their household to the same recipient (recorded in the same step, as a
+    hold's consent is): withdrawing the parent's consent offers to withdraw these too. Read for
+    a consent the caller may already see, of people of the same file owner."""
+    person = consent.person
+    if not person.household_id:
+        return Consent.objects.none()
+    from people.choices import ConsentGivenBy
+
+    return (
+        Consent.objects.filter(
+            person__household_id=person.household_id,
+            person__owner_id=person.owner_id,
+            recipient_id=consent.recipient_id,
+            given_by=ConsentGivenBy.PARENT_GUARDIAN,
+            given_by_name=person.full_name,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(person=person)
+        .select_related("person")
+        .order_by("person__given_names", "pk")
+    )
+
+
+def privacy_notice_in_force(organisation, on=None) -> PrivacyNotice | None:
+    """The privacy notice ``organisation`` shows at collection on ``on`` (today): its highest
+    version already published, or None when it has none."""
+    on = on or timezone.localdate()
+    return PrivacyNotice.objects.filter(organisation=organisation, published_on__lte=on).order_by("-version").first()
 
 
 def need_list(*, user) -> QuerySet[Need]:

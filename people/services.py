@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from organisations import permissions
 from organisations.audit import audit_record
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
-from organisations.models import Organisation, User
+from organisations.models import Organisation, User, language_code_validator
 from organisations.permissions import Action
 from organisations.validators import recent_date_validator
+from people import selectors
 from people.choices import (
     SENSITIVE_DATA_GROUPS,
     ConsentGivenBy,
+    ConsentMethod,
     HouseholdRelationship,
     NeedStatus,
     NeedUrgency,
@@ -272,12 +274,22 @@ def consent_record(
     interpreter_assisted: bool = False,
     given_by: str = ConsentGivenBy.PERSON,
     given_by_name: str = "",
+    notice_version: int | None = None,
 ) -> Consent:
     """Record a consent to share ``data_groups`` with ``recipient`` for ``purposes``.
 
-    Sensitive groups need express consent; under 14, a parent or guardian consents.
+    Sensitive groups need express consent; under 14, a parent or guardian consents. The consent
+    keeps the privacy notice in force at the person's organisation (``Consent.notice``);
+    ``notice_version`` is the version the form showed: if a newer one came into force since, the
+    person has not been told it and the consent is refused (``notice_changed``).
     """
     permissions.require(actor, Action.CHANGE, person)
+    notice = selectors.privacy_notice_in_force(person.owner)
+    if notice_version is not None and (notice is None or notice.version != notice_version):
+        raise ApplicationError(
+            _("The privacy notice changed while the form was open: explain the new one to the person."),
+            code="notice_changed",
+        )
     valid_from = valid_from or timezone.localdate()
     if not purposes or not data_groups:
         raise ApplicationError(_("Choose at least one purpose and one group of information."), code="empty_consent")
@@ -305,6 +317,7 @@ def consent_record(
         given_by_name=given_by_name.strip(),
         valid_from=valid_from,
         valid_until=valid_until,
+        notice=notice,
         recorded_by=actor,
     )
     consent.full_clean()
@@ -325,23 +338,53 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
-    """The person withdraws consent: sharing stops at once (what was disclosed stays disclosed)."""
+def consent_withdraw(
+    *, actor: User, consent: Consent, method: str = "", language: str = "", children: bool = False
+) -> Consent:
+    """The person withdraws consent: sharing stops at once, and the partner no longer reads what
+    it could under it (what was disclosed stays disclosed). ``method`` is how the person
+    expressed it (a ``ConsentMethod``; oral by default) and ``language`` the language they used
+    (their preferred language by default). With ``children``, the consents this person gave as
+    parent or guardian for the children of their household to the same recipient are withdrawn
+    too, as expressed by the parent (``people.selectors.consents_given_for_children``). The
+    listeners (referrals) tell the partners concerned."""
     permissions.require(actor, Action.CHANGE, consent.person)
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ConflictError(_("This consent was already withdrawn."), code="already_withdrawn")
-    consent.withdrawn_at = timezone.now()
-    consent.save(update_fields=["withdrawn_at"])
-    audit_record(
-        actor=actor,
-        organisation=consent.person.owner,
-        action="people.consent.withdrawn",
-        obj=consent,
-        details={"person": consent.person_id, "recipient": consent.recipient_id},
-    )
-    for listener in consent_change_listeners:
-        listener(consent)
+    method = method or ConsentMethod.ORAL_RECORDED
+    language = language or consent.person.preferred_language
+    if method not in ConsentMethod.values:
+        raise ApplicationError(_("Say how the person withdrew their consent."), code="withdrawal_method")
+    language_code_validator(language)
+    withdrawn = [consent]
+    if children:
+        from people.selectors import consents_given_for_children
+
+        withdrawn += list(consents_given_for_children(consent=consent).select_for_update(of=("self",)))
+    now = timezone.now()
+    for each in withdrawn:
+        permissions.require(actor, Action.CHANGE, each.person)
+        each.withdrawn_at = now
+        each.withdrawn_by = actor
+        each.withdrawal_method = method
+        each.withdrawal_language = language
+        each.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method", "withdrawal_language"])
+        audit_record(
+            actor=actor,
+            organisation=each.person.owner,
+            action="people.consent.withdrawn",
+            obj=each,
+            details={
+                "person": each.person_id,
+                "recipient": each.recipient_id,
+                "method": method,
+                "language": language,
+                **({"with_parent_consent": consent.pk} if each is not consent else {}),
+            },
+        )
+        for listener in consent_change_listeners:
+            listener(each)
     return consent
 
 

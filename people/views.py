@@ -33,6 +33,7 @@ from people.choices import SENSITIVE_DATA_GROUPS, DataGroup, NeedStatus
 from people.composition import CHILD_CONSENT_AGE, composition_of, is_adult
 from people.forms import (
     ConsentForm,
+    ConsentWithdrawForm,
     HouseholdCreateForm,
     HouseholdForm,
     InterventionForm,
@@ -303,7 +304,7 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         raise Http404 from None
     bound = bound or {}
     today = timezone.localdate()
-    consents = list(selectors.consent_list(user=user, person=person))
+    consents = list(selectors.consent_list(user=user, person=person).select_related("person"))
     needs = list(selectors.need_list(user=user).filter(person=person))
     milestones = list(selectors.milestone_list(user=user).filter(person=person))
     interventions = list(
@@ -336,6 +337,8 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
             consent_initial["purposes"] = [request.GET["consent_purpose"]]
             open_panel = open_panel or "consent"
 
+    # The notice the consent form explains; the form carries its version back to the service.
+    notice = selectors.privacy_notice_in_force(person.owner)
     context = {
         "person": person,
         "age": person.age_on(today),
@@ -364,7 +367,13 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         "need_form": bound.get("need_form") or NeedForm(),
         "milestone_form": bound.get("milestone_form") or MilestoneForm(),
         "consent_form": bound.get("consent_form")
-        or consent_form_for(person, partners=partners, initial=consent_initial, user=user),
+        or consent_form_for(
+            person,
+            partners=partners,
+            initial={**consent_initial, "notice_version": notice.version if notice else None},
+            user=user,
+        ),
+        "privacy_notice": notice,
     }
     return render(request, "people/person_file.html", context, status=status)
 
@@ -430,6 +439,7 @@ def consent_create(request, person_id: int):
                 given_by_name=data["given_by_name"],
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
+                notice_version=data["notice_version"],
             )
         except ApplicationError as error:
             add_application_error(form, error, ConsentForm.ERROR_FIELDS)
@@ -444,23 +454,34 @@ def consent_create(request, person_id: int):
 
 
 @login_required
-@require_POST
 def consent_withdraw(request, person_id: int, consent_id: int):
+    """Withdrawing a consent asks for confirmation: the page says what stops, and records how the
+    person expressed it and in which language."""
     person = _person_or_404(request.user, person_id)
     consent = selectors.consent_list(user=request.user, person=person).filter(pk=consent_id).first()
     if consent is None:
         raise Http404
-    try:
-        services.consent_withdraw(actor=request.user, consent=consent)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
+    children = [child.person.full_name for child in selectors.consents_given_for_children(consent=consent)]
+    if request.method == "POST":
+        form = ConsentWithdrawForm(request.POST, children=children)
+        if form.is_valid():
+            try:
+                services.consent_withdraw(actor=request.user, consent=consent, **form.cleaned_data)
+            except ApplicationError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Consent withdrawn: %(organisation)s no longer sees what it covered.")
+                    % {"organisation": consent.recipient.name},
+                )
+            return redirect(_file_url(person, "consents"))
+        status = 400
     else:
-        messages.success(
-            request,
-            _("Consent withdrawn: %(organisation)s no longer sees what it covered.")
-            % {"organisation": consent.recipient.name},
-        )
-    return redirect(_file_url(person, "consents"))
+        form = ConsentWithdrawForm(initial={"language": person.preferred_language}, children=children)
+        status = 200
+    context = {"person": person, "consent": consent, "form": form, "referral_count": consent.referrals.count()}
+    return render(request, "people/consent_withdraw.html", context, status=status)
 
 
 @login_required
@@ -641,11 +662,22 @@ def _render_household(request, household_id: int, *, bound: dict | None = None, 
         "query": query,
         "candidates": candidates,
         "candidate_form": MemberRelationshipForm(initial={"relationship": "child"}),
+        # The relationship the worker already chose for the new member stays chosen on the
+        # duplicate cards offered instead (outside test, L3); a plain search offers "child".
+        "candidate_relationship": _chosen_relationship(bound.get("new_member_form")),
         "new_member_form": bound.get("new_member_form")
         or NewMemberForm(initial={"family_names": members[0].family_names if members else ""}),
         "duplicates": duplicates,
     }
     return render(request, "people/household.html", context, status=status)
+
+
+def _chosen_relationship(form) -> str:
+    if form is not None and form.is_bound:
+        chosen = form.data.get(form.add_prefix("relationship"), "")
+        if chosen in dict(MemberRelationshipForm.base_fields["relationship"].choices):
+            return chosen
+    return "child"
 
 
 @login_required

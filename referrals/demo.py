@@ -10,7 +10,7 @@ from organisations.demo import HUB
 from organisations.models import Organisation, User
 from people import services as people_services
 from people.choices import ClaimPathway, ConsentMethod, DataGroup, IntakeChannel, MilestoneKind, NeedUrgency
-from people.models import Person
+from people.models import Person, PrivacyNotice
 from referrals import services as referral_services
 
 WORKER = "intervenant@accueil-quebec.example"
@@ -48,9 +48,40 @@ PEOPLE = [
 ]
 
 
+# The hub's privacy notice (Law 25, s. 8), version 1, shown on its consent form.
+DEMO_NOTICE = {
+    "privacy_officer_contact": "Responsable de la protection des renseignements personnels, 418 555-0100, "
+    "vie-privee@accueil-quebec.example",
+    "text_fr": (
+        "Nous recueillons vos renseignements pour vous accueillir et vous orienter vers nos partenaires "
+        "(emploi, santé, hébergement, aide alimentaire). Nous ne les communiquons à un partenaire qu'avec "
+        "votre consentement, pour le besoin et les renseignements que vous choisissez, et pour une durée "
+        "limitée. Vous pouvez retirer votre consentement en tout temps, consulter votre dossier, en "
+        "obtenir une copie et le faire corriger."
+    ),
+    "text_en": (
+        "We collect your information to welcome you and refer you to our partners (employment, health, "
+        "housing, food aid). We share it with a partner only with your consent, for the need and the "
+        "information you choose, and for a limited time. You may withdraw your consent at any time, see "
+        "your file, get a copy of it and have it corrected."
+    ),
+    "text_es": (
+        "Recopilamos su información para recibirle y derivarle a nuestros socios (empleo, salud, "
+        "vivienda, ayuda alimentaria). Solo la compartimos con un socio con su consentimiento, para la "
+        "necesidad y la información que usted elija, y por un tiempo limitado. Puede retirar su "
+        "consentimiento en cualquier momento, consultar su expediente, obtener una copia y pedir que "
+        "se corrija."
+    ),
+}
+
+
 def load_demo_referrals() -> int:
-    """Create the demo people and their referrals unless the hub already has them."""
+    """Create the hub's privacy notice, then the demo people and their referrals, unless the hub
+    already has them."""
     hub = Organisation.objects.get(slug=HUB)
+    PrivacyNotice.objects.get_or_create(
+        organisation=hub, version=1, defaults={**DEMO_NOTICE, "published_on": timezone.localdate() - timedelta(days=30)}
+    )
     worker = User.objects.get(email=WORKER)
     created = 0
     for given, family, birth, pathway, (partner_slug, need, groups, actions) in PEOPLE:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db.models import DurationField, ExpressionWrapper, F, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -26,6 +27,7 @@ from notifications.services import notify
 from organisations.choices import NeedCategory, Role
 from organisations.models import User
 from organisations.permissions import Action, can, role_group_for, users_with_organisation_permission
+from referrals import sharing
 from referrals.choices import DeclineReason, ReferralStatus
 from referrals.models import Referral, ReferralMessage
 
@@ -39,10 +41,29 @@ MESSAGE = "referral_message"
 HALF_TIME = "referral_half_time"
 DEADLINE_PASSED = "referral_deadline_passed"
 ESCALATED = "referral_escalated"
+CONSENT_WITHDRAWN = "referral_consent_withdrawn"
 
 
 def _referral_url(notification) -> str:
     return reverse("referrals:detail", args=[notification.object_id])
+
+
+def _message_excerpt(notification) -> str:
+    """The start of the message a notification is about (``params["message"]``), as
+    ``referrals.sharing`` lets the notification's organisation read it now."""
+    message_id = notification.params.get("message")
+    message = (
+        ReferralMessage.objects.select_related("referral__consent").filter(pk=message_id).first()
+        if message_id
+        else None
+    )
+    if message is None:
+        return ""
+    body = Truncator(message.body).chars(EXCERPT_CHARACTERS)
+    return sharing.notification_excerpt(message.referral, notification.organisation_id, body)
+
+
+EXCERPT_CHARACTERS = 140
 
 
 def _kind(code, label, sentence, default=Delivery.IN_APP, locked=False) -> None:
@@ -59,7 +80,14 @@ def _kind(code, label, sentence, default=Delivery.IN_APP, locked=False) -> None:
 
     register_kind(
         NotificationKind(
-            code=code, label=label, model=Referral, text=text, url=_referral_url, default=default, locked=locked
+            code=code,
+            label=label,
+            model=Referral,
+            text=text,
+            url=_referral_url,
+            default=default,
+            locked=locked,
+            excerpt=_message_excerpt,
         )
     )
 
@@ -124,6 +152,18 @@ _kind(
 )
 
 
+_kind(
+    CONSENT_WITHDRAWN,
+    gettext_lazy("Consent withdrawn on a referral"),
+    gettext_noop(
+        "The person withdrew the consent behind referral #%(number)s from %(sender)s: "
+        "its information is no longer shared with you."
+    ),
+    default=Delivery.EMAIL,
+    locked=True,
+)
+
+
 def _params(referral: Referral, **extra) -> dict:
     """Codes and proper names only: the sentence is written when read, in the reader's language."""
     return {
@@ -165,12 +205,17 @@ TRANSITION_KINDS = {
 }
 
 
-def notify_referral_transition(*, referral: Referral, action: str, actor: User | None) -> None:
-    """Called by ``referral_transition`` inside its transaction."""
+def notify_referral_transition(
+    *, referral: Referral, action: str, actor: User | None, message: ReferralMessage | None = None
+) -> None:
+    """Called by ``referral_transition`` inside its transaction; ``message`` is the question or
+    answer of "information requested", which the notification quotes."""
     if action not in TRANSITION_KINDS:
         return
     kind, side, organisation_field = TRANSITION_KINDS[action]
     params = _params(referral, reason=referral.decline_reason)
+    if message is not None:
+        params["message"] = message.pk
     notify(
         kind=kind,
         subject=referral,
@@ -213,7 +258,22 @@ def notify_referral_message(*, message: ReferralMessage, actor: User) -> None:
         recipients=recipients,
         organisation=organisation,
         actor=actor,
-        params=_params(referral, author=message.organisation.name),
+        params=_params(referral, author=message.organisation.name, message=message.pk),
+    )
+
+
+def notify_consent_withdrawn(*, referral: Referral, actor: User | None) -> None:
+    """Called when the consent of a sent referral is withdrawn: the partner's side hears that it
+    may no longer use what it received, with the referral's number and sender only (codes and
+    names of organisations: nothing of the person's file)."""
+    notify(
+        kind=CONSENT_WITHDRAWN,
+        subject=referral,
+        recipients=receiving_side(referral),
+        organisation=referral.recipient,
+        actor=actor,
+        occasion="consent_withdrawn",
+        params={"number": referral.pk, "sender": referral.sender.name},
     )
 
 

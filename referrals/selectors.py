@@ -6,6 +6,8 @@ from organisations.audit import audit_read
 from organisations.errors import NotFoundError
 from organisations.models import RoleGroup
 from organisations.permissions import Action
+from people.models import Person
+from referrals import sharing
 from referrals.choices import OPEN_STATUSES
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 
@@ -46,7 +48,9 @@ def inbox_open(*, user, organisation_id: int) -> QuerySet[Referral]:
 
 
 def referral_detail(*, user, referral_id: int) -> Referral:
-    """One referral with its timeline and thread: 404 unless allowed; the read is audited."""
+    """One referral with its timeline and thread: 404 unless allowed; the read is audited. Its
+    free text is withheld as ``sharing.withhold_free_text`` says for the side the user reads it
+    for (``text_withheld_on`` set on the instance)."""
     referral = (
         referral_list(user=user)
         .prefetch_related(
@@ -66,7 +70,15 @@ def referral_detail(*, user, referral_id: int) -> Referral:
         else (referral.recipient)
     )
     audit_read(actor=user, organisation=reader, obj=referral, what="referrals.referral.detail")
-    return referral
+    return sharing.withhold_free_text(referral, reader.pk)
+
+
+def filter_by_person(queryset: QuerySet[Referral], *, user, person_id: int) -> QuerySet[Referral]:
+    """Narrow ``queryset`` to the referrals of one person, only when ``user`` may see that
+    person's file: otherwise nothing, exactly as for an id nobody has, so that a partner cannot
+    learn which referrals (redacted ones included) are about the same person."""
+    visible = Person.objects.restrict(user, Action.VIEW).filter(pk=person_id)
+    return queryset.filter(person__in=visible)
 
 
 def reading_organisation_id(*, user, referral: Referral) -> int:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
@@ -25,7 +26,7 @@ from people.choices import NeedUrgency
 from people.models import Consent, Person
 from referrals.choices import DeclineReason, ReferralEventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
-from referrals.notifications import notify_referral_message, notify_referral_transition
+from referrals.notifications import notify_consent_withdrawn, notify_referral_message, notify_referral_transition
 
 INBOX_STREAM = "referrals.inbox"
 
@@ -261,8 +262,11 @@ def referral_transition(
         reason=reason,
         note=note,
     )
+    message = None
     if action in {"request_info", "answer_info"}:
-        ReferralMessage.objects.create(referral=referral, author=actor, organisation=acting_organisation, body=note)
+        message = ReferralMessage.objects.create(
+            referral=referral, author=actor, organisation=acting_organisation, body=note
+        )
     audit_record(
         actor=actor,
         organisation=acting_organisation,
@@ -271,7 +275,7 @@ def referral_transition(
         details={"from": from_status, "to": referral.status, "reason": reason},
     )
     _publish(referral)
-    notify_referral_transition(referral=referral, action=action, actor=actor)
+    notify_referral_transition(referral=referral, action=action, actor=actor, message=message)
     return referral
 
 
@@ -415,7 +419,12 @@ def referral_expire_overdue(batch_size: int = 100) -> int:
 
 
 def on_consent_withdrawn(consent: Consent) -> None:
-    """Registered with people.services: republish the open referrals that used this consent, so
-    that the partner's open inbox shows them redacted at once."""
-    for referral in consent.referrals.exclude(status=ReferralStatus.DRAFT):
+    """Registered with people.services, inside the withdrawal's transaction: each referral sent
+    under this consent changes for its partner (its free text and the person are withheld), so
+    its version goes up and it is republished: open inboxes and referral pages redraw it without
+    the text at once. The partner's case workers are told, with nothing of the file."""
+    referrals = consent.referrals.exclude(status=ReferralStatus.DRAFT)
+    referrals.update(version=F("version") + 1)
+    for referral in referrals.select_related("sender", "recipient", "assignee", "person", "consent"):
         _publish(referral)
+        notify_consent_withdrawn(referral=referral, actor=consent.withdrawn_by)

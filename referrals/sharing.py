@@ -1,9 +1,18 @@
 """What of a person a referral shows to each side: the sending organisation sees the groups it
 shared; the receiving organisation sees them only while the consent stays in force. Nothing else
-of the person file ever leaves the hub through a referral."""
+of the person file ever leaves the hub through a referral.
+
+The free text of a referral (its reason and outcome, the messages of its thread, the notes of its
+timeline, the questions and answers of "information requested") is about the person too: it is
+shared under the referral's data groups (``TEXT_GROUPS``, "notes" by default) and follows the same
+rule, in ``text_withheld_on`` — the one place that decides it for pages, API, notifications,
+emails and live updates."""
 
 from collections.abc import Callable
 from datetime import date
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from organisations.choices import NeedCategory
 from people.choices import DataGroup
@@ -40,6 +49,69 @@ def visible_groups(referral: Referral, organisation_id: int) -> list[str]:
         shared_groups=referral.shared_groups,
         consent_in_force=lambda: referral.consent.is_active(),
     )
+
+
+# The data group free text written for a partner belongs to when nothing else is said of it.
+TEXT_GROUPS = [DataGroup.NOTES]
+
+
+def text_groups(referral: Referral) -> list[str]:
+    """The data groups the referral's free text was shared under: "notes" when the referral
+    shared them, else the groups it shared (the text went to the partner with them)."""
+    shared = set(referral.shared_groups)
+    return sorted(shared & set(TEXT_GROUPS)) or sorted(shared)
+
+
+def text_withheld_on(referral: Referral, organisation_id: int) -> date | None:
+    """None while ``organisation_id`` may read the referral's free text; else the day the consent
+    stopped covering it (withdrawn, or expired), to say "withdrawn on …" in place of the text.
+
+    The sender always reads what it wrote and received. The recipient reads it only while the
+    referral's consent is in force, still names the referral's purpose and covers the text's
+    groups (``text_groups``)."""
+    if organisation_id != referral.recipient_id:
+        return None
+    consent = referral.consent
+    if consent.allows(purpose=referral.need_category, data_groups=text_groups(referral)):
+        return None
+    if consent.withdrawn_at is not None:
+        return timezone.localdate(consent.withdrawn_at)
+    return min(consent.valid_until, timezone.localdate())
+
+
+def withhold_free_text(referral: Referral, organisation_id: int) -> Referral:
+    """Blank the free text of a referral read for ``organisation_id`` when the consent no longer
+    covers it: the reason, the outcome, the notes of its prefetched timeline and the bodies of
+    its prefetched thread. Sets ``referral.text_withheld_on`` (None when nothing is withheld).
+    The instance is a read: it is never saved afterwards (writes fetch the row again)."""
+    withheld_on = text_withheld_on(referral, organisation_id)
+    referral.text_withheld_on = withheld_on
+    if withheld_on is None:
+        return referral
+    referral.reason = ""
+    referral.outcome = ""
+    # The earlier referral of the same person would link this one to them.
+    referral.re_referral_of_id = None
+    for event in referral.events.all():
+        event.note = ""
+    for message in referral.messages.all():
+        message.body = ""
+        message.withheld_on = withheld_on
+    return referral
+
+
+def withheld_sentence(day: date) -> str:
+    """What stands in place of withheld text, in the active language."""
+    return _("Consent withdrawn on %(date)s: this text is no longer shared.") % {
+        "date": formats.date_format(day, "DATE_FORMAT")
+    }
+
+
+def notification_excerpt(referral: Referral, organisation_id: int | None, text: str) -> str:
+    """``text`` (a message of the thread) as a notification for ``organisation_id`` may quote it,
+    judged when the notification is shown or its email sent, not when it was made."""
+    withheld_on = text_withheld_on(referral, organisation_id)
+    return text if withheld_on is None else withheld_sentence(withheld_on)
 
 
 def _group_data(person: Person, group: str) -> dict:

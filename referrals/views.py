@@ -602,6 +602,7 @@ def _render_detail(request, referral_id: int, *, bound: dict | None = None, conf
         "reading_organisation_id": reading_id,
         "other_organisation": referral.recipient if side == "sender" else referral.sender,
         "person_name": sharing.display_name(referral, reading_id),
+        "text_withheld": sharing.withheld_sentence(referral.text_withheld_on) if referral.text_withheld_on else "",
         "shared": shared,
         "shared_sections": _shared_sections(shared),
         "actions": actions,

@@ -108,8 +108,9 @@ class ReportPDF(FPDF):
         self.cell(0, 6, f"{self.page_no()} / {{nb}}", align="C")
 
 
-def render(blocks: list, *, title: str = "", language: str = "") -> bytes:
-    """Lay the blocks out on A4 portrait pages, numbered "page / pages" at the foot."""
+def a4_document(*, title: str = "", language: str = "") -> ReportPDF:
+    """An empty A4 portrait document with the embedded fonts, its first page added (also the
+    privacy app's PDFs)."""
     document = ReportPDF(orientation="portrait", unit="mm", format="A4")
     document.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
     document.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
@@ -121,6 +122,12 @@ def render(blocks: list, *, title: str = "", language: str = "") -> bytes:
     if language:
         document.set_lang(language)
     document.add_page()
+    return document
+
+
+def render(blocks: list, *, title: str = "", language: str = "") -> bytes:
+    """Lay the blocks out on A4 portrait pages, numbered "page / pages" at the foot."""
+    document = a4_document(title=title, language=language)
     for block in blocks:
         if block.kind == "title":
             document.set_font(FAMILY, "B", 16)

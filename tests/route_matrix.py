@@ -32,7 +32,9 @@ from organisations.models import (
     Service,
 )
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from privacy.models import ConfidentialityIncident, PrivacyRequest, Rectification
 from referrals.models import Referral
+from retention.models import LegalHold
 
 PUBLIC, MEMBER, GRANTED = "public", "member", "granted"
 
@@ -69,6 +71,10 @@ PARAMETER_MODELS = {
     "membership_id": Membership,
     "token_key": ApiToken,
     "slug": Organisation,
+    "legal_hold_id": LegalHold,
+    "request_id": PrivacyRequest,
+    "rectification_id": Rectification,
+    "incident_id": ConfidentialityIncident,
 }
 # Parameters that name their object by another field than its id.
 PARAMETER_FIELDS = {"token_key": "token_key", "slug": "slug"}
@@ -126,6 +132,8 @@ ROUTES = {
     "housing:hold-create": Route(GRANTED),
     "housing:hold-release": Route(GRANTED),
     "housing:hold-extend": Route(GRANTED),
+    "housing:hold-move": Route(GRANTED),
+    "housing:stay-move": Route(GRANTED, PROVIDER),
     "housing:provider": Route(MEMBER, PROVIDER),
     "housing:site-confirm": Route(GRANTED, PROVIDER),
     "housing:bed-out-of-service": Route(GRANTED, PROVIDER),
@@ -139,6 +147,20 @@ ROUTES = {
     "reports:funder-report": Route(MEMBER, LIAISON),
     "reports:funder-report-pdf": Route(MEMBER, LIAISON),
     "reports:export": Route(MEMBER, LIAISON),
+    # The privacy desk: requests, corrections, the registers (the person is chosen by ?person=).
+    "privacy:desk": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:request-create": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:request": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:request-export-json": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:request-export-pdf": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:request-close": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:rectification-create": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:rectification": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:emergency-register": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:emergency-create": Route(MEMBER, HUB_COORDINATOR),
+    "privacy:incidents": Route(MEMBER, PRIVACY_OFFICER),
+    "privacy:incident": Route(GRANTED, PRIVACY_OFFICER),
+    "privacy:incident-notice": Route(GRANTED, PRIVACY_OFFICER),
     # Notifications: each user's own.
     "notifications:inbox": Route(MEMBER),
     "notifications:open": Route(MEMBER),
@@ -188,6 +210,10 @@ ROUTES = {
     "location-detail": Route(MEMBER, model=Location),
     "audit-entry-list": Route(MEMBER, PRIVACY_OFFICER),
     "audit-entry-detail": Route(GRANTED, PRIVACY_OFFICER, AuditEntry),
+    # Retention: the privacy officers' page, legal holds on their organisation's files.
+    "retention:overview": Route(GRANTED, PRIVACY_OFFICER),
+    "retention:hold-set": Route(GRANTED, PRIVACY_OFFICER),
+    "retention:hold-lift": Route(GRANTED, PRIVACY_OFFICER),
     # The API: person files.
     "person-list": Route(MEMBER),
     "person-duplicates": Route(MEMBER, query="given_names=Ana&family_names=Lopez"),
@@ -235,10 +261,12 @@ ROUTES = {
     "housing-hold-check-in": Route(GRANTED, PROVIDER, Hold),
     "housing-hold-release": Route(GRANTED, model=Hold),
     "housing-hold-extend": Route(GRANTED, model=Hold),
+    "housing-hold-move": Route(GRANTED, model=Hold),
     "housing-stay-list": Route(MEMBER),
     "housing-stay-detail": Route(GRANTED, model=Stay),
     "housing-stay-check-out": Route(GRANTED, PROVIDER, Stay),
     "housing-stay-extend": Route(GRANTED, PROVIDER, Stay),
+    "housing-stay-move": Route(GRANTED, PROVIDER, Stay),
     "housing-unmet-request-list": Route(MEMBER),
     "housing-unmet-request-detail": Route(GRANTED, model=UnmetHousingRequest),
     # The API: reports, notifications, tokens.

@@ -34,6 +34,7 @@ from organisations.permissions import Action
 from people import services as people_services
 from people.choices import GenderIdentity, InterventionType, MilestoneKind
 from people.models import Person
+from retention import services as retention_services
 from tests import factories
 from tests.auth import login
 from tests.route_matrix import GRANTED, PARAMETER_FIELDS, PARAMETER_MODELS, PUBLIC, ROUTES, WORDS, Route
@@ -119,6 +120,11 @@ class World:
                 from_session=True,
                 second_factor_passed=True,
             )
+        retention_services.legal_hold_set(
+            actor=self.users["vie-privee@accueil-quebec.example"],
+            person_id=someone.pk,
+            reason="Demande d'accès en cours",
+        )
         self.person_names = [str(person) for person in Person.objects.all()]
 
     def place_two_women(self, hub, provider_slug: str) -> None:

@@ -73,9 +73,18 @@ class SiteSerializer(strict.ModelSerializer):
         read_only_fields = ["id", "last_confirmed_at", "is_active"]
         extra_kwargs = {
             "check_in_from": {
-                "help_text": "Arrivals received from this local time; empty with `check_in_until`: any time."
+                "help_text": (
+                    "Arrivals received from this time of day (`HH:MM:SS`), on the site's clock: the "
+                    "project's time zone, America/Toronto. A daily time, not a moment: it has no UTC "
+                    "offset, unlike the date-times. Empty with `check_in_until`: any time."
+                )
             },
-            "check_in_until": {"help_text": "Until this local time; earlier than `check_in_from` across midnight."},
+            "check_in_until": {
+                "help_text": (
+                    "Until this time of day (`HH:MM:SS`, America/Toronto, no UTC offset); earlier than "
+                    "`check_in_from` for a window across midnight."
+                )
+            },
             "hold_grace": {"help_text": "How long beds stay held after the expected arrival (HH:MM:SS)."},
             "hold_horizon": {"help_text": "How far ahead a hold may be taken (HH:MM:SS or `D HH:MM:SS`)."},
         }
@@ -254,7 +263,8 @@ class OccupantPersonSerializer(strict.ModelSerializer):
 
 
 class AllocatedBedsField(serializers.ListField):
-    """The beds a hold or a stay took (from its prefetched allocations, history included)."""
+    """The beds a hold or a stay takes, or took last (from its prefetched allocations, history
+    included, less the beds it left when it moved)."""
 
     child = BedBriefSerializer()
 
@@ -262,7 +272,9 @@ class AllocatedBedsField(serializers.ListField):
         super().__init__(source="allocations", read_only=True, **kwargs)
 
     def to_representation(self, allocations):
-        beds = {allocation.bed_id: allocation.bed for allocation in allocations.all()}
+        beds = {
+            allocation.bed_id: allocation.bed for allocation in allocations.all() if allocation.moved_out_by_id is None
+        }
         return [self.child.to_representation(beds[bed_id]) for bed_id in sorted(beds)]
 
 
@@ -333,17 +345,23 @@ class HoldSerializer(OccupantIdentityMixin, strict.ModelSerializer):
         read_only_fields = fields
 
 
+ARRIVAL_HELP = (
+    "An ISO 8601 date-time with its UTC offset. Accepted from now (5 minutes' slack: else 422 "
+    "`arrival_in_past`) to now plus the site's `hold_horizon` (24 hours unless the site sets "
+    "another; else 422 `arrival_beyond_horizon`); outside the site's check-in hours a 409 "
+    "`outside_check_in` unless confirmed. The hold lasts until this plus the site's `hold_grace`."
+)
+
+
 class HoldCreateSerializer(serializers.Serializer):
     """Hold beds of one site for a household (all its beds or none) or a person, for an arrival
     at ``expected_arrival_at``: the beds listed, or a whole family unit (``room``), or a bed per
     person in shared rooms (``split_in_shared_rooms``). The hold is made for the organisation
     that owns the household's or the person's file.
 
-    The site and the occupant are read here by id only: ``services.hold_create`` checks that the
-    user may hold beds there and work on that file, and checking them here as well cost about a
-    quarter of a hold's time (docs/benchmarks.md, "Hold contention"). They are read in
-    ``validate``, after every field is valid, so that an id that does not exist and one the user
-    may not use give the same answers (400 for a malformed request, else 404)."""
+    The site, the occupant and the beds stay ids: ``services.hold_request`` reads them, so that a
+    refusal under contention is answered before any of them is (docs/benchmarks.md, "Holds"),
+    and an id that does not exist and one the user may not use give the same answer (404)."""
 
     site = serializers.IntegerField(min_value=1)
     household = serializers.IntegerField(min_value=1, required=False, allow_null=True)
@@ -359,7 +377,7 @@ class HoldCreateSerializer(serializers.Serializer):
     )
     referral = RestrictedPrimaryKeyField(model=Referral, action=Action.VIEW, required=False, allow_null=True)
     expected_arrival_at = serializers.DateTimeField(
-        help_text="The hold lasts until this plus the site's grace period; at most the site's horizon ahead.",
+        help_text=ARRIVAL_HELP,
         validators=[working_date_validator],
     )
     confirm_outside_check_in = serializers.BooleanField(
@@ -388,19 +406,7 @@ class HoldCreateSerializer(serializers.Serializer):
         chosen = bool(attrs.get("beds")) + (attrs.get("room") is not None) + attrs["split_in_shared_rooms"]
         if chosen != 1:
             raise RuleError({"non_field_errors": [_("Choose either beds, a family unit, or beds in shared rooms.")]})
-        site = Site.objects.filter(pk=attrs["site"]).first()
-        if household_id is not None:
-            occupant = Household.objects.select_related("owner").filter(pk=household_id).first()
-        else:
-            occupant = Person.objects.select_related("owner").filter(pk=person_id).first()
-        if site is None or occupant is None:
-            raise NotFoundError()
-        return {
-            **attrs,
-            "site": site,
-            "household": occupant if household_id is not None else None,
-            "person": occupant if person_id is not None else None,
-        }
+        return attrs
 
 
 class HoldReleaseSerializer(serializers.Serializer):
@@ -410,8 +416,35 @@ class HoldReleaseSerializer(serializers.Serializer):
 
 
 class HoldExtendSerializer(serializers.Serializer):
-    expected_arrival_at = serializers.DateTimeField(validators=[working_date_validator])
+    expected_arrival_at = serializers.DateTimeField(help_text=ARRIVAL_HELP, validators=[working_date_validator])
     confirm_outside_check_in = serializers.BooleanField(required=False, default=False)
+
+
+class MoveSerializer(serializers.Serializer):
+    """Move a current hold's or stay's people to other beds: of the same site, or (the placing
+    hub only) of another site it may hold beds at. The site is read by id here; the service
+    checks that the user may move there (else 404)."""
+
+    site = serializers.IntegerField(min_value=1, help_text="The site of the new beds (the same one or another).")
+    beds = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
+    override_reason = strict.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=500,
+        help_text="A hub coordinator's reason to move against the site's rules (else 409 with the rule's code).",
+    )
+    confirm_outside_check_in = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A hold moved to another site: confirms an arrival outside its check-in hours.",
+    )
+
+    def validate(self, attrs):
+        site = Site.objects.filter(pk=attrs["site"]).first()
+        if site is None:
+            raise NotFoundError()
+        return {**attrs, "site": site}
 
 
 class CheckInSerializer(serializers.Serializer):

@@ -36,6 +36,7 @@ from housing.api.serializers import (
     HoldExtendSerializer,
     HoldReleaseSerializer,
     HoldSerializer,
+    MoveSerializer,
     OutOfServicePeriodSerializer,
     OutOfServiceSerializer,
     RoomCreateSerializer,
@@ -49,10 +50,9 @@ from housing.api.serializers import (
     UnmetRequestCreateSerializer,
     UnmetRequestSerializer,
 )
-from housing.availability import bed_statuses, site_availability
+from housing.availability import AVAILABILITY_STREAM, bed_statuses, site_availability
 from housing.choices import HoldStatus, StayStatus, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
-from housing.services import AVAILABILITY_STREAM
 from notifications.events import current_version
 from organisations.api import strict
 from organisations.api.base import RestrictedViewSetMixin
@@ -282,23 +282,14 @@ class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         serializer = HoldCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        occupant = data.get("household") or data.get("person")
-        bed_ids = data.get("beds")
-        if not bed_ids:
-            bed_ids = services.beds_for_household(
-                data["site"],
-                household=data.get("household"),
-                person=data.get("person"),
-                room_id=data.get("room"),
-                shared=data["split_in_shared_rooms"],
-            )
-        hold = services.hold_create(
+        hold = services.hold_request(
             actor=request.user,
-            organisation=occupant.owner,
-            site=data["site"],
-            bed_ids=bed_ids,
-            household=data.get("household"),
-            person=data.get("person"),
+            site_id=data["site"],
+            household_id=data.get("household"),
+            person_id=data.get("person"),
+            bed_ids=data.get("beds"),
+            room_id=data.get("room"),
+            split_in_shared_rooms=data["split_in_shared_rooms"],
             referral=data.get("referral"),
             expected_arrival_at=data["expected_arrival_at"],
             in_transit=data["in_transit"],
@@ -336,6 +327,20 @@ class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         hold = services.hold_release(actor=request.user, hold=hold, **serializer.validated_data)
         return Response(HoldSerializer(self._read(hold)).data)
 
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=MoveSerializer, responses={200: HoldSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def move(self, request, pk=None):
+        """Move the hold to other beds, of its site or (the placing hub) another site: the new
+        site's rules (409 with the rule's code unless a coordinator overrides them), its horizon
+        and check-in hours, and free beds (409 `beds_taken`) apply. The old beds are free at once."""
+        hold = self.get_object()
+        serializer = MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.move(actor=request.user, record=hold, site=data["site"], bed_ids=data["beds"], **_move_options(data))
+        return Response(HoldSerializer(self._read(hold)).data)
+
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY], request=CheckInSerializer, responses={201: StaySerializer, 409: CONFLICT}
     )
@@ -349,6 +354,10 @@ class HoldViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         stay = services.stay_check_in(actor=request.user, hold=hold, **serializer.validated_data)
         [stay] = selectors.with_occupants(user=request.user, rows=[StayViewSet.queryset.get(pk=stay.pk)])
         return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+
+def _move_options(data) -> dict:
+    return {"override_reason": data["override_reason"], "confirm_outside_check_in": data["confirm_outside_check_in"]}
 
 
 class StayFilter(RestrictedFilterSet):
@@ -386,6 +395,20 @@ class StayViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         serializer = StayExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         stay = services.stay_extend(actor=request.user, stay=stay, **serializer.validated_data)
+        return Response(StaySerializer(self._read(stay)).data)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=MoveSerializer, responses={200: StaySerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def move(self, request, pk=None):
+        """Move the stay to other beds, of its site or (the placing hub) another site: the new
+        site's rules (409 with the rule's code unless a coordinator overrides them), its maximum
+        stay and free beds (409 `beds_taken`) apply. The old beds are free at once."""
+        stay = self.get_object()
+        serializer = MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.move(actor=request.user, record=stay, site=data["site"], bed_ids=data["beds"], **_move_options(data))
         return Response(StaySerializer(self._read(stay)).data)
 
     @extend_schema(

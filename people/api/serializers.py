@@ -18,7 +18,7 @@ from organisations.api.serializers import (
     RestrictedPrimaryKeyField,
     UserBriefSerializer,
 )
-from organisations.choices import NeedCategory
+from organisations.choices import SPOKEN_LANGUAGES, NeedCategory
 from organisations.models import Organisation, language_code_validator
 from organisations.permissions import ObjectPermission
 from organisations.validators import (
@@ -223,11 +223,28 @@ class HouseholdMemberRefSerializer(serializers.Serializer):
 # --- Consent -----------------------------------------------------------------------------------
 
 
+class ConsentWithdrawSerializer(serializers.Serializer):
+    """How the person withdrew the consent (``method``), the language they used (``language``), and
+    whether the consents they gave for their household's children go too (``children``)."""
+
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    language = serializers.ChoiceField(choices=list(SPOKEN_LANGUAGES.items()))
+    children = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Also withdraw the consents this person gave, as parent or guardian, for the children "
+            "of their household to the same recipient."
+        ),
+    )
+
+
 class ConsentSerializer(strict.ModelSerializer):
     recipient = OrganisationBriefSerializer(read_only=True)
     recorded_by = UserBriefSerializer(read_only=True)
     method_label = strict.CharField(source="get_method_display", read_only=True)
     is_active = serializers.SerializerMethodField()
+    notice_version = serializers.SerializerMethodField()
 
     class Meta:
         model = Consent
@@ -246,12 +263,20 @@ class ConsentSerializer(strict.ModelSerializer):
             "given_by_name",
             "valid_from",
             "valid_until",
+            "notice_version",
             "withdrawn_at",
+            "withdrawal_method",
+            "withdrawal_language",
             "is_active",
             "recorded_by",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_notice_version(self, consent):
+        """The version of the privacy notice the person was shown, if the organisation had one."""
+        return consent.notice.version if consent.notice_id else None
 
     def get_is_active(self, consent) -> bool:
         return consent.is_active()

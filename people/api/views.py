@@ -20,6 +20,7 @@ from people.api.filters import ConsentFilter, HouseholdFilter, InterventionFilte
 from people.api.serializers import (
     ConsentCreateSerializer,
     ConsentSerializer,
+    ConsentWithdrawSerializer,
     HouseholdCreateSerializer,
     HouseholdMemberInputSerializer,
     HouseholdMemberRefSerializer,
@@ -137,7 +138,7 @@ class PersonViewSet(RestrictedListCreateViewSet, mixins.UpdateModelMixin):
         """The person's consents (GET), or record a new one (POST)."""
         person = self.get_object()
         if request.method == "GET":
-            consents = selectors.consent_list(user=request.user, person=person).select_related("recorded_by")
+            consents = selectors.consent_list(user=request.user, person=person).select_related("recorded_by", "notice")
             return Response(ConsentSerializer(consents, many=True).data)
         serializer = ConsentCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -148,16 +149,22 @@ class PersonViewSet(RestrictedListCreateViewSet, mixins.UpdateModelMixin):
 class ConsentViewSet(RestrictedReadOnlyViewSet):
     """Consents recorded in the files you work on. Record one through `people/{id}/consents/`."""
 
-    queryset = Consent.objects.select_related("recipient", "recorded_by")
+    queryset = Consent.objects.select_related("recipient", "recorded_by", "notice")
     serializer_class = ConsentSerializer
     filterset_class = ConsentFilter
     lookup_value_regex = r"\d+"
 
-    @extend_schema(request=None, responses=ConsentSerializer)
+    @extend_schema(request=ConsentWithdrawSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        """The person withdraws the consent: sharing under it stops at once."""
-        consent = services.consent_withdraw(actor=request.user, consent=self.get_object())
+        """The person withdraws the consent: sharing under it stops at once, the partner no longer
+        reads the referrals' text and is told. Say how the person expressed it and in which
+        language; with `children`, the consents they gave for their household's children to the
+        same recipient go too."""
+        consent = self.get_object()
+        serializer = ConsentWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_withdraw(actor=request.user, consent=consent, **serializer.validated_data)
         return Response(ConsentSerializer(consent).data)
 
 

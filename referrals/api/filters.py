@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from organisations.api.filters import BooleanFilter, DateTimeFilter, IdFilter, RestrictedFilterSet
 from organisations.choices import NeedCategory
 from people.choices import NeedUrgency
+from referrals import selectors
 from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral
 
@@ -45,7 +46,8 @@ class ReferralFilter(RestrictedFilterSet):
     )
     sender = IdFilter(field_name="sender__id")
     recipient = IdFilter(field_name="recipient__id")
-    person = IdFilter(field_name="person__id")
+    # A person the reader may not see matches nothing, as an id nobody has (selectors.filter_by_person).
+    person = IdFilter(method="filter_person")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
@@ -77,6 +79,9 @@ class ReferralFilter(RestrictedFilterSet):
         if form_class is None:
             form_class = self._form_classes[language] = super().get_form_class()
         return form_class
+
+    def filter_person(self, queryset, name, value):
+        return selectors.filter_by_person(queryset, user=self.request.user, person_id=value)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=WAITING_FOR_RECIPIENT, respond_by__lt=timezone.now())

@@ -111,19 +111,30 @@ class ReferralEventSerializer(strict.ModelSerializer):
 
 
 class ReferralMessageSerializer(strict.ModelSerializer):
+    """A message of the thread; ``body`` is empty and ``withheld_on`` the day the consent stopped
+    covering it when the reader's organisation may no longer read it (``referrals.sharing``)."""
+
     author = UserBriefSerializer(read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
+    withheld_on = serializers.SerializerMethodField()
 
     class Meta:
         model = ReferralMessage
-        fields = ["id", "author", "organisation", "body", "created_at"]
-        read_only_fields = ["id", "author", "organisation", "created_at"]
+        fields = ["id", "author", "organisation", "body", "withheld_on", "created_at"]
+        read_only_fields = ["id", "author", "organisation", "withheld_on", "created_at"]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_withheld_on(self, message):
+        return getattr(message, "withheld_on", None)
 
 
 class ReferralDetailSerializer(ReferralListSerializer):
-    """One referral: the list fields, the reason, the person as shared, the timeline and thread."""
+    """One referral: the list fields, the reason, the person as shared, the timeline and thread.
+    Once the consent stops covering it, the partner gets the status and dates, empty texts and
+    ``text_withheld_on`` (the day it stopped), from ``selectors.referral_detail``."""
 
     person = serializers.SerializerMethodField()
+    text_withheld_on = serializers.SerializerMethodField()
     events = ReferralEventSerializer(many=True, read_only=True)
     messages = ReferralMessageSerializer(many=True, read_only=True)
     decline_reason_label = ChoiceLabelField(DeclineReason.choices, source="decline_reason")
@@ -132,6 +143,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
         fields = [
             *ReferralListSerializer.Meta.fields,
             "reason",
+            "text_withheld_on",
             "shared_groups",
             "person",
             "decline_reason",
@@ -145,6 +157,10 @@ class ReferralDetailSerializer(ReferralListSerializer):
             "messages",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_text_withheld_on(self, referral):
+        return getattr(referral, "text_withheld_on", None)
 
     @extend_schema_field(serializers.DictField())
     def get_person(self, referral) -> dict:

@@ -155,3 +155,16 @@ def test_every_text_field_of_every_serializer_refuses_what_is_not_text():
             if isinstance(field, serializers.CharField) and not field.read_only and not isinstance(field, StrictText):
                 loose.append(f"{cls.__module__}.{cls.__qualname__}.{path}")
     assert loose == [], "\n".join(loose)
+
+
+def test_the_schema_says_what_arrival_and_check_in_times_accept(schema):
+    """L10: check-in hours are times of day without a UTC offset (unlike date-times), and an
+    expected arrival is accepted from now to now plus the site's horizon: the schema says so."""
+    components = schema["components"]["schemas"]
+    for name in ("Site", "SiteRequest", "PatchedSiteUpdateRequest"):
+        for field in ("check_in_from", "check_in_until"):
+            description = components[name]["properties"][field]["description"]
+            assert "no UTC offset" in description and "America/Toronto" in description, (name, field)
+    for name in ("HoldCreateRequest", "HoldExtendRequest"):
+        description = components[name]["properties"]["expected_arrival_at"]["description"]
+        assert "UTC offset" in description and "hold_horizon" in description and "arrival_in_past" in description

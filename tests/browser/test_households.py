@@ -1,6 +1,6 @@
 """Households on a phone, in Chromium: a hub worker records a family of four from a person file
 (a new member by age, an existing file found by name), names the main contact, and each member's
-file shows the household; a child's consent offers the household's adults. In French and in
+file shows the household; a child's consent offers the household's adults. In French, English and
 Spanish, nothing scrolls sideways."""
 
 import os
@@ -46,7 +46,7 @@ def make_world(language: str):
     return worker, rosa, jorge
 
 
-@pytest.mark.parametrize("language", ["fr-ca", "es-419"])
+@pytest.mark.parametrize("language", ["fr-ca", "en-ca", "es-419"])
 def test_a_family_of_four_is_recorded_from_a_person_file_on_a_phone(new_page, outside_event_loop, language):
     worker, rosa, jorge = outside_event_loop(lambda: make_world(language))
     page = new_page(viewport=PHONE, locale=language)

@@ -138,3 +138,41 @@ def test_a_referral_from_the_hub_to_a_partner_and_back(new_page, outside_event_l
     referral = outside_event_loop(lambda: Referral.objects.get(pk=referral_id))
     assert referral.status == ReferralStatus.ACCEPTED
     assert referral.shared_groups == ["contact", "identity"]
+
+
+def test_an_open_partner_page_loses_the_text_when_the_hub_withdraws_consent(new_page, outside_event_loop):
+    """On a phone, the partner's referral page is open on the reason and an answer holding a phone
+    number; the hub worker withdraws the consent on the confirmation page; the partner's page
+    drops the text and says "withdrawn on …" without a reload, and keeps the status."""
+    network = outside_event_loop(make_network)
+
+    referral = outside_event_loop(
+        lambda: factories.referral(
+            network.hub,
+            network.partner,
+            actor=network.worker,
+            need_category=NeedCategory.EMPLOYMENT,
+            reason="Appeler son frère au 514 555-0123",
+        )
+    )
+
+    agent_page = new_page()
+    log_in(agent_page, network.agent.email)
+    agent_page.goto(f"/referrals/{referral.pk}/")
+    agent_page.wait_for_selector("#referral-live[data-live=live]", state="attached")
+    assert "514 555-0123" in agent_page.inner_text("#referral-summary")
+    agent_page.evaluate("window.__notReloaded = true")
+
+    worker_page = new_page()
+    log_in(worker_page, network.worker.email)
+    worker_page.goto(f"/people/{referral.person_id}/consents/{referral.consent_id}/withdraw/")
+    worker_page.select_option("#id_method", "oral_recorded")
+    worker_page.select_option("#id_language", "es")
+    worker_page.click("#consent-withdraw-confirm")
+    worker_page.wait_for_url(re.compile(rf"/people/{referral.person_id}/"))
+
+    agent_page.wait_for_selector("[data-testid=text-withheld]", timeout=PAGE_REFRESH_TIMEOUT_MS)
+    assert "514 555-0123" not in agent_page.inner_text("main")
+    assert agent_page.evaluate("window.__notReloaded") is True
+    assert agent_page.get_attribute("#referral-status", "data-status") == ReferralStatus.SENT
+    assert agent_page.locator("[data-testid=redacted-notice]").is_visible()

@@ -365,16 +365,17 @@ def test_a_site_that_does_not_exist_and_one_you_may_not_use_get_the_same_answers
 
 
 def test_a_hold_and_a_refusal_are_bounded_in_queries(api, world, django_assert_max_num_queries):
-    """The three rights are checked by the service in one query, the user's groups read once; a
-    bed already taken is refused by one read before any transaction or lock, with the same body
-    (docs/benchmarks.md, "Hold contention"). The counts include the test's savepoints; a hold
-    made also reads the household's members and the beds' rooms (the site's rules) and the codes
-    in use at the site."""
+    """A bed already taken is refused by two statements (``housing/early_refusal.py``: the site,
+    the occupant and the three rights, then the beds), before any model is read, any transaction
+    or lock, with the same body as the locked check's (docs/benchmarks.md, "Holds"). A hold made
+    runs those two first, then the service's reads; the counts include the test's savepoints; a
+    hold made also reads the household's members and the beds' rooms (the site's rules) and the
+    codes in use at the site."""
     api.force_authenticate(world.hub_worker)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(25):
         assert post_hold(api, world, world.family_beds).status_code == 201
     version = current_version("housing.availability", world.site.pk)
-    with django_assert_max_num_queries(5) as refusal:
+    with django_assert_max_num_queries(2) as refusal:
         response = post_hold(api, world, world.family_beds[:1], household=None, person=world.person.pk)
     assert response.status_code == 409
     assert response.json() | {"detail": ""} == {

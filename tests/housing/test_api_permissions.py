@@ -212,6 +212,8 @@ def request_for(world, endpoint):
             {"expected_arrival_at": (timezone.now() + timedelta(hours=3)).isoformat()},
         ),
         "hold-check-in": ("post", reverse("housing-hold-check-in", args=[hold.pk]), {}),
+        "hold-move": ("post", reverse("housing-hold-move", args=[hold.pk]), {"site": site.pk, "beds": [free_bed.pk]}),
+        "stay-move": ("post", reverse("housing-stay-move", args=[stay.pk]), {"site": site.pk, "beds": [free_bed.pk]}),
         "stay-detail": ("get", reverse("housing-stay-detail", args=[stay.pk]), None),
         "stay-extend": ("post", reverse("housing-stay-extend", args=[stay.pk]), {"planned_end_at": later}),
         "stay-check-out": ("post", reverse("housing-stay-check-out", args=[stay.pk]), {"exit_destination": "other"}),
@@ -233,9 +235,12 @@ EXPECTED = {
     "hold-create": (404, 201, 404, 404, 404),
     "hold-release": (200, 200, 404, 404, 404),
     "hold-check-in": (201, 201, 404, 404, 404),
+    # Both may move within the site; a family of three to one bed is then the site's rule (409).
+    "hold-move": (409, 409, 404, 404, 404),
     "stay-detail": (200, 200, 404, 404, 404),
     "stay-extend": (200, 200, 404, 404, 404),
     "stay-check-out": (200, 200, 404, 404, 404),
+    "stay-move": (200, 200, 404, 404, 404),
     "occupancy": (404, 404, 404, 200, 200),
 }
 

@@ -47,6 +47,7 @@ def test_each_role_gets_its_permissions_on_its_own_organisation_only(db):
             "work_cases",
             "view_aggregates",
             "override_housing_rules",
+            "manage_privacy_requests",
         ):
             assert permissions.has_organisation_permission(user, codename, mine) == (codename in codenames), (
                 role,

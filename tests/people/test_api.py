@@ -285,10 +285,13 @@ def test_a_consent_is_recorded_listed_and_withdrawn(api, network, worker):
     ]
 
     withdraw = reverse("consent-withdraw", args=[consent["id"]])
-    withdrawn = api.post(withdraw)
+    assert api.post(withdraw, {}, format="json").status_code == 400
+    how = {"method": "oral_recorded", "language": "es"}
+    withdrawn = api.post(withdraw, how, format="json")
     assert withdrawn.status_code == 200
     assert withdrawn.json()["is_active"] is False and withdrawn.json()["withdrawn_at"]
-    again = api.post(withdraw)
+    assert (withdrawn.json()["withdrawal_method"], withdrawn.json()["withdrawal_language"]) == ("oral_recorded", "es")
+    again = api.post(withdraw, how, format="json")
     assert again.status_code == 409
     assert again.json()["code"] == "already_withdrawn"
 

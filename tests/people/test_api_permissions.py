@@ -87,16 +87,19 @@ def test_recording_a_consent_needs_the_files_case_work_right(api, network, role,
     assert listing.status_code == (200 if expected == 201 else 404)
 
 
+WITHDRAWAL = {"method": "signed", "language": "fr"}
+
+
 def test_withdrawing_a_consent_needs_the_files_case_work_right(api, network):
     consent = factories.consent(factories.person(network.a.organisation), network.b.organisation)
     url = reverse("consent-withdraw", args=[consent.pk])
     for outsider in (network.b[Role.ADMIN], network.a[Role.LIAISON], network.outsider):
         api.force_authenticate(outsider)
-        assert api.post(url).status_code == 404
+        assert api.post(url, WITHDRAWAL, format="json").status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
     api.force_authenticate(network.a[Role.WORKER])
-    assert api.post(url).status_code == 200
+    assert api.post(url, WITHDRAWAL, format="json").status_code == 200
 
 
 class TestNeedPermissions(CaseWorkMatrix, ViewMatrix, UpdateMatrix, CreateMatrix):

@@ -165,10 +165,34 @@ def test_a_consent_with_sensitive_information_needs_express_consent(client, worl
     assert consent.express and consent.recipient == world.partner
     assert consent.data_groups == sorted([DataGroup.IDENTITY, DataGroup.HEALTH])
 
-    response = client.post(reverse("people:consent-withdraw", args=[person.pk, consent.pk]))
+
+def test_withdrawing_a_consent_asks_for_confirmation_and_records_how(client, world):
+    person = make_person(world)
+    consent = people_services.consent_record(
+        actor=world.worker,
+        person=person,
+        recipient=world.partner,
+        purposes=[NeedCategory.EMPLOYMENT],
+        data_groups=[DataGroup.IDENTITY],
+        method=ConsentMethod.SIGNED,
+        language="es",
+        valid_until=timezone.localdate() + timedelta(days=90),
+    )
+    login(client, world.worker)
+    file = client.get(reverse("people:file", args=[person.pk])).content.decode()
+    url = reverse("people:consent-withdraw", args=[person.pk, consent.pk])
+    assert f'href="{url}"' in file, "the file links to the confirmation, it does not withdraw"
+    page = client.get(url)
+    assert page.status_code == 200 and b"consent-withdraw-confirm" in page.content
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None, "opening the confirmation withdraws nothing"
+    assert client.post(url, {}).status_code == 400
+    response = client.post(url, {"method": "signed", "language": "ar"})
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
+    assert (consent.withdrawal_method, consent.withdrawal_language) == ("signed", "ar")
+    assert consent.withdrawn_by == world.worker
 
 
 def test_a_consent_goes_only_to_a_referral_partner(client, world):
