@@ -15,9 +15,9 @@
    nothing new (the current month and fiscal year: what every two-minute run at least does).
 3. In-process (Django test client, no HTTP server), as the hub's coordinator and as a city
    liaison, times every dashboard endpoint for the current fiscal year (``--repeat`` times each):
-   the five sections, the time series, the live counters; then, as the coordinator, the five
-   sections for a one-year custom range (computed from the domain tables, ``--custom-repeat``
-   times each). Prints p50/p95 per endpoint and the load average.
+   the five sections, the time series, the live counters, the occupancy now; then, as the
+   coordinator, the five sections for a one-year custom range (computed from the domain tables,
+   ``--custom-repeat`` times each). Prints p50/p95 per endpoint and the load average.
 
 Figures are from one run on a shared two-core machine.
 """
@@ -129,7 +129,8 @@ def seed_bulk(url: str, orgs: dict) -> None:
             f"{PEOPLE:,} people",
             f"""INSERT INTO people_person (id, owner_id, given_names, family_names, name_key, date_of_birth,
                 date_of_birth_is_approximate, gender_identity, gender_self_described, trans_experience,
-                preferred_language, other_languages, french_level, interpreter_needed, phone, email, address,
+                preferred_language, other_languages, french_level, interpreter_needed, needs_wheelchair_access,
+                phone, email, address,
                 first_intake_date, intake_channel, claim_pathway, household_relationship, notes, created_by_id,
                 created_at, updated_at)
             SELECT p, %(hub)s, 'P' || p, 'Bench', 'p' || p || ' bench', DATE '1960-01-01' + (p * 37 % 20000), false,
@@ -138,7 +139,7 @@ def seed_bulk(url: str, orgs: dict) -> None:
                      ELSE 'not_asked' END, '',
                 CASE WHEN p % 50 = 0 THEN 'yes' WHEN p % 7 = 0 THEN 'not_asked' ELSE 'no' END,
                 CASE WHEN p % 10 < 9 THEN 'es' ELSE (ARRAY['fr','ar','pt','ht','fa'])[p % 5 + 1] END,
-                '[]'::jsonb, '', false, '', '', '', %(start)s::date + (p * 7 % {DAYS}),
+                '[]'::jsonb, '', false, false, '', '', '', %(start)s::date + (p * 7 % {DAYS}),
                 (ARRAY['walk_in','phone','email_web','text_messaging','partner_referral','outreach_field_agent',
                        'government_transfer','other'])[p % 8 + 1],
                 (ARRAY['port_of_entry_air','port_of_entry_land','inland_online_portal','inland_office_in_person',
@@ -226,10 +227,11 @@ def seed_bulk(url: str, orgs: dict) -> None:
             f"""WITH sites AS (
                 INSERT INTO housing_site (provider_id, name, address, kind, women_only, men_only, families,
                     minors_accompanied, pets, wheelchair_access, max_stay_days, staff_languages, meals, check_in_hours,
-                    is_active)
+                    hold_grace, hold_horizon, is_active)
                 SELECT %(provider)s, 'Site ' || s, s || ' rue Bench',
                     (ARRAY['emergency','short_term','transitional'])[s % 3 + 1],
-                    false, false, true, false, false, false, 30, '["es","fr"]', '', '', true
+                    false, false, true, false, false, false, 30, '["es","fr"]', '', '', interval '2 hours',
+                    interval '24 hours', true
                 FROM generate_series(1, {SITES}) AS s RETURNING id
             ), rooms AS (
                 INSERT INTO housing_room (site_id, name, kind)
@@ -269,11 +271,12 @@ def seed_bulk(url: str, orgs: dict) -> None:
         (
             f"{HOLDS:,} holds",
             f"""INSERT INTO housing_hold (site_id, organisation_id, person_id, held_by_id, created_at, expires_at,
-                in_transit, status, ended_at)
+                in_transit, status, ended_at, code, override_reason)
             SELECT (SELECT min(id) FROM housing_site) + n % {SITES}, %(hub)s, (n * 13 % %(people)s) + 1, %(worker)s,
                 %(start)s::timestamptz + n * interval '{DAYS * 86400 // HOLDS} seconds',
                 %(start)s::timestamptz + n * interval '{DAYS * 86400 // HOLDS} seconds' + interval '4 hours', false,
-                'expired', %(start)s::timestamptz + n * interval '{DAYS * 86400 // HOLDS} seconds' + interval '4 hours'
+                'expired', %(start)s::timestamptz + n * interval '{DAYS * 86400 // HOLDS} seconds' + interval '4 hours',
+                'B' || n, ''
             FROM generate_series(1, {HOLDS}) AS n""",
         ),
         (
@@ -346,6 +349,8 @@ def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
         f"incremental refresh with nothing new ({periods} periods: this month and fiscal year) in "
         f"{time.monotonic() - began:.1f} s — runs every 2 min, so figures are at most 2 min + this stale"
     )
+    # The hour's snapshot of the figures of the moment, as the live counters' job keeps it.
+    services.now_snapshot_store()
     year = fiscal_year_of(timezone.localdate()).query()
     today = timezone.localdate()
     custom = {"period": "custom", "start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
@@ -360,6 +365,8 @@ def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
         for name in ("timeseries", "live"):
             samples = time_endpoint(client, f"/api/v1/reports/{name}/", year, repeat)
             print(f"  /api/v1/reports/{name + '/':16} {percentiles(samples)}")
+        samples = time_endpoint(client, "/api/v1/housing/occupancy/", {}, repeat)
+        print(f"  /api/v1/housing/occupancy/   {percentiles(samples)}")
     client = APIClient()
     client.force_authenticate(User.objects.get(pk=orgs["coordinator"]))
     print(f"\ncoordinator: one-year custom range {custom['start']} – {custom['end']} (5 s statement timeout)")

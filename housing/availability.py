@@ -36,9 +36,15 @@ def bed_statuses(beds, moment=None) -> dict[int, str]:
     """The status of each bed at ``moment`` (now), in one query."""
     moment = moment or timezone.now()
     statuses = {bed.pk: BedStatus.AVAILABLE for bed in beds}
-    for bed_id, kind in BedAllocation.objects.filter(active_at(moment), bed__in=list(statuses)).values_list(
-        "bed_id", "kind"
-    ):
+    return statuses_from(statuses, BedAllocation.objects.filter(active_at(moment), bed__in=list(statuses)))
+
+
+def statuses_from(statuses: dict[int, str], allocations) -> dict[int, str]:
+    """``statuses`` (bed id → status, all available) with each bed set to the strongest of the
+    ``allocations`` in force on it; allocations of other beds are ignored."""
+    for bed_id, kind in allocations.values_list("bed_id", "kind"):
+        if bed_id not in statuses:
+            continue
         candidate = STATUS_OF_KIND[kind]
         if PRECEDENCE.index(candidate) < PRECEDENCE.index(statuses[bed_id]):
             statuses[bed_id] = candidate

@@ -1,7 +1,7 @@
 """Reads of housing: the board (sites a user may see, with live counts, and the board "for" a
 household: the sites that fit first, the others apart with their reasons), holds and stays with
-what the reader may know of the people in them, a provider's expected arrivals, and the
-occupancy aggregates city liaisons see (never a person).
+what the reader may know of the people in them and a provider's expected arrivals. Occupancy
+figures for city liaisons are the reports' (``reports.selectors.occupancy``), suppressed there.
 
 What a provider sees of the people it hosts: their composition and the hold's code always; their
 names only where each person (or, under 14, their parent) consented to share their identity with
@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from housing import eligibility
 from housing.availability import bed_statuses, overlapping
-from housing.choices import BedStatus, HoldStatus, RoomKind, StayStatus
-from housing.models import Bed, BedAllocation, Hold, Site, Stay, UnmetHousingRequest
+from housing.choices import BedStatus, HoldStatus, RoomKind
+from housing.models import Bed, BedAllocation, Hold, Site, Stay
 from organisations import permissions
 from organisations.audit import audit_read
 from organisations.choices import NeedCategory
@@ -238,29 +238,3 @@ def board_for(*, user, household=None, person=None, arrival: datetime | None = N
         (apart if reasons else fitting).append(view)
     fitting.sort(key=lambda view: (not view["can_receive"], view["site"].name))
     return {"composition": composition, "arrival": arrival, "nights": nights, "fitting": fitting, "apart": apart}
-
-
-def occupancy_counts(*, user) -> dict:
-    """Beds by status and site kind, holds and stays now, unmet requests this month: aggregates
-    only, for users with ``view_aggregates`` somewhere (city liaisons, hub coordinators)."""
-    from organisations.models import Organisation
-
-    if not Organisation.objects.filter(permissions.ObjectPermission("view_aggregates").q(user, Organisation)).exists():
-        return {}
-    now = timezone.now()
-    beds = list(Bed.objects.filter(is_active=True, site__is_active=True).select_related("site"))
-    statuses = bed_statuses(beds, now)
-    by_kind: dict[str, Counter] = {}
-    for bed in beds:
-        by_kind.setdefault(bed.site.kind, Counter())[statuses[bed.pk]] += 1
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return {
-        "at": now,
-        "beds_by_site_kind": {
-            kind: {status: counter.get(status, 0) for status in BedStatus.values} for kind, counter in by_kind.items()
-        },
-        "active_holds": Hold.objects.filter(status=HoldStatus.ACTIVE, expires_at__gt=now).count(),
-        "active_stays": Stay.objects.filter(Q(status=StayStatus.ACTIVE)).count(),
-        "unmet_requests_this_month": UnmetHousingRequest.objects.filter(recorded_at__gte=month_start).count(),
-        "bed_allocations_now": sum(1 for status in statuses.values() if status != BedStatus.AVAILABLE),
-    }

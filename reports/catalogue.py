@@ -27,6 +27,9 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+# Person dimensions taken on the last day of the period: a year's figure is not its months' sum.
+END_OF_PERIOD_DIMENSIONS = frozenset({"age_band", "claim_stage"})
+
 # (band, youngest age in it) from the youngest band up; "unknown" has no date of birth.
 AGE_BAND_LOWER_AGES = [("0_17", 0), ("18_24", 18), ("25_34", 25), ("35_49", 35), ("50_64", 50), ("65_plus", 65)]
 
@@ -57,8 +60,13 @@ class HouseholdSize(models.TextChoices):
 class Table:
     """One table of a section. ``labels`` lists the codes always shown (with 0 when nobody); codes
     found in the data and not listed (a language outside the usual list) follow them.
-    ``additive`` tables add up over months (a fiscal year is the sum of its months), which
-    matters for suppression."""
+
+    Two equations may protect a suppressed cell, and each is declared only where it holds (a
+    test checks them against the figures): ``additive``, a fiscal year's cell is the sum of its
+    months' cells (not for distinct people, nor for a dimension taken on the period's last day,
+    such as the age band or the claim stage: someone 17 at the end of May may be 18 at the end of
+    March); ``sums_to_total``, the cells of a period add up to the measure's total (not when a row
+    counts in several cells, such as an intervention about two needs)."""
 
     section: str
     measure: str
@@ -66,6 +74,7 @@ class Table:
     title: object
     labels: dict = field(default_factory=dict)
     additive: bool = True
+    sums_to_total: bool = True
 
     @property
     def key(self) -> str:
@@ -93,7 +102,14 @@ TABLES = [
     Table(
         "interventions", "interventions", "interpreter_used", _("Interventions by interpreter"), labels(InterpreterUsed)
     ),
-    Table("interventions", "interventions", "need_category", _("Interventions by need"), labels(NeedCategory)),
+    Table(
+        "interventions",
+        "interventions",
+        "need_category",
+        _("Interventions by need"),
+        labels(NeedCategory),
+        sums_to_total=False,
+    ),
     Table("people", "people", "", _("Distinct people served"), TOTAL, additive=False),
     Table("people", "new_people", "", _("New people (first intake in the period)"), TOTAL),
 ]
@@ -112,7 +128,8 @@ def person_tables() -> list[Table]:
     result = []
     for measure, title, additive in (("people", _("People served"), False), ("new_people", _("New people"), True)):
         for dimension, suffix, codes in PERSON_DIMENSIONS:
-            result.append(Table("people", measure, dimension, (title, suffix), codes, additive=additive))
+            table_additive = additive and dimension not in END_OF_PERIOD_DIMENSIONS
+            result.append(Table("people", measure, dimension, (title, suffix), codes, additive=table_additive))
     return result
 
 
@@ -161,6 +178,14 @@ DERIVED = {
 
 def tables(section: str) -> list[Table]:
     return [table for table in TABLES if table.section == section]
+
+
+def total_additive(measure: str) -> bool:
+    """Whether a measure's total adds up over months: its own table says so when it has one
+    (distinct people do not), else every table of the measure must."""
+    own = [table for table in TABLES if table.measure == measure]
+    headline = [table for table in own if not table.dimension]
+    return headline[0].additive if headline else all(table.additive for table in own)
 
 
 def table_title(table: Table) -> str:

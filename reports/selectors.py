@@ -6,26 +6,42 @@ viewer's answer never holds a count from 1 to 4, nor a cell hidden to protect on
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from housing.availability import active_at
-from housing.choices import HoldStatus, SiteKind
-from housing.models import Bed, BedAllocation, Hold, UnmetHousingRequest
+from housing.availability import active_at, statuses_from
+from housing.choices import BedStatus, HoldStatus, SiteKind, StayStatus
+from housing.models import Bed, BedAllocation, Hold, Stay, UnmetHousingRequest
 from organisations.choices import OrganisationKind
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import ObjectPermission
 from people.models import Intervention
 from reports import compute, suppression
-from reports.catalogue import DERIVED, SECTIONS, Table, table_title, tables
-from reports.models import RollupFigure
+from reports.catalogue import DERIVED, SECTIONS, Table, table_title, tables, total_additive
+from reports.models import ReportState, RollupFigure
 from reports.periods import Period, custom_period, fiscal_year_of
+
+# The figures of the moment (``now_counts``) and those the live counters show.
+NOW_COUNTS = (
+    "interventions_today",
+    "unmet_requests_today",
+    "unmet_requests_this_month",
+    "beds_free",
+    "bed_allocations_now",
+    "active_holds",
+    "active_stays",
+)
+LIVE_COUNTERS = ("interventions_today", "beds_free", "active_holds", "unmet_requests_today")
+# The ``ReportState`` holding the hourly snapshot of ``now_counts``.
+NOW_SNAPSHOT = "now"
+# The ``ReportState`` marking the day's copy of the fiscal year in progress (``published:<section>``
+# holds each section's copy) that suppressed viewers see.
+PUBLISHED = "published"
 
 # Ad-hoc ranges are computed from the domain tables; past this the database gives up.
 CUSTOM_RANGE_TIMEOUT_MS = 5000
@@ -197,17 +213,18 @@ def codes(table: Table, periods: list[PeriodFigures]) -> list[str]:
     return list(table.labels) + sorted(found, key=lambda value: (-found[value], value))
 
 
-def protection(section: str, fiscal_year: Period) -> dict[tuple, str]:
-    """The suppression status of every stored count of a fiscal year and of its months, worked
-    out together: within each table (cells and total) and along the year (months and year) for
-    the counts that add up over months. Keys: ``(period kind, start, measure, dimension, value)``.
-    Run by the rollup job when it stores figures, so reading them costs nothing."""
+def equations(section: str, fiscal_year: Period) -> tuple[dict[tuple, int], list[tuple[list, tuple]]]:
+    """The stored counts of a fiscal year and of its months, and the equations between them that
+    hold (``(cells, total)``: the cells add up to the total): a table's cells and its total where
+    ``Table.sums_to_total``, a year's cell and its months' where ``Table.additive`` (for a total,
+    ``catalogue.total_additive``). Keys: ``(period kind, start, measure, dimension, value)``."""
     months = fiscal_year.months()
     periods = [fiscal_year, *months]
     block = stored(section, periods)
     section_tables = [table for table in tables(section) if table.dimension]
     headline_measures = {table.measure for table in tables(section)}
-    additive = {table.measure for table in tables(section) if table.additive}
+    additive_cells = {(table.measure, table.dimension) for table in section_tables if table.additive}
+    additive_cells |= {(measure, "") for measure in headline_measures if total_additive(measure)}
     values: dict[tuple, int] = {}
     groups: list[tuple[list, tuple]] = []
     table_codes = {table.key: codes(table, list(block.values())) for table in section_tables}
@@ -222,25 +239,52 @@ def protection(section: str, fiscal_year: Period) -> dict[tuple, str]:
                 cell = (*key, table.measure, table.dimension, value)
                 values[cell] = figures.count((table.measure, table.dimension, value))
                 cells.append(cell)
-            groups.append((cells, (*key, table.measure, "", "")))
+            if table.sums_to_total:
+                groups.append((cells, (*key, table.measure, "", "")))
     for kind, start, measure, dimension, value in list(values):
-        if (kind, start) == (fiscal_year.kind, fiscal_year.start) and measure in additive:
+        if (kind, start) == (fiscal_year.kind, fiscal_year.start) and (measure, dimension) in additive_cells:
             cells = [(month.kind, month.start, measure, dimension, value) for month in months]
             groups.append((cells, (kind, start, measure, dimension, value)))
+    return values, groups
+
+
+def protection(section: str, fiscal_year: Period) -> dict[tuple, str]:
+    """The suppression status of every stored count of a fiscal year and of its months, worked
+    out together over the ``equations`` that hold between them. Run by the rollup job when it
+    stores figures, so reading them costs nothing."""
+    values, groups = equations(section, fiscal_year)
     return suppression.protect(values, groups)
+
+
+def published(section: str) -> dict[tuple, PeriodFigures]:
+    """The day's copy of the fiscal year in progress and its months (``services.published_store``),
+    by ``(kind, start)``; empty before the first copy."""
+    copy = ReportState.objects.filter(name=f"{PUBLISHED}:{section}").values_list("data", flat=True).first() or {}
+    result = {}
+    for key, period in copy.items():
+        kind, start = key.split(":")
+        figures = PeriodFigures(computed_at=datetime.fromisoformat(period["computed_at"]))
+        for measure, dimension, value, count, status in period["rows"]:
+            figures.values[measure, dimension, value] = count
+            figures.stored_status[measure, dimension, value] = status
+        result[kind, date.fromisoformat(start)] = figures
+    return result
 
 
 class FigureSource:
     """Gets the figures of periods for one viewer and section; ``prefetch`` reads many stored
-    periods in one query (the months of a time series)."""
+    periods in one query (the months of a time series). A suppressed viewer gets the fiscal year
+    in progress from the day's copy (``published``), the other periods from the stored figures."""
 
     def __init__(self, section: str, suppressed: bool):
         self.section = section
         self.suppressed = suppressed
-        self.cache: dict[tuple, PeriodFigures] = {}
+        self.cache: dict[tuple, PeriodFigures] = published(section) if suppressed else {}
 
     def prefetch(self, periods: list[Period]) -> None:
-        self.cache.update(stored(self.section, [period for period in periods if period.is_preset]))
+        wanted = [period for period in periods if period.is_preset and (period.kind, period.start) not in self.cache]
+        if wanted:
+            self.cache.update(stored(self.section, wanted))
 
     def get(self, period: Period) -> PeriodFigures:
         if not period.is_preset:
@@ -304,12 +348,14 @@ def derived(section: str, current: PeriodFigures, previous: PeriodFigures, suppr
             }
         )
     if section == "housing":
-        result += occupancy_rates(current, previous)
+        result += occupancy_rates(current, previous, suppressed)
     return result
 
 
-def occupancy_rates(current: PeriodFigures, previous: PeriodFigures) -> list[dict]:
-    """Occupied bed-nights over bed-nights, by site kind: capacity, not people, so never hidden."""
+def occupancy_rates(current: PeriodFigures, previous: PeriodFigures, suppressed: bool) -> list[dict]:
+    """Occupied bed-nights over bed-nights, by site kind. Bed-nights are capacity, but occupied
+    ones are people: for a suppressed viewer a rate resting on 1 to 4 occupied bed-nights would
+    give that count (rate × bed-nights), so it is hidden like the count."""
     result = []
     for kind, label in [("", _("all sites")), *SiteKind.choices]:
         pair = []
@@ -320,6 +366,9 @@ def occupancy_rates(current: PeriodFigures, previous: PeriodFigures) -> list[dic
             else:
                 beds = sum(v for (m, _d, _v), v in figures.values.items() if m == "bed_nights")
                 occupied = sum(v for (m, _d, _v), v in figures.values.items() if m == "occupied_bed_nights")
+            if suppressed and 1 <= occupied <= suppression.SMALL_MAX:
+                pair.append((None, "x"))
+                continue
             rate = round(100 * occupied / beds, 1) if beds else None
             pair.append((rate, "—" if rate is None else f"{rate:g} %"))
         result.append(
@@ -426,29 +475,83 @@ def time_series(*, user, period: Period, for_export: bool = False) -> dict:
 # --- Today, live --------------------------------------------------------------------------------
 
 
-def small_cell(count: int, suppressed: bool) -> dict:
-    state = suppression.initial_status(count) if suppressed else suppression.SHOWN
-    return {"value": count if state == suppression.SHOWN else None, "display": suppression.display(count, state)}
+def exact_cell(count: int) -> dict:
+    return {"value": count, "display": str(count)}
+
+
+def rounded_cell(count: int) -> dict:
+    value, display = suppression.rounded(count)
+    return {"value": value, "display": display}
+
+
+def now_counts(moment: datetime | None = None) -> dict:
+    """Every figure of the moment, exact: today's interventions and unmet housing requests, this
+    month's unmet requests, beds by site kind and status, beds free, holds and stays now. Only
+    codes and counts, JSON-ready (the hourly snapshot stores it as it is)."""
+    now = moment or timezone.now()
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    midnight = datetime.combine(today, time.min, tzinfo=zone)
+    first_of_month = datetime.combine(today.replace(day=1), time.min, tzinfo=zone)
+    beds = dict(Bed.objects.filter(is_active=True, site__is_active=True).values_list("pk", "site__kind"))
+    # A bed's status is housing.availability's rule: the strongest allocation in force, read in
+    # one query over the allocations of this moment (not a list of every bed's id).
+    in_force = BedAllocation.objects.filter(active_at(now), bed__is_active=True, bed__site__is_active=True)
+    statuses = statuses_from(dict.fromkeys(beds, BedStatus.AVAILABLE), in_force)
+    by_kind: dict[str, dict[str, int]] = {}
+    for pk, kind in beds.items():
+        counts = by_kind.setdefault(kind, dict.fromkeys(BedStatus.values, 0))
+        counts[statuses[pk]] += 1
+    return {
+        "at": now.isoformat(),
+        "date": today.isoformat(),
+        "interventions_today": Intervention.objects.filter(occurred_on=today).count(),
+        "unmet_requests_today": UnmetHousingRequest.objects.filter(recorded_at__gte=midnight).count(),
+        "unmet_requests_this_month": UnmetHousingRequest.objects.filter(recorded_at__gte=first_of_month).count(),
+        "beds_by_site_kind": by_kind,
+        "beds_free": sum(1 for status in statuses.values() if status == BedStatus.AVAILABLE),
+        "bed_allocations_now": sum(1 for status in statuses.values() if status != BedStatus.AVAILABLE),
+        "active_holds": Hold.objects.filter(status=HoldStatus.ACTIVE, expires_at__gt=now).count(),
+        "active_stays": Stay.objects.filter(status=StayStatus.ACTIVE).count(),
+    }
+
+
+def now_snapshot() -> dict:
+    """The figures of the hour, for suppressed viewers: the snapshot the worker stores at most once
+    an hour (``services.now_snapshot_store``), or the figures of this moment before its first run."""
+    state = ReportState.objects.filter(name=NOW_SNAPSHOT).values_list("data", flat=True).first()
+    return state or now_counts()
+
+
+def now_figures(*, suppressed: bool) -> dict:
+    """The figures of the moment as a viewer may see them, each ``{"value", "display"}``.
+
+    Unsuppressed: exact, now. Suppressed (a city liaison, a partner's coordinator): the hourly
+    snapshot, each count rounded to 5 with 1–4 as "<5" (``suppression.rounded``), beds included,
+    since a bed taken is a family arriving. Polling therefore sees at most one change an hour, and
+    only when a rounded figure crosses a multiple of 5: not who arrived, nor when, nor how many."""
+    counts = now_snapshot() if suppressed else now_counts()
+    cell = rounded_cell if suppressed else exact_cell
+    return {
+        "at": counts["at"],
+        "date": counts["date"],
+        "suppressed": suppressed,
+        **{key: cell(counts[key]) for key in NOW_COUNTS},
+        "beds_by_site_kind": {
+            kind: {status: cell(count) for status, count in statuses.items()}
+            for kind, statuses in sorted(counts["beds_by_site_kind"].items())
+        },
+    }
 
 
 def live_counters(*, suppressed: bool) -> dict:
-    """Today's interventions and unmet housing requests, beds free and holds now. Beds are
-    capacity, never suppressed; the other counts are, for viewers outside the hub."""
-    now = timezone.now()
-    today = timezone.localdate(now)
-    midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
-    # A bed is free when no allocation (stay, hold or out-of-service period) covers this moment:
-    # housing.availability's rule, counted by the database.
-    taken = BedAllocation.objects.filter(active_at(now), bed=OuterRef("pk"))
-    free = Bed.objects.filter(is_active=True, site__is_active=True).exclude(Exists(taken)).count()
-    return {
-        "date": today.isoformat(),
-        "interventions_today": small_cell(Intervention.objects.filter(occurred_on=today).count(), suppressed),
-        "beds_free": {"value": free, "display": str(free)},
-        "active_holds": small_cell(
-            Hold.objects.filter(status=HoldStatus.ACTIVE, expires_at__gt=now).count(), suppressed
-        ),
-        "unmet_requests_today": small_cell(
-            UnmetHousingRequest.objects.filter(recorded_at__gte=midnight).count(), suppressed
-        ),
-    }
+    """Today's interventions and unmet housing requests, beds free and holds now: the counters of
+    the ``reports.live`` stream and of the dashboard (``now_figures``)."""
+    figures = now_figures(suppressed=suppressed)
+    return {key: figures[key] for key in ("date", *LIVE_COUNTERS)}
+
+
+def occupancy(*, user) -> dict:
+    """Beds by site kind and status, holds and stays now, unmet requests this month, for anyone
+    who may see the reports (``viewer``; else 404), suppressed like every other figure."""
+    return now_figures(suppressed=not require_viewer(user=user).unsuppressed)

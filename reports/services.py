@@ -1,5 +1,6 @@
-"""Writes of the reports app, all done by the worker: the stored figures of the preset periods,
-the nightly occupancy snapshots and the live counters of ``reports.live``.
+"""Writes of the reports app, all done by the worker: the stored figures of the preset periods and
+the day's copy of the year in progress, the nightly occupancy snapshots, the hourly snapshot of
+the figures of the moment that suppressed viewers see, and the live counters of ``reports.live``.
 
 Freshness: ``reports.refresh_rollups`` runs every two minutes and recomputes the periods whose
 data changed since its last run (found from the rows' own timestamps and dates), plus the current
@@ -118,6 +119,49 @@ def rollups_protect(*, fiscal_year: Period) -> int:
     return not_shown
 
 
+def published_store(*, today: date | None = None) -> bool:
+    """Once a day (the first rollup run of the day), copy the stored figures and statuses of the
+    fiscal year in progress and of its months, section by section, for suppressed viewers
+    (``selectors.FigureSource``): they see the year in progress as of that copy, so polling the
+    reports shows at most one change a day, not each hold or intervention within two minutes.
+    The whole year is copied at one moment, so its complementary suppression stays consistent.
+    Returns whether a copy was made."""
+    today = today or timezone.localdate()
+    fiscal_year = fiscal_year_of(today)
+    periods = [fiscal_year, *fiscal_year.months()]
+    with transaction.atomic():
+        marker, _created = ReportState.objects.select_for_update().get_or_create(name=selectors.PUBLISHED)
+        if marker.data.get("day") == today.isoformat():
+            return False
+        rows = RollupFigure.objects.filter(
+            period__kind__in={period.kind for period in periods}, period__start__in=[period.start for period in periods]
+        ).values_list(
+            "section",
+            "period__kind",
+            "period__start",
+            "period__computed_at",
+            "measure",
+            "dimension",
+            "value",
+            "count",
+            "status",
+        )
+        copies: dict[str, dict] = {section: {} for section in SECTIONS}
+        for section, kind, start, computed_at, measure, dimension, value, count, status in rows:
+            period = copies[section].setdefault(
+                f"{kind}:{start.isoformat()}", {"computed_at": computed_at.isoformat(), "rows": []}
+            )
+            period["rows"].append([measure, dimension, value, count, status])
+        for section, copy in copies.items():
+            ReportState.objects.update_or_create(
+                name=f"{selectors.PUBLISHED}:{section}", defaults={"at": timezone.now(), "data": copy}
+            )
+        marker.data = {"day": today.isoformat()}
+        marker.at = timezone.now()
+        marker.save()
+    return True
+
+
 def months_of_dates(dates) -> set[date]:
     return {day.replace(day=1) for day in dates if day is not None}
 
@@ -183,6 +227,7 @@ def rollups_refresh(*, full: bool = False) -> int:
     periods = {month_period(month) for month in months} | {fiscal_year_of(month) for month in months}
     rollups_store(periods=list(periods))
     ReportState.objects.filter(name="rollups").update(at=started)
+    published_store()
     served_months_vacuum()
     return len(periods)
 
@@ -244,9 +289,28 @@ def occupancy_nights_fill() -> list[date]:
     return written
 
 
+def now_snapshot_store(now: datetime | None = None) -> bool:
+    """Store the figures of the moment for suppressed viewers (``selectors.now_snapshot``) once an
+    hour: when none is stored yet or the stored one was taken before this hour began. Returns
+    whether a snapshot was stored. Polling a suppressed figure then shows a change at most once an
+    hour, whatever happened within it."""
+    now = now or timezone.now()
+    hour = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        state, _created = ReportState.objects.select_for_update().get_or_create(name=selectors.NOW_SNAPSHOT)
+        if state.at is not None and state.at >= hour:
+            return False
+        state.data = selectors.now_counts(now)
+        state.at = now
+        state.save()
+    return True
+
+
 def live_counters_publish() -> int:
     """Publish the live counters to both keys of ``reports.live`` when they changed since the last
-    publication; returns how many keys were published."""
+    publication; returns how many keys were published. The suppressed key's counters come from
+    the hourly snapshot, refreshed here first."""
+    now_snapshot_store()
     counters = {key: selectors.live_counters(suppressed=suppressed) for key, suppressed in LIVE_KEYS.items()}
     with transaction.atomic():
         state, _created = ReportState.objects.select_for_update().get_or_create(name="live")

@@ -147,6 +147,24 @@ def complements_for(pinned: list, values: dict, status: dict, equations: list, a
     return []
 
 
+# Figures of the moment are rounded to a multiple of this for suppressed viewers.
+ROUNDING_BASE = 5
+
+
+def rounded(count: int) -> tuple[int | None, str]:
+    """A figure of the moment for a suppressed viewer, as ``(value, display)``: 0 as it is, 1–4
+    as "<5", anything else to the nearest multiple of 5 (halves up). Rounding every figure, not
+    only the small ones, means that no equation between them (beds of a kind = free + held +
+    occupied + out of service) pins a "<5" cell, and that one family's arrival moves a figure
+    only when it crosses a multiple of 5 — without saying by how much."""
+    if count == 0:
+        return 0, "0"
+    if count <= SMALL_MAX:
+        return None, "<5"
+    value = (count + ROUNDING_BASE // 2) // ROUNDING_BASE * ROUNDING_BASE
+    return value, str(value)
+
+
 def display(count: int | None, status: str) -> str:
     if status == SMALL:
         return "<5"

@@ -1,8 +1,8 @@
 """Serializers of the housing API. They shape data in and out and hold no business logic: the
 viewsets hand validated data to ``housing.services``.
 
-Two kinds of output never meet. Sites, beds, availability and occupancy carry no person: any
-user who may see the site (or the aggregates) gets them. Holds, stays and unmet requests name a
+Two kinds of output never meet. Sites, beds and availability carry no person: any
+user who may see the site gets them. Holds, stays and unmet requests name a
 household or a person, and are only ever read through a queryset restricted to the placing
 organisation and the hosting provider.
 
@@ -496,7 +496,7 @@ class StayCheckOutSerializer(serializers.Serializer):
     exit_destination = serializers.ChoiceField(choices=ExitDestination.choices)
 
 
-# --- Unmet demand and occupancy --------------------------------------------------------------
+# --- Unmet demand --------------------------------------------------------------
 
 
 class UnmetRequestSerializer(strict.ModelSerializer):
@@ -536,17 +536,3 @@ class UnmetRequestCreateSerializer(serializers.Serializer):
     household = RestrictedPrimaryKeyField(model=Household, required=False, allow_null=True)
     person = RestrictedPrimaryKeyField(model=Person, required=False, allow_null=True)
     languages = LanguageListField(required=False)
-
-
-class OccupancySerializer(serializers.Serializer):
-    """Aggregates only, never a person: beds by site kind and status now, active holds and stays,
-    unmet requests recorded this month."""
-
-    at = serializers.DateTimeField()
-    beds_by_site_kind = serializers.DictField(
-        child=BedStatusCountsSerializer(), help_text="Keyed by site kind (emergency, short_term, transitional)."
-    )
-    active_holds = serializers.IntegerField()
-    active_stays = serializers.IntegerField()
-    unmet_requests_this_month = serializers.IntegerField()
-    bed_allocations_now = serializers.IntegerField()

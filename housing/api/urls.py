@@ -1,5 +1,3 @@
-from django.urls import path
-
 from housing.api import views
 from organisations.api.routers import ApiRouter
 
@@ -11,7 +9,4 @@ router.register("housing/holds", views.HoldViewSet, basename="housing-hold")
 router.register("housing/stays", views.StayViewSet, basename="housing-stay")
 router.register("housing/unmet-requests", views.UnmetRequestViewSet, basename="housing-unmet-request")
 
-urlpatterns = [
-    path("housing/occupancy/", views.OccupancyView.as_view(), name="housing-occupancy"),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -4,7 +4,8 @@ selectors), validate with a serializer and hand the result to ``housing.services
 Who reaches what (``housing.apps`` registers the rules): provider staff manage their own sites
 and beds; hubs with a housing partnership with the provider see its availability and hold its
 beds; holds and stays, which name people, are seen by the placing organisation and the hosting
-provider only; city liaisons get occupancy aggregates and nothing else. Anything outside the
+provider only; city liaisons get occupancy figures from the reports (`reports.api`, suppressed
+there) and nothing here. Anything outside the
 restriction is a 404.
 
 A bed that was just taken is a 409 carrying the taken bed ids and the site's current
@@ -17,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from housing import selectors, services
 from housing.api.serializers import (
@@ -38,7 +37,6 @@ from housing.api.serializers import (
     HoldReleaseSerializer,
     HoldSerializer,
     MoveSerializer,
-    OccupancySerializer,
     OutOfServicePeriodSerializer,
     OutOfServiceSerializer,
     RoomCreateSerializer,
@@ -427,7 +425,7 @@ class StayViewSet(OccupantsViewSetMixin, RestrictedListRetrieveViewSet):
         return Response(StaySerializer(self._read(stay)).data)
 
 
-# --- Unmet demand and occupancy ----------------------------------------------------------------
+# --- Unmet demand ----------------------------------------------------------------
 
 
 class UnmetRequestFilter(RestrictedFilterSet):
@@ -470,23 +468,3 @@ class UnmetRequestViewSet(mixins.CreateModelMixin, RestrictedListRetrieveViewSet
         if not mine:
             raise NotFoundError()
         raise RuleError({"organisation": [_("Choose the organisation recording this request.")]})
-
-
-class OccupancyView(APIView):
-    """Occupancy now, as aggregates only (never a person), for users who may see aggregates
-    (city liaisons, hub coordinators). Anyone else gets 404, like any object outside their reach:
-    an empty answer would look like a city with no beds."""
-
-    permission_classes = [RestrictedObjectPermission]
-
-    @extend_schema(
-        responses={
-            200: OccupancySerializer,
-            404: OpenApiResponse(description="You may not see aggregates (`code`: `not_found`)."),
-        }
-    )
-    def get(self, request):
-        counts = selectors.occupancy_counts(user=request.user)
-        if not counts:
-            raise NotFoundError()
-        return Response(OccupancySerializer(counts).data)

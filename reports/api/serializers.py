@@ -135,8 +135,35 @@ class TimeSeriesSerializer(serializers.Serializer):
 
 
 class CounterSerializer(serializers.Serializer):
-    value = serializers.IntegerField(allow_null=True)
-    display = strict.CharField()
+    value = serializers.IntegerField(allow_null=True, help_text="`null` when 1 to 4 for a suppressed viewer.")
+    display = strict.CharField(help_text='The figure as shown: a number or "<5".')
+
+
+class BedStatusCellsSerializer(serializers.Serializer):
+    out_of_service = CounterSerializer()
+    occupied = CounterSerializer()
+    held = CounterSerializer()
+    available = CounterSerializer()
+
+
+class OccupancySerializer(serializers.Serializer):
+    """Figures of the moment, never a person: beds by site kind and status, holds and stays now,
+    unmet housing requests today and this month. Suppressed viewers get the hour's snapshot,
+    rounded to 5 with 1–4 as "<5"."""
+
+    at = serializers.DateTimeField(help_text="When these figures were counted (the hour's snapshot if suppressed).")
+    date = serializers.DateField()
+    suppressed = serializers.BooleanField(help_text="Whether the figures are rounded and small counts hidden.")
+    beds_by_site_kind = serializers.DictField(
+        child=BedStatusCellsSerializer(), help_text="Keyed by site kind (emergency, short_term, transitional)."
+    )
+    beds_free = CounterSerializer()
+    bed_allocations_now = CounterSerializer()
+    active_holds = CounterSerializer()
+    active_stays = CounterSerializer()
+    interventions_today = CounterSerializer()
+    unmet_requests_today = CounterSerializer()
+    unmet_requests_this_month = CounterSerializer()
 
 
 class LiveCountersSerializer(serializers.Serializer):

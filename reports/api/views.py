@@ -10,6 +10,7 @@ from organisations.permissions import RestrictedObjectPermission
 from reports import selectors
 from reports.api.serializers import (
     LiveCountersSerializer,
+    OccupancySerializer,
     PeriodQuerySerializer,
     SectionReportSerializer,
     TimeSeriesSerializer,
@@ -87,3 +88,20 @@ class LiveCountersView(APIView):
     def get(self, request):
         viewer = selectors.require_viewer(user=request.user)
         return Response(LiveCountersSerializer(selectors.live_counters(suppressed=not viewer.unsuppressed)).data)
+
+
+class OccupancyView(APIView):
+    """Occupancy now (``/api/v1/housing/occupancy/``): the reports' figures of the moment, so that
+    a liaison gets them suppressed like every other figure (``selectors.occupancy``)."""
+
+    permission_classes = [RestrictedObjectPermission]
+
+    @extend_schema(
+        summary="Occupancy now",
+        description="Beds by site kind and status, holds and stays now, unmet housing requests today and "
+        "this month. Hub coordinators get exact figures of this moment; everyone else who may see the "
+        'reports gets the hour\'s snapshot, each figure rounded to 5, 1 to 4 as "<5" (`value` null).',
+        responses={200: OccupancySerializer, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        return Response(OccupancySerializer(selectors.occupancy(user=request.user)).data)

@@ -262,16 +262,18 @@ def test_the_board_counts_free_beds_by_room_kind_and_filters(world):
     assert selectors.board(user=world.hub_worker, women_only=True) == []
 
 
-def test_liaisons_see_occupancy_counts_only(world):
-    from housing import selectors
+def test_liaisons_see_occupancy_counts_only_and_suppressed(world):
+    from organisations.errors import NotFoundError
+    from reports import selectors as reports_selectors
 
     hold(world, world.family_beds)
     liaison = factories.member(factories.organisation(kind=OrganisationKind.CITY), Role.LIAISON)
-    counts = selectors.occupancy_counts(user=liaison)
-    assert counts["beds_by_site_kind"]["short_term"]["held"] == 3
-    assert counts["active_holds"] == 1
+    counts = reports_selectors.occupancy(user=liaison)
+    assert counts["beds_by_site_kind"]["short_term"]["held"] == {"value": None, "display": "<5"}
+    assert counts["active_holds"]["display"] == "<5"
     assert "Rodríguez" not in str(counts)
-    assert selectors.occupancy_counts(user=world.provider_staff) == {}
+    with pytest.raises(NotFoundError):
+        reports_selectors.occupancy(user=world.provider_staff)
 
 
 def test_a_household_member_cannot_hold_apart_from_the_household(world):

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,8 +159,23 @@ def test_the_job_publishes_when_counters_change(today_world, django_capture_on_c
         organisation=today_world.hub, household_size=3, reason="no_bed", recorded_by=today_world.worker
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.live_counters_publish() == 2
+        # The hub sees the request at once; the city's counters are the hour's snapshot.
+        assert services.live_counters_publish() == 1
     assert current_version("reports.live", "hub") == version + 1
+    city = current_version("reports.live", "city")
+    for _request in range(5):
+        UnmetHousingRequest.objects.create(
+            organisation=today_world.hub, household_size=1, reason="no_bed", recorded_by=today_world.worker
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.live_counters_publish()
+    assert current_version("reports.live", "city") == city
+    # The next hour's snapshot is taken once: then "5" instead of "<5", and nothing more that hour.
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        for _run in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.live_counters_publish()
+    assert current_version("reports.live", "city") == city + 1
 
 
 def test_no_free_text_and_no_identifier_in_any_answer(api, today_world):
