@@ -1,7 +1,9 @@
-"""Writing the audit log: services call ``audit_record`` for every write, and selectors call
-``audit_read`` for every read of a person's data. The request's IP address reaches them through a
-context variable set by ``AuditContextMiddleware`` (and by the websocket consumer), so that no
-service has to be handed the request."""
+"""Writing the audit log: services call ``audit_record`` for every write; selectors audit every
+read of a person's data (``audited`` querysets, ``audit_rows``, ``audit_read`` for one object);
+the two 404 exits audit refused reads (``audit_refused_request``); the Django admin's log entries
+are audited with their user (``record_admin_change``). The request's IP address reaches them
+through a context variable set by ``AuditContextMiddleware`` (and by the websocket consumer), so
+that no service has to be handed the request."""
 
 import json
 from collections.abc import Callable, Iterable
