@@ -317,6 +317,7 @@ def audit_refused_read(*, user, label: str, object_id) -> bool:
     handler."""
     from django.apps import apps
     from django.core.cache import caches
+    from django.utils import timezone
 
     from organisations.permissions import Action
 
@@ -332,9 +333,13 @@ def audit_refused_read(*, user, label: str, object_id) -> bool:
     if not holders or model.objects.restrict(user, Action.VIEW).filter(pk=pk).exists():
         return False
     cache = caches["audit"]
-    window = f"audit-refused:{user.pk}:{label}"
-    count_key = f"{window}:unwritten"
-    if not cache.add(window, True, timeout=settings.AUDIT_REFUSED_WINDOW_SECONDS):
+    # Windows are numbered on the application's clock (not the cache's expiry), so that every
+    # process agrees on them; the first refusal of a window claims it atomically (``add``).
+    seconds = max(1, settings.AUDIT_REFUSED_WINDOW_SECONDS)
+    base = f"audit-refused:{user.pk}:{label}"
+    count_key = f"{base}:unwritten"
+    window = f"{base}:{int(timezone.now().timestamp() // seconds)}"
+    if not cache.add(window, True, timeout=2 * seconds):
         try:
             cache.incr(count_key)
         except ValueError:
