@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0014_name_validator_class_and_labels'),
+        ('organisations', '0015_manage_privacy_requests'),
     ]
 
     operations = [
