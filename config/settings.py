@@ -67,6 +67,9 @@ if HTTPS:
 # so that nothing a client writes in the header is believed (organisations.audit). The shipped
 # layout (docs/deployment.md) has two: the TLS terminator and the nginx of docker-compose.yml.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+# A refused read of personal data (a 404 on someone else's file) is audited at most once per
+# user and kind in this window; the next entry counts the ones in between (organisations.audit).
+AUDIT_REFUSED_WINDOW_SECONDS = int(os.environ.get("AUDIT_REFUSED_WINDOW_SECONDS", 60))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -264,6 +267,17 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The "audit" cache counts refused reads across web processes (Redis when there is one); the
+# default cache stays Django's own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "audit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "audit"}
+    ),
+}
 
 # Seconds between heartbeats on the websocket (ARCHITECTURE.md, live updates).
 WS_HEARTBEAT_SECONDS = float(os.environ.get("WS_HEARTBEAT_SECONDS", 20))

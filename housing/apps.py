@@ -8,7 +8,12 @@ class HousingConfig(AppConfig):
 
     def ready(self):
         from housing import demo, models, person_file, services, views  # noqa: F401 - services registers the hold expiry job
+        from housing.selectors import PERSONAL_READS
         from housing.streams import AvailabilityStream
+        from organisations.audit import register_personal_read
+
+        for label, spec in PERSONAL_READS.items():
+            register_personal_read(label, spec)
         from notifications import streams
         from organisations.choices import PartnershipScope
         from organisations.demo import register_demo_loader

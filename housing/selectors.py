@@ -20,7 +20,7 @@ from housing.availability import bed_statuses, overlapping
 from housing.choices import BedStatus, HoldStatus, RoomKind
 from housing.models import Bed, BedAllocation, Hold, Site, Stay
 from organisations import permissions
-from organisations.audit import audit_read
+from organisations.audit import PersonalRead, audit_read, audited, case_side, loaded, prefetched_ids, value
 from organisations.choices import NeedCategory
 from organisations.permissions import Action
 from people.choices import DataGroup
@@ -66,20 +66,48 @@ def board(
     return [{"site": site, "counts": counts[site.pk]} for site in sites]
 
 
+def _placed_people(row) -> list:
+    """The people a hold or a stay names: its household's members (prefetched) or its person."""
+    household = loaded(row, "household")
+    if household is not None:
+        return prefetched_ids(household, "members")
+    return [value(row, "person_id")]
+
+
+def _site_provider(row):
+    site = loaded(row, "site")
+    return site.provider_id if site is not None else None
+
+
+# A hold or stay is read for the hub that placed it, or for the site's provider.
+_hold_reader = case_side(lambda row: value(row, "organisation_id"), _site_provider)
+
+
+# Holds and stays name people (``organisations.audit``; registered by ``HousingConfig.ready``).
+PERSONAL_READS = {
+    "housing.hold": PersonalRead("housing.hold", _hold_reader, _placed_people, "hold_id", "organisation_id"),
+    "housing.stay": PersonalRead("housing.stay", _hold_reader, _placed_people, "stay_id", "organisation_id"),
+}
+
+
 def hold_list(*, user) -> QuerySet[Hold]:
-    return (
+    """Holds ``user`` may see; audited when read (they name the people held for)."""
+    holds = (
         Hold.objects.restrict(user, Action.VIEW)
         .select_related("site", "household", "person", "organisation", "held_by")
         .prefetch_related("household__members")
     )
+    return audited(holds, user=user)
 
 
 def stay_list(*, user) -> QuerySet[Stay]:
-    return (
+    """Stays ``user`` may see; audited when read."""
+    stays = (
         Stay.objects.restrict(user, Action.VIEW)
         .select_related("site", "household", "person", "organisation", "hold")
         .prefetch_related("household__members")
     )
+    return audited(stays, user=user)
 
 
 @dataclass

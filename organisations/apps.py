@@ -12,10 +12,13 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from django.contrib.admin.models import LogEntry
         from django.db.models import F, Q
+        from django.db.models.signals import post_save
 
         from notifications import streams
         from organisations import models
+        from organisations.audit import record_admin_change
         from organisations.permissions import (
             AnyOf,
             MemberOf,
@@ -66,6 +69,7 @@ class OrganisationsConfig(AppConfig):
         register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))
         streams.register(MembershipStream())
         post_migrate.connect(sync_all_role_groups, sender=self)
+        post_save.connect(record_admin_change, sender=LogEntry, dispatch_uid="audit-admin-change")
         post_migrate.connect(grant_after_migrate, sender=self)
         # These modules register their periodic jobs when imported.
         for module in ("organisations.services", "organisations.api.idempotency"):

@@ -45,7 +45,7 @@ def navigation(request):
     if context.roles & MEMBER_ROLES:
         links.append((reverse("organisations:members"), _("Members")))
     if Role.PRIVACY_OFFICER in context.roles:
-        links.append((reverse("api-root") + "audit-entries/", _("Audit log")))
+        links.append((reverse("organisations:audit-log"), _("Audit log")))
     links.append((reverse("profile"), _("My account")))
     if user.is_staff:
         links.append((reverse("admin:index"), _("Administration")))

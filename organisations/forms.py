@@ -188,3 +188,35 @@ class InvitationAccountForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords are not the same."))
         return data
+
+
+# --- The audit log -------------------------------------------------------------------------------
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log page's filters (a GET form). The users, organisations and actions offered
+    are those of the reader's own log (``selectors.audit_log_choices``); the person is a file
+    number, as the person file's link gives it."""
+
+    person = forms.IntegerField(label=_("Person file number"), required=False, min_value=1)
+    actor = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
+    organisation = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Everyone")), *choices["actors"]]
+        self.fields["organisation"].choices = [("", _("All my organisations")), *choices["organisations"]]
+        self.fields["action"].choices = [("", _("All actions")), *((action, action) for action in choices["actions"])]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("The end of the period comes before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters, as ``selectors.audit_log`` takes them."""
+        return {name: self.cleaned_data.get(name) for name in self.fields} if self.is_valid() else {}

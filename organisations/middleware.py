@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from organisations.audit import client_ip_address, current_ip_address
+from organisations.audit import client_ip_address, current_ip_address, flush_reads, pending_reads
 from organisations.views import form_address_page, is_api_request, request_refused
 
 
@@ -34,17 +34,24 @@ class UserLanguageMiddleware:
 
 
 class AuditContextMiddleware:
-    """Make the client's IP address available to ``audit_record`` for this request."""
+    """Make the client's IP address available to ``audit_record`` for this request, and write
+    the request's audited reads in one INSERT at its end (``organisations.audit``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = current_ip_address.set(client_ip_address(request.META))
+        buffer: dict = {}
+        reads = pending_reads.set(buffer)
         try:
             return self.get_response(request)
         finally:
-            current_ip_address.reset(token)
+            pending_reads.reset(reads)
+            try:
+                flush_reads(buffer)
+            finally:
+                current_ip_address.reset(token)
 
 
 class FormAddressPageMiddleware:

@@ -575,6 +575,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The people a read names, as ``,3,17,`` (``organisations.audit.people_text``): "who read this
+    # person's file" is a LIKE on one column, and a list read stays one row.
+    people = models.TextField(_("people"), blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

@@ -15,4 +15,6 @@ urlpatterns = [
     path("members/invite/", views.member_invite, name="member-invite"),
     path("members/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("audit-log/", views.audit_log, name="audit-log"),
+    path("audit-log/export.csv", views.audit_log_export, name="audit-log-export"),
 ]

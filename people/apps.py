@@ -25,3 +25,8 @@ class PeopleConfig(AppConfig):
             add=ObjectPermission("work_cases", "organisation"),
         )
         register_links(views.navigation_links)
+        from organisations.audit import register_personal_read
+        from people.selectors import PERSONAL_READS
+
+        for label, spec in PERSONAL_READS.items():
+            register_personal_read(label, spec)

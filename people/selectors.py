@@ -4,25 +4,59 @@ one file."""
 from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
-from organisations.audit import audit_read
+from organisations.audit import PersonalRead, audit_read, audit_rows, audited, owner_of_person, prefetched_ids, value
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from people.choices import HouseholdRelationship
 from people.models import Consent, Household, Intervention, Milestone, Need, Person, PrivacyNotice
 from people.names import name_key, names_match
 
+# The personal data of this app and how its reads are audited (``organisations.audit``):
+# registered by ``PeopleConfig.ready``.
+PERSONAL_READS = {
+    "people.person": PersonalRead(
+        "people.person", lambda row, reader: value(row, "owner_id"), lambda row: [value(row, "pk")], "person_id"
+    ),
+    "people.household": PersonalRead(
+        "people.household",
+        lambda row, reader: value(row, "owner_id"),
+        lambda row: prefetched_ids(row, "members"),
+        "household_id",
+    ),
+    "people.consent": PersonalRead(
+        "people.consent", owner_of_person, lambda row: [value(row, "person_id")], "consent_id", "person__owner_id"
+    ),
+    "people.need": PersonalRead(
+        "people.need", owner_of_person, lambda row: [value(row, "person_id")], "need_id", "person__owner_id"
+    ),
+    "people.milestone": PersonalRead(
+        "people.milestone", owner_of_person, lambda row: [value(row, "person_id")], holder="person__owner_id"
+    ),
+    "people.intervention": PersonalRead(
+        "people.intervention",
+        lambda row, reader: value(row, "organisation_id"),
+        lambda row: prefetched_ids(row, "people"),
+        holder="organisation_id",
+    ),
+}
+
+
+def _visible_people(*, user) -> QuerySet[Person]:
+    return Person.objects.restrict(user, Action.VIEW).select_related("owner", "household")
+
 
 def person_list(*, user, search: str = "") -> QuerySet[Person]:
-    """The people ``user`` may see, optionally searched by any part of their names."""
-    people = Person.objects.restrict(user, Action.VIEW).select_related("owner", "household")
+    """The people ``user`` may see, optionally searched by any part of their names; the rows a
+    page or the API shows are audited (never the search words: they are names)."""
+    people = _visible_people(user=user)
     for token in name_key(search, "").split():
         people = people.filter(name_key__contains=token)
-    return people
+    return audited(people, user=user, what="people.person.search" if search.strip() else None)
 
 
 def person_file(*, user, person_id: int) -> Person:
     """One person file, read by ``user``: 404 unless allowed, and the read is audited."""
-    person = person_list(user=user).filter(pk=person_id).first()
+    person = _visible_people(user=user).filter(pk=person_id).first()
     if person is None:
         raise NotFoundError()
     audit_read(actor=user, organisation=person.owner, obj=person, what="people.person.file")
@@ -43,11 +77,15 @@ def person_possible_duplicates(*, user, given_names: str, family_names: str, dat
     candidates = candidates.filter(any_token)
     if date_of_birth is not None:
         candidates = candidates.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
-    return [person for person in candidates[:200] if names_match(key, person.name_key)][:10]
+    found = [person for person in candidates[:200] if names_match(key, person.name_key)][:10]
+    audit_rows(actor=user, rows=found, what="people.person.duplicates")
+    return found
 
 
 def consent_list(*, user, person: Person) -> QuerySet[Consent]:
-    return Consent.objects.restrict(user, Action.VIEW).filter(person=person).select_related("recipient")
+    """The person's consents ``user`` may see; audited when read."""
+    consents = Consent.objects.restrict(user, Action.VIEW).filter(person=person).select_related("person", "recipient")
+    return audited(consents, user=user)
 
 
 def consents_given_for_children(*, consent: Consent) -> QuerySet[Consent]:
@@ -83,20 +121,27 @@ def privacy_notice_in_force(organisation, on=None) -> PrivacyNotice | None:
 
 
 def need_list(*, user) -> QuerySet[Need]:
-    return Need.objects.restrict(user, Action.VIEW).select_related("person")
+    """Needs (health notes among them) ``user`` may see; audited when read."""
+    return audited(Need.objects.restrict(user, Action.VIEW).select_related("person"), user=user)
 
 
 def milestone_list(*, user) -> QuerySet[Milestone]:
-    return Milestone.objects.restrict(user, Action.VIEW).select_related("person")
+    """Claim milestones ``user`` may see; audited when read."""
+    return audited(Milestone.objects.restrict(user, Action.VIEW).select_related("person"), user=user)
 
 
 def intervention_list(*, user) -> QuerySet[Intervention]:
-    return Intervention.objects.restrict(user, Action.VIEW).prefetch_related("people")
+    """Interventions ``user`` may see, with the people they name; audited when read."""
+    return audited(Intervention.objects.restrict(user, Action.VIEW).prefetch_related("people"), user=user)
 
 
 def household_list(*, user) -> QuerySet[Household]:
-    """The households ``user`` may see that still have members (a dissolved one is history)."""
-    return Household.objects.restrict(user, Action.VIEW).filter(dissolved_at__isnull=True).prefetch_related("members")
+    """The households ``user`` may see that still have members (a dissolved one is history);
+    audited when read."""
+    households = (
+        Household.objects.restrict(user, Action.VIEW).filter(dissolved_at__isnull=True).prefetch_related("members")
+    )
+    return audited(households, user=user)
 
 
 def household_file(*, user, household_id: int) -> Household:
@@ -110,7 +155,13 @@ def household_file(*, user, household_id: int) -> Household:
     )
     if household is None:
         raise NotFoundError()
-    audit_read(actor=user, organisation=household.owner, obj=household, what="people.household.file")
+    audit_read(
+        actor=user,
+        organisation=household.owner,
+        obj=household,
+        what="people.household.file",
+        people=household.members.values_list("pk", flat=True),
+    )
     return household
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from organisations import permissions
 from organisations import selectors as organisation_selectors
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind, PartnershipScope
 from organisations.errors import ApplicationError, NotFoundError
@@ -362,6 +363,8 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         "section_actions": [action for section in sections for action in section.actions],
         "sensitive_groups": {str(group) for group in SENSITIVE_DATA_GROUPS},
         "has_partners": partners.exists(),
+        # The owner's privacy officer may open "who read this file" from here.
+        "reads_audit": permissions.has_organisation_permission(user, "view_audit", person.owner),
         "open_panel": open_panel,
         "intervention_form": bound.get("intervention_form") or InterventionForm(person=person),
         "need_form": bound.get("need_form") or NeedForm(),

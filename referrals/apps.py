@@ -31,3 +31,8 @@ class ReferralsConfig(AppConfig):
         # The person file shows the person's referrals (people.views imports nothing from here).
         people_views.person_file_sections.append(views.person_file_referrals)
         register_links(views.navigation_links)
+        from organisations.audit import register_personal_read
+        from referrals.selectors import PERSONAL_READS
+
+        for label, spec in PERSONAL_READS.items():
+            register_personal_read(label, spec)

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from organisations.audit import audit_read
+from organisations.audit import PersonalRead, audit_read, audited, case_side, value
 from organisations.errors import NotFoundError
 from organisations.models import RoleGroup
 from organisations.permissions import Action
@@ -12,6 +12,18 @@ from referrals.choices import OPEN_STATUSES
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 
 LIST_RELATED = ("sender", "recipient", "assignee", "person", "consent")
+
+# Referrals name their person (``organisations.audit``; registered by ``ReferralsConfig.ready``):
+# read for the recipient, or for the sender.
+PERSONAL_READS = {
+    "referrals.referral": PersonalRead(
+        "referrals.referral",
+        case_side(lambda row: value(row, "sender_id"), lambda row: value(row, "recipient_id")),
+        lambda row: [value(row, "person_id")],
+        "referral_id",
+        "sender_id",
+    ),
+}
 
 
 def referrals_received(*, user) -> QuerySet[Referral]:
@@ -27,17 +39,25 @@ def referrals_received(*, user) -> QuerySet[Referral]:
     if user is None or not user.is_authenticated:
         return Referral.objects.none()
     recipients = list(RoleGroup.objects.filter(group__user=user).values_list("organisation_id", flat=True).distinct())
-    return Referral.objects.restrict(user, "respond").filter(recipient_id__in=recipients).select_related(*LIST_RELATED)
+    received = Referral.objects.restrict(user, "respond").filter(recipient_id__in=recipients)
+    return audited(
+        received.select_related(*LIST_RELATED), user=user, organisation=lambda row, reader: value(row, "recipient_id")
+    )
 
 
 def referrals_sent(*, user) -> QuerySet[Referral]:
     """Referrals the user's organisations sent (through their case workers' organisation right)."""
-    return Referral.objects.restrict(user, Action.CHANGE).select_related(*LIST_RELATED)
+    sent = Referral.objects.restrict(user, Action.CHANGE).select_related(*LIST_RELATED)
+    return audited(sent, user=user, organisation=lambda row, reader: value(row, "sender_id"))
+
+
+def _visible_referrals(*, user) -> QuerySet[Referral]:
+    return Referral.objects.restrict(user, Action.VIEW).select_related(*LIST_RELATED)
 
 
 def referral_list(*, user) -> QuerySet[Referral]:
-    """Every referral the user may see, sent or received."""
-    return Referral.objects.restrict(user, Action.VIEW).select_related(*LIST_RELATED)
+    """Every referral the user may see, sent or received; the rows read are audited."""
+    return audited(_visible_referrals(user=user), user=user)
 
 
 def inbox_open(*, user, organisation_id: int) -> QuerySet[Referral]:
@@ -52,7 +72,7 @@ def referral_detail(*, user, referral_id: int) -> Referral:
     free text is withheld as ``sharing.withhold_free_text`` says for the side the user reads it
     for (``text_withheld_on`` set on the instance)."""
     referral = (
-        referral_list(user=user)
+        _visible_referrals(user=user)
         .prefetch_related(
             Prefetch("events", ReferralEvent.objects.select_related("actor", "organisation")),
             Prefetch("messages", ReferralMessage.objects.select_related("author", "organisation")),
@@ -69,8 +89,12 @@ def referral_detail(*, user, referral_id: int) -> Referral:
         if reading_organisation_id(user=user, referral=referral) == referral.sender_id
         else (referral.recipient)
     )
-    audit_read(actor=user, organisation=reader, obj=referral, what="referrals.referral.detail")
-    return sharing.withhold_free_text(referral, reader.pk)
+    referral = sharing.withhold_free_text(referral, reader.pk)
+    # The person is named in the entry only for the organisation that owns their file (the sender):
+    # a partner's log never links referrals to a person id (docs/privacy.md).
+    named = [referral.person_id] if reader.pk == referral.sender_id else []
+    audit_read(actor=user, organisation=reader, obj=referral, what="referrals.referral.detail", people=named)
+    return referral
 
 
 def filter_by_person(queryset: QuerySet[Referral], *, user, person_id: int) -> QuerySet[Referral]:

@@ -98,6 +98,9 @@ ROUTES = {
     "organisations:member-invite": Route(MEMBER, HUB_ADMIN),
     "organisations:invitation-revoke": Route(GRANTED, HUB_ADMIN, MembershipInvitation),
     "organisations:invitation": Route(PUBLIC),
+    # The audit log: the privacy officers' page (a 404 for everyone else).
+    "organisations:audit-log": Route(MEMBER, PRIVACY_OFFICER),
+    "organisations:audit-log-export": Route(MEMBER, PRIVACY_OFFICER),
     # Person files.
     "people:list": Route(MEMBER),
     "people:create": Route(MEMBER),

@@ -43,8 +43,15 @@ from tests.url_patterns import concrete, patterns
 pytestmark = pytest.mark.django_db
 
 MISSING_ID = "999999999"
-# Tables a refused request may write: the session of the one who asked, the login throttling's.
-BOOKKEEPING = {Session._meta.label, "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+# Tables a refused request may write: the session of the one who asked, the login throttling's,
+# and the audit log (a refused read of personal data is audited: organisations.audit).
+BOOKKEEPING = {
+    Session._meta.label,
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "organisations.AuditEntry",
+}
 
 
 def project_routes() -> list[tuple[str, str, list[str]]]:

@@ -105,9 +105,12 @@ class OccupantsViewSetMixin:
     under the people's consent), checked at every read."""
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = selectors.with_occupants(user=request.user, rows=page if page is not None else queryset)
+        # The user's grants are read once for the page: the rows' restriction, who may be named,
+        # and which side each row is audited as read for.
+        with rights_read_once():
+            queryset = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(queryset)
+            rows = selectors.with_occupants(user=request.user, rows=page if page is not None else queryset)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

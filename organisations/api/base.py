@@ -3,6 +3,7 @@ runs (NetBox), so that an object the user may not act on is simply not found."""
 
 from rest_framework import mixins, viewsets
 
+from organisations.audit import audited_if_personal
 from organisations.permissions import RestrictedObjectPermission, action_for_request
 
 
@@ -19,7 +20,10 @@ class RestrictedViewSetMixin:
         return self.queryset.all()
 
     def get_queryset(self):
-        return self.get_base_queryset().restrict(self.request.user, action_for_request(self.request, self))
+        """Restricted to the request's action; rows of personal data are audited when read (the
+        answer of a PATCH too: it discloses them as a read does)."""
+        queryset = self.get_base_queryset().restrict(self.request.user, action_for_request(self.request, self))
+        return audited_if_personal(queryset, user=self.request.user)
 
 
 class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):

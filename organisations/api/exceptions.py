@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from organisations.errors import RULE_CODES, ApplicationError, ConflictError, TooManyRequestsError
+from organisations.audit import audit_refused_request
+from organisations.errors import RULE_CODES, ApplicationError, ConflictError, NotFoundError, TooManyRequestsError
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,26 @@ def _codes(codes) -> set[str]:
     return {codes}
 
 
+def _audit_refused(context) -> None:
+    """A 404 of the API on a route naming an object: audited when the object is someone else's
+    personal data (``organisations.audit.audit_refused_request``)."""
+    view = context.get("view")
+    request = context.get("request")
+    kwargs = getattr(view, "kwargs", None)
+    if not kwargs or request is None:
+        return
+    queryset = getattr(view, "queryset", None)
+    if queryset is None:
+        try:
+            queryset = view.get_queryset()
+        except Exception:  # the 404 is answered whatever the view's queryset does
+            return
+    audit_refused_request(user=request.user, kwargs=kwargs, model_label=queryset.model._meta.label_lower)
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, Http404 | exceptions.NotFound | NotFoundError):
+        _audit_refused(context)
     if isinstance(exc, OperationalError) and _is_lock_timeout(exc):
         logger.warning("Lock timeout answered as 409: %s", exc)
         exc = ConflictError(code="busy")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from organisations.audit import client_ip_address, scope_client_address
 from organisations.choices import Role
 from organisations.models import AuditEntry
+from tests import factories
 from tests.auth import login
 
 PROXY = "10.0.0.2"  # the compose nginx, the application's peer
@@ -52,6 +53,22 @@ def test_a_forged_header_behind_the_proxies_records_the_real_address(client, net
     assert response.status_code == 200
     entry = AuditEntry.objects.filter(action="organisations.user.updated").latest("pk")
     assert entry.ip_address == CLIENT
+
+
+def test_a_read_audited_at_the_end_of_the_request_records_the_real_address(client, network, settings):
+    """Reads are written in one INSERT when the request ends: still with the request's address."""
+    settings.TRUSTED_PROXY_COUNT = 2
+    person = factories.person(network.a.organisation)
+    login(client, network.a[Role.WORKER])
+    response = client.get(
+        reverse("person-detail", args=[person.pk]),
+        HTTP_ACCEPT="application/json",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"{FORGED}, {CLIENT}, 10.0.0.1",
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="people.person.file.read").latest("pk")
+    assert (entry.object_id, entry.ip_address) == (str(person.pk), CLIENT)
 
 
 def test_login_failures_are_counted_for_the_real_address(client, network, settings):

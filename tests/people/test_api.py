@@ -160,15 +160,18 @@ def test_search_ignores_accents_case_and_order(api, hub, worker):
     assert len(found("")) == 2
 
 
-def test_the_list_shows_brief_rows_and_writes_no_audit_entry(api, hub, worker, django_assert_max_num_queries):
-    for _ in range(5):
-        factories.person(hub.organisation, notes="antécédents", phone="418 555-0100")
+def test_the_list_shows_brief_rows_and_writes_one_audit_entry(api, hub, worker, django_assert_max_num_queries):
+    people = [factories.person(hub.organisation, notes="antécédents", phone="418 555-0100") for _ in range(5)]
     before = AuditEntry.objects.count()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # the page's 4 and one INSERT for the audit entry
         rows = api.get(reverse("person-list")).json()["results"]
     assert len(rows) == 5
     assert not {"notes", "phone", "gender_identity", "trans_experience"} & set(rows[0])
-    assert AuditEntry.objects.count() == before
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.action, entry.actor, entry.organisation) == ("people.person.read", worker, hub.organisation)
+    assert entry.details == {"ids": sorted(person.pk for person in people)}
+    assert "antécédents" not in str(entry.details) + entry.people
 
 
 def test_every_read_of_a_file_leaves_one_audit_entry_without_personal_values(api, hub, worker):
