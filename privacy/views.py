@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from organisations.choices import OrganisationKind, Role
 from organisations.errors import ApplicationError, NotFoundError
-from organisations.permissions import can
+from organisations.permissions import can, organisation_ids_with_permission
 from organisations.validators import parse_id
 from people.choices import DataGroup
 from people.forms import add_application_error
@@ -96,6 +96,8 @@ def desk(request):
             "query": query,
             "people": people[:SEARCH_LIMIT],
             "more_people": len(people) > SEARCH_LIMIT,
+            # The audit log answers "who read this file" for the organisations whose log it reads.
+            "audit_organisations": organisation_ids_with_permission(request.user, "view_audit"),
             "open_rows": [row for row in rows if row["request"].is_open],
             "closed_rows": [row for row in rows if not row["request"].is_open][:30],
         },

@@ -203,3 +203,19 @@ def test_an_open_request_is_reminded_once_a_few_days_before_it_is_due(network, f
     assert officer.pk in set(notified.values_list("recipient_id", flat=True))
     services.request_close(actor=officer, request=due_soon, answered_on=timezone.localdate())
     assert request_remind_due() == 0
+
+
+def test_the_privacy_officer_finds_the_person_and_who_read_their_file(network, family):
+    """ "Who read Ana's file this month": the desk finds her by name and links to the audit log
+    filtered on her file, which lists the reads of it (the coordinator just opened it)."""
+    coordinator = Client()
+    login(coordinator, network.a[Role.COORDINATOR])
+    assert coordinator.get(reverse("people:file", args=[family.ana.pk])).status_code == 200
+    client = officer_client(network)
+    desk = client.get(reverse("privacy:desk"), {"q": family.ana.given_names}).content.decode()
+    link = f"{reverse('organisations:audit-log')}?person={family.ana.pk}"
+    assert link in desk
+    log = client.get(link).content.decode()
+    assert network.a[Role.COORDINATOR].email in log or network.a[Role.COORDINATOR].full_name in log
+    # A coordinator, who does not read the log, gets no such link.
+    assert link not in coordinator.get(reverse("privacy:desk"), {"q": family.ana.given_names}).content.decode()
