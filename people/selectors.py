@@ -41,6 +41,16 @@ PERSONAL_READS = {
 }
 
 
+def narrow_to_visible_occupant(queryset: QuerySet, *, user, field: str, occupant_id: int) -> QuerySet:
+    """Narrow ``queryset`` (referrals, holds, stays) to the rows of one person (``field``
+    ``person``) or household (``household``), only when ``user`` may see that file: otherwise
+    nothing, exactly as for an id nobody has. A filter must never tell a partner or a provider
+    which rows are about the same person (docs/privacy.md, "Consent that really closes")."""
+    model = Person if field == "person" else Household
+    visible = model.objects.restrict(user, Action.VIEW).filter(pk=occupant_id)
+    return queryset.filter(**{f"{field}__in": visible})
+
+
 def _visible_people(*, user) -> QuerySet[Person]:
     return Person.objects.restrict(user, Action.VIEW).select_related("owner", "household")
 

@@ -6,7 +6,7 @@ from organisations.audit import PersonalRead, audit_read, audited, case_side, va
 from organisations.errors import NotFoundError
 from organisations.models import RoleGroup
 from organisations.permissions import Action
-from people.models import Person
+from people import selectors as people_selectors
 from referrals import sharing
 from referrals.choices import OPEN_STATUSES
 from referrals.models import Referral, ReferralEvent, ReferralMessage
@@ -101,8 +101,7 @@ def filter_by_person(queryset: QuerySet[Referral], *, user, person_id: int) -> Q
     """Narrow ``queryset`` to the referrals of one person, only when ``user`` may see that
     person's file: otherwise nothing, exactly as for an id nobody has, so that a partner cannot
     learn which referrals (redacted ones included) are about the same person."""
-    visible = Person.objects.restrict(user, Action.VIEW).filter(pk=person_id)
-    return queryset.filter(person__in=visible)
+    return people_selectors.narrow_to_visible_occupant(queryset, user=user, field="person", occupant_id=person_id)
 
 
 def reading_organisation_id(*, user, referral: Referral) -> int:

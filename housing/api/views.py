@@ -62,6 +62,7 @@ from organisations.api.idempotency import idempotent
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, ObjectPermission, RestrictedObjectPermission, rights_read_once
+from people import selectors as people_selectors
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -242,10 +243,20 @@ class BedViewSet(viewsets.GenericViewSet):
 # --- Holds and stays -----------------------------------------------------------------------------
 
 
-class HoldFilter(RestrictedFilterSet):
+class OccupantFilterMixin:
+    """``person`` and ``household`` match only files the reader may see (a provider: none), as
+    an id nobody has: the filters never link a hold or stay code to a file."""
+
+    def filter_occupant(self, queryset, name, value):
+        return people_selectors.narrow_to_visible_occupant(
+            queryset, user=self.request.user, field=name, occupant_id=value
+        )
+
+
+class HoldFilter(OccupantFilterMixin, RestrictedFilterSet):
     site = IdFilter(field_name="site__id")
-    household = IdFilter(field_name="household__id")
-    person = IdFilter(field_name="person__id")
+    household = IdFilter(method="filter_occupant")
+    person = IdFilter(method="filter_occupant")
     status = django_filters.MultipleChoiceFilter(choices=HoldStatus.choices)
 
     class Meta:
@@ -363,10 +374,10 @@ def _move_options(data) -> dict:
     return {"override_reason": data["override_reason"], "confirm_outside_check_in": data["confirm_outside_check_in"]}
 
 
-class StayFilter(RestrictedFilterSet):
+class StayFilter(OccupantFilterMixin, RestrictedFilterSet):
     site = IdFilter(field_name="site__id")
-    household = IdFilter(field_name="household__id")
-    person = IdFilter(field_name="person__id")
+    household = IdFilter(method="filter_occupant")
+    person = IdFilter(method="filter_occupant")
     status = django_filters.MultipleChoiceFilter(choices=StayStatus.choices)
 
     class Meta:

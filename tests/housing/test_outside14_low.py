@@ -197,3 +197,34 @@ def test_household_is_the_glossarys_word_everywhere(locale, word, other):
         if any(other in text.lower() or word.split()[0] not in text.lower() for text in translations):
             wrong.append(entry.msgid)
     assert not wrong, wrong
+
+
+def test_the_provider_cannot_link_hold_or_stay_codes_to_file_numbers_by_filter(world):
+    """``?person=`` and ``?household=`` match only files the reader may see: for the provider, a
+    real file answers exactly as an id nobody has; the hub still filters its own."""
+    services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[bed.pk for bed in world.family_beds],
+        household=world.household,
+        expected_arrival_at=timezone.now() + timedelta(hours=1),
+    )
+    single = services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[world.shared_beds[0].pk],
+        person=world.person,
+        expected_arrival_at=timezone.now() + timedelta(hours=1),
+    )
+    services.stay_check_in(actor=world.hub_worker, hold=single)
+    api = APIClient()
+    for route in ("housing-hold-list", "housing-stay-list"):
+        for name, real in (("household", world.household.pk), ("person", world.person.pk)):
+            api.force_authenticate(world.provider_staff)
+            answers = [api.get(reverse(route), {name: value}).json() for value in (real, 999_999)]
+            assert answers[0] == answers[1] and answers[0]["count"] == 0, (route, name)
+    api.force_authenticate(world.hub_worker)
+    assert api.get(reverse("housing-hold-list"), {"household": world.household.pk}).json()["count"] == 1
+    assert api.get(reverse("housing-stay-list"), {"person": world.person.pk}).json()["count"] == 1
