@@ -58,9 +58,13 @@ def audit_record(
     action: str,
     obj: models.Model | None = None,
     details: dict | None = None,
+    people: Iterable[int] = (),
 ) -> AuditEntry:
     """Append one entry. ``action`` is namespaced (``organisations.membership.granted``);
-    ``details`` must hold no sensitive personal data: ids, codes and field names only."""
+    ``details`` must hold no sensitive personal data: ids, codes and field names only. The entry
+    names ``people`` and, when ``obj`` is personal data held by ``organisation``, the people
+    ``obj`` names (a person, a request's person, a hold's household), so that "who read or
+    changed this person's file" finds the writes too."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         organisation=organisation,
@@ -68,15 +72,28 @@ def audit_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         ip_address=current_ip_address.get(),
+        people=people_text([*people, *_people_of(obj, organisation.pk if organisation is not None else None)]),
         details=details or {},
     )
+
+
+def _people_of(obj: models.Model | None, organisation_id) -> list[int]:
+    """The people ``obj`` names, for an entry of ``organisation_id`` (none for another holder)."""
+    if obj is None:
+        return []
+    label = obj._meta.label_lower
+    if label == "people.person":
+        return [obj.pk]
+    spec = personal_reads.get(label)
+    if spec is None or not _names_people_for(spec, obj, organisation_id):
+        return []
+    return [pk for pk in spec.people(obj) if pk is not None]
 
 
 def audit_read(*, actor, organisation, obj: models.Model, what: str, people: Iterable[int] = ()) -> None:
     """Record that ``actor`` read ``obj`` for ``organisation`` (``what``: ``people.person.file``,
     ``referrals.referral.detail``), naming ``people`` (the person file names its person)."""
-    if obj._meta.label_lower == "people.person":
-        people = [obj.pk, *people]
+    people = [*people, *_people_of(obj, organisation.pk if organisation else None)]
     _queue(actor, organisation.pk if organisation else None, f"{what}.read", obj._meta.label_lower, [obj.pk], people)
 
 
@@ -367,7 +384,7 @@ def audit_refused_read(*, user, label: str, object_id) -> bool:
         object_type=label,
         object_id=str(pk),
         ip_address=current_ip_address.get(),
-        people=people_text([pk]) if label == "people.person" else "",
+        people=people_text(_people_of(model._base_manager.filter(pk=pk).first(), holders[0])),
         details={"refused_before_unrecorded": unwritten},
     )
     return True

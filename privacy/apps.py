@@ -7,11 +7,13 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self):
+        from organisations.audit import register_personal_read
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, extend_policy, register_policy
         from people.models import Person
         from privacy import demo, models, notifications, views
+        from privacy.selectors import PERSONAL_READS
 
         # The privacy officer and the hub's coordinators handle the people's rights for the
         # files their organisation holds; the privacy officer reads no file otherwise.
@@ -27,3 +29,5 @@ class PrivacyConfig(AppConfig):
         register_links(views.navigation_links)
         notifications.register()
         register_demo_loader("demo privacy requests and registers", demo.load_demo_privacy)
+        for label, spec in PERSONAL_READS.items():
+            register_personal_read(label, spec)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
-from organisations.audit import audit_read
+from organisations.audit import PersonalRead, audit_read, audited, value
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, organisation_ids_with_permission, users_with_organisation_permission
@@ -15,35 +15,64 @@ from privacy.export import GROUP_OF_FIELD
 from privacy.models import ConfidentialityIncident, EmergencyCommunication, PrivacyRequest, Rectification
 from referrals.models import Referral
 
+# The records of this app that name a person, and how their reads are audited
+# (``organisations.audit``; registered by ``PrivacyConfig.ready``): read for their organisation.
+_of_organisation = lambda row, reader: value(row, "organisation_id")  # noqa: E731
+_its_person = lambda row: [value(row, "person_id")]  # noqa: E731
+PERSONAL_READS = {
+    "privacy.privacyrequest": PersonalRead(
+        "privacy.privacyrequest", _of_organisation, _its_person, "request_id", "organisation_id"
+    ),
+    "privacy.rectification": PersonalRead(
+        "privacy.rectification", _of_organisation, _its_person, "rectification_id", "organisation_id"
+    ),
+    "privacy.emergencycommunication": PersonalRead(
+        "privacy.emergencycommunication", _of_organisation, _its_person, "", "organisation_id"
+    ),
+    "privacy.confidentialityincident": PersonalRead(
+        "privacy.confidentialityincident", _of_organisation, lambda row: [], "incident_id", "organisation_id"
+    ),
+}
+
 # The action of ``privacy.apps``: the people whose rights ``user`` handles.
 PRIVACY = "privacy"
 # The action of ``privacy.apps`` for reading a register whole.
 REGISTER = "register"
 
 
+def _handled_people(*, user) -> QuerySet[Person]:
+    return Person.objects.restrict(user, PRIVACY).select_related("owner", "household")
+
+
 def privacy_people(*, user, search: str = "") -> QuerySet[Person]:
-    """The people whose files ``user`` handles requests for, optionally searched by name."""
-    people = Person.objects.restrict(user, PRIVACY).select_related("owner", "household")
+    """The people whose files ``user`` handles requests for, optionally searched by name;
+    audited when read (``privacy.person.search``: the ids found, never the words searched)."""
+    people = _handled_people(user=user)
     for token in name_key(search, "").split():
         people = people.filter(name_key__contains=token)
-    return people
+    return audited(people, user=user, what="privacy.person.search")
 
 
 def privacy_person(*, user, person_id: int | None) -> Person:
     """One person for a request or a register entry: 404 unless ``user`` handles their file."""
-    person = privacy_people(user=user).filter(pk=person_id).first() if person_id else None
+    person = _handled_people(user=user).filter(pk=person_id).first() if person_id else None
     if person is None:
         raise NotFoundError()
     return person
 
 
-def request_list(*, user) -> QuerySet[PrivacyRequest]:
+def _requests(*, user) -> QuerySet[PrivacyRequest]:
     return PrivacyRequest.objects.restrict(user, Action.VIEW).select_related("person", "organisation", "recorded_by")
+
+
+def request_list(*, user) -> QuerySet[PrivacyRequest]:
+    """The requests ``user`` handles; audited when read (they name people)."""
+    return audited(_requests(user=user), user=user)
 
 
 def request_detail(*, user, request_id: int) -> PrivacyRequest:
     """One request, read by ``user``: 404 unless allowed; audited, since it names the person."""
-    found = request_list(user=user).filter(pk=request_id).first()
+    found = _requests(user=user).filter(pk=request_id).first()
     if found is None:
         raise NotFoundError()
     audit_read(actor=user, organisation=found.organisation, obj=found, what="privacy.request.detail")
@@ -56,13 +85,18 @@ def requests_due(*, on: date, within_days: int) -> QuerySet[PrivacyRequest]:
     return PrivacyRequest.objects.filter(answered_on__isnull=True, due_on__lte=on + timedelta(days=within_days))
 
 
+def _rectifications(*, user) -> QuerySet[Rectification]:
+    return Rectification.objects.restrict(user, Action.VIEW).select_related("person", "changed_by")
+
+
 def rectification_list(*, user, person: Person | None = None) -> QuerySet[Rectification]:
-    rows = Rectification.objects.restrict(user, Action.VIEW).select_related("person", "changed_by")
-    return rows.filter(person=person) if person is not None else rows
+    """Corrections ``user`` may read (of one person); audited when read."""
+    rows = _rectifications(user=user)
+    return audited(rows.filter(person=person) if person is not None else rows, user=user)
 
 
 def rectification_detail(*, user, rectification_id: int) -> Rectification:
-    found = rectification_list(user=user).filter(pk=rectification_id).first()
+    found = _rectifications(user=user).filter(pk=rectification_id).first()
     if found is None:
         raise NotFoundError()
     audit_read(actor=user, organisation=found.organisation, obj=found, what="privacy.rectification.detail")
@@ -70,10 +104,11 @@ def rectification_detail(*, user, rectification_id: int) -> Rectification:
 
 
 def emergency_communication_list(*, user, person: Person | None = None) -> QuerySet[EmergencyCommunication]:
+    """Communications without consent ``user`` may read (of one person); audited when read."""
     rows = EmergencyCommunication.objects.restrict(user, Action.VIEW).select_related(
         "person", "decided_by", "recorded_by", "organisation"
     )
-    return rows.filter(person=person) if person is not None else rows
+    return audited(rows.filter(person=person) if person is not None else rows, user=user)
 
 
 def emergency_register(*, user) -> list[EmergencyCommunication]:
