@@ -161,6 +161,8 @@ def test_an_open_partner_page_loses_the_text_when_the_hub_withdraws_consent(new_
     agent_page.goto(f"/referrals/{referral.pk}/")
     agent_page.wait_for_selector("#referral-live[data-live=live]", state="attached")
     assert "514 555-0123" in agent_page.inner_text("#referral-summary")
+    name = outside_event_loop(lambda: Referral.objects.get(pk=referral.pk).person.given_names)
+    assert name in agent_page.inner_text("#referral-heading")
     agent_page.evaluate("window.__notReloaded = true")
 
     worker_page = new_page()
@@ -173,6 +175,8 @@ def test_an_open_partner_page_loses_the_text_when_the_hub_withdraws_consent(new_
 
     agent_page.wait_for_selector("[data-testid=text-withheld]", timeout=PAGE_REFRESH_TIMEOUT_MS)
     assert "514 555-0123" not in agent_page.inner_text("main")
+    # The heading named the person: it says the name is not shared any more.
+    assert name not in agent_page.inner_text("#referral-heading")
     assert agent_page.evaluate("window.__notReloaded") is True
     assert agent_page.get_attribute("#referral-status", "data-status") == ReferralStatus.SENT
     assert agent_page.locator("[data-testid=redacted-notice]").is_visible()
