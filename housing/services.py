@@ -746,8 +746,8 @@ def move(
     Who may: the placing hub, anywhere it may hold beds; the hosting provider, within the
     record's own site (else 404). The new beds are checked as a hold's are: the site's rules
     (a hub coordinator may override them with a written reason, kept on the move and in the audit
-    entry; a move within the site keeps an earlier override), a stay's maximum stay and a hold's
-    arrival window at a new site, and no bed given twice (409 ``beds_taken``, the exclusion
+    entry; a move within the site keeps an earlier override for the rules it overrode), a stay's
+    maximum stay and a hold's arrival window at a new site, and no bed given twice (409 ``beds_taken``, the exclusion
     constraint deciding a race). The old beds are free from now; their allocations stay, inactive,
     as the history, and the move is recorded (``BedMove``) for the person file."""
     permissions.require(actor, Action.CHANGE, record)
@@ -779,7 +779,14 @@ def move(
     beds = _lock_beds(site, bed_ids)
     beds = list(Bed.objects.filter(pk__in=[bed.pk for bed in beds]).select_related("room").order_by("pk"))
     composition = composition_of(household=record.household, person=record.person)
-    kept = _override_of(record) if site.pk == from_site.pk and not override_reason.strip() else ""
+    kept = ""
+    if site.pk == from_site.pk and not override_reason.strip():
+        # An earlier override covers the rules it was given for: the new beds may break no rule
+        # the current ones did not (a move into a family unit is a new decision).
+        now_broken = {refusal.code for refusal in eligibility.site_refusals(site, composition, beds)}
+        before = eligibility.site_refusals(site, composition, [allocation.bed for allocation in old])
+        if now_broken <= {refusal.code for refusal in before}:
+            kept = _override_of(record)
     overridden = []
     if not kept:
         overridden = _check_rules(

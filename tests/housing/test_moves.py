@@ -292,3 +292,24 @@ def test_a_refusal_for_several_taken_beds_counts_them(world):
         assert str(services.BedsTakenError(extra={"beds": [1]}).message).startswith("This bed was just taken.")
     with translation.override("es-419"):
         assert str(error.message).startswith("2 de estas camas")
+
+
+def test_an_earlier_override_covers_only_the_rules_it_was_given_for(world):
+    """A man placed at a women-only site by a coordinator's override may be moved within it to
+    another shared bed without a new reason; into its family unit (a rule the override did not
+    cover) he may not, unless a coordinator decides it again."""
+    site, beds = other_site(world, women_only=True, beds=2)
+    unit = Room.objects.create(site=site, name="Unité", kind=RoomKind.FAMILY_UNIT)
+    unit_bed = Bed.objects.create(site=site, room=unit, label="U1")
+    stay = person_stay(world)
+    set_gender(world.person, GenderIdentity.MAN)
+    coordinator = factories.member(world.hub, Role.COORDINATOR)
+    services.move(actor=coordinator, record=stay, site=site, bed_ids=[beds[0].pk], override_reason="Accord")
+    services.move(actor=world.provider_staff, record=stay, site=site, bed_ids=[beds[1].pk])
+    with pytest.raises(ConflictError) as refused:
+        services.move(actor=world.provider_staff, record=stay, site=site, bed_ids=[unit_bed.pk])
+    assert "family_unit_for_families" in {refusal["code"] for refusal in refused.value.extra["refusals"]}
+    bed_move = services.move(
+        actor=coordinator, record=stay, site=site, bed_ids=[unit_bed.pk], override_reason="Seul lit ce soir"
+    )
+    assert bed_move.override_reason == "Seul lit ce soir"
