@@ -73,10 +73,15 @@ class NameValidator(RegexValidator):
 validate_name = NameValidator()
 
 
+# The largest id a row can have (PostgreSQL's bigint, SQLite's integer): a larger number names
+# nothing, and must be refused before it reaches the database (which would fail, not answer).
+ID_MAX = 2**63 - 1
+
+
 def parse_id(value: str) -> int | None:
     """The id in a query string or a stream key: ASCII digits that fit PostgreSQL's bigint, else
     None. (``str.isdigit`` is also true of "²", which ``int`` refuses.)"""
-    if value.isascii() and value.isdigit() and int(value) < 2**63:
+    if value.isascii() and value.isdigit() and int(value) <= ID_MAX:
         return int(value)
     return None
 

@@ -28,7 +28,7 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
-from organisations.validators import validate_name, working_date_validator
+from organisations.validators import ID_MAX, validate_name, working_date_validator
 from people.api.serializers import HouseholdBriefSerializer, choice_list
 from people.models import Household, Person
 from referrals.models import Referral
@@ -363,14 +363,18 @@ class HoldCreateSerializer(serializers.Serializer):
     refusal under contention is answered before any of them is (docs/benchmarks.md, "Holds"),
     and an id that does not exist and one the user may not use give the same answer (404)."""
 
-    site = serializers.IntegerField(min_value=1)
-    household = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    person = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    site = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    household = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True)
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True)
     beds = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, allow_empty=False, max_length=50
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, allow_empty=False, max_length=50
     )
     room = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="A family unit of the site, held whole."
+        min_value=1,
+        max_value=ID_MAX,
+        required=False,
+        allow_null=True,
+        help_text="A family unit of the site, held whole.",
     )
     split_in_shared_rooms = serializers.BooleanField(
         required=False, default=False, help_text="A bed per person in the site's shared rooms."
@@ -425,8 +429,12 @@ class MoveSerializer(serializers.Serializer):
     hub only) of another site it may hold beds at. The site is read by id here; the service
     checks that the user may move there (else 404)."""
 
-    site = serializers.IntegerField(min_value=1, help_text="The site of the new beds (the same one or another).")
-    beds = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
+    site = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="The site of the new beds (the same one or another)."
+    )
+    beds = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), allow_empty=False, max_length=50
+    )
     override_reason = strict.CharField(
         required=False,
         default="",

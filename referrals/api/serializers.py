@@ -16,7 +16,7 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory, OrganisationKind
 from organisations.models import Service
 from organisations.permissions import Action
-from organisations.validators import working_date_validator
+from organisations.validators import ID_MAX, working_date_validator
 from people.api.serializers import choice_list
 from people.choices import DataGroup, NeedUrgency
 from people.models import Consent, Person
@@ -333,7 +333,7 @@ class ReferralAssignSerializer(serializers.Serializer):
     An id of nobody and an id of someone else get the same answer (``foreign_assignee``)."""
 
     version = serializers.IntegerField(min_value=1)
-    assignee = serializers.IntegerField(min_value=1, allow_null=True)
+    assignee = serializers.IntegerField(min_value=1, max_value=ID_MAX, allow_null=True)
 
 
 class ReferralReReferSerializer(serializers.Serializer):

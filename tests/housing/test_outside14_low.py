@@ -228,3 +228,30 @@ def test_the_provider_cannot_link_hold_or_stay_codes_to_file_numbers_by_filter(w
     api.force_authenticate(world.hub_worker)
     assert api.get(reverse("housing-hold-list"), {"household": world.household.pk}).json()["count"] == 1
     assert api.get(reverse("housing-stay-list"), {"person": world.person.pk}).json()["count"] == 1
+
+
+def test_an_id_larger_than_any_row_is_a_400_not_a_500(world):
+    """2**63 fits no database integer: holding or moving to such a bed is refused as bad input."""
+    api = APIClient()
+    api.force_authenticate(world.hub_worker)
+    huge = 2**63
+    body = {
+        "site": world.site.pk,
+        "household": world.household.pk,
+        "beds": [huge],
+        "expected_arrival_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+    }
+    response = api.post(reverse("housing-hold-list"), body, format="json")
+    assert response.status_code == 400 and "beds" in response.json()["fields"]
+    hold = services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[bed.pk for bed in world.family_beds],
+        household=world.household,
+        expected_arrival_at=timezone.now() + timedelta(hours=1),
+    )
+    response = api.post(
+        reverse("housing-hold-move", args=[hold.pk]), {"site": world.site.pk, "beds": [huge]}, format="json"
+    )
+    assert response.status_code == 400 and "beds" in response.json()["fields"]
