@@ -73,6 +73,13 @@ class NameValidator(RegexValidator):
 validate_name = NameValidator()
 
 
+def validate_text(value: str) -> None:
+    """Refuse control characters in free text (an escape or a bell typed or pasted by mistake, or
+    sent on purpose), which a page or an export would show back raw; tabs and line breaks stay."""
+    if any(unicodedata.category(character) == "Cc" and character not in "\t\n\r" for character in str(value)):
+        raise ValidationError(_("Remove the control characters from this text."), code="invalid")
+
+
 # The largest id a row can have (PostgreSQL's bigint, SQLite's integer): a larger number names
 # nothing, and must be refused before it reaches the database (which would fail, not answer).
 ID_MAX = 2**63 - 1

@@ -173,7 +173,10 @@ class ConsentWithdrawForm(forms.Form):
     ``children`` (the names of the children whose consents this person gave to the same
     recipient), whether those go too (ticked by default)."""
 
-    method = forms.ChoiceField(label=_("How the person withdrew their consent"), choices=ConsentMethod.choices)
+    # No method chosen in advance: the worker says how the person expressed it.
+    method = forms.ChoiceField(
+        label=_("How the person withdrew their consent"), choices=[("", "—"), *ConsentMethod.choices]
+    )
     language = forms.ChoiceField(label=_("Language the person used"), choices=LANGUAGE_CHOICES)
 
     def __init__(self, *args, children: list[str] | None = None, **kwargs):

@@ -8,11 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.validators import recent_date_validator
+from organisations.validators import recent_date_validator, validate_text
 from people.choices import DataGroup
 from people.forms import DateInput
 from people.models import Person
 from privacy.choices import EXPORT_LANGUAGES, RequestChannel, Requester, RequestKind
+
+# A register's entry is read, printed and sent to the Commission: a few pages at most.
+TEXT_MAX = 10_000
+NOTE_MAX = 2_000
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -48,7 +52,13 @@ class RequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("A member left unticked is left out of the export, which says so."),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, members: list[Person], **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,9 +85,12 @@ class RectificationForm(forms.Form):
         label=_("Correct value"),
         max_length=300,
         required=False,
+        validators=[validate_text],
         help_text=_("Dates as YYYY-MM-DD; for a choice, its code as the field list shows it; empty to erase."),
     )
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why"), max_length=NOTE_MAX, validators=[validate_text], widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, fields: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,9 +104,16 @@ class EmergencyForm(forms.Form):
         max_length=300,
         help_text=_("Who received it: a person or an organisation, and how to reach them."),
     )
-    information = forms.CharField(label=_("Information communicated"), widget=forms.Textarea(attrs={"rows": 2}))
+    information = forms.CharField(
+        label=_("Information communicated"),
+        max_length=TEXT_MAX,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     reason = forms.CharField(
         label=_("Why"),
+        max_length=TEXT_MAX,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The serious risk of death or serious injury it was to prevent."),
     )
@@ -116,7 +136,12 @@ class EmergencyForm(forms.Form):
 
 class IncidentForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisation"))
-    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=TEXT_MAX,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     occurred_on = forms.DateField(label=_("Occurred on"), widget=DateInput(), validators=[recent_date_validator])
     known_on = forms.DateField(
         label=_("Known on"), initial=timezone.localdate, widget=DateInput(), validators=[recent_date_validator]
@@ -134,6 +159,8 @@ class IncidentForm(forms.Form):
     )
     risk_assessment = forms.CharField(
         label=_("Risk assessment"),
+        max_length=TEXT_MAX,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The sensitivity of the information, its possible misuse and the likely consequences."),
     )
@@ -141,6 +168,8 @@ class IncidentForm(forms.Form):
     people_notified_on = forms.DateField(label=_("People notified on"), required=False, widget=DateInput())
     measures = forms.CharField(
         label=_("Measures taken"),
+        max_length=TEXT_MAX,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("To reduce the risk of injury and of a new incident."),
     )
