@@ -158,7 +158,9 @@ class Person(models.Model):
         return f"{given_names} {family_names}"
 
     def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
+        """Age in whole years on ``day``; None when unknown, or when ``day`` is before the birth
+        date (a date typed wrong is not shown as a negative age)."""
+        if self.date_of_birth is None or day < self.date_of_birth:
             return None
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - before_birthday
