@@ -2,11 +2,13 @@
 share the duplicate warning catches, no false match among distinct people; search by phone number
 and by birth date."""
 
+import importlib
 from datetime import date
 
 import pytest
 
 from people import selectors
+from people.models import Person
 from people.names import names_match, sound_key
 from tests.casework import build_world
 
@@ -134,3 +136,14 @@ def test_search_by_birth_date(world, typed):
     world.person.save()
     assert list(selectors.person_list(user=world.hub_worker, search=typed)) == [world.person]
     assert list(selectors.person_list(user=world.hub_worker, search="31/02/1990")) == []
+
+
+def test_the_migration_fills_the_keys_of_existing_files(world):
+    """``0009_person_sound_key_phone_digits`` computes the keys the files had no room for."""
+    from django.apps import apps
+
+    migration = importlib.import_module("people.migrations.0009_person_sound_key_phone_digits")
+    Person.objects.filter(pk=world.person.pk).update(sound_key="", phone_digits="")
+    migration.fill_search_keys(apps, None)
+    world.person.refresh_from_db()
+    assert (world.person.sound_key, world.person.phone_digits) == ("garsia jose lopes maria", "4185550199")
