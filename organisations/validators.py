@@ -131,7 +131,16 @@ class PlausibleDateValidator:
         if value is None:
             return
         earliest, latest = self.bounds()
-        if not earliest <= self._day(value) <= latest:
+        day = self._day(value)
+        if self.days_ahead == 0 and day > latest:
+            # Something that has happened (a birth, a claim milestone) cannot be after today: say
+            # so, rather than a range the reader must check.
+            raise ValidationError(
+                _("This date is in the future: give the day it happened, today (%(today)s) at the latest.")
+                % {"today": latest.isoformat()},
+                code=self.code,
+            )
+        if not earliest <= day <= latest:
             raise ValidationError(
                 _("Give a date from %(earliest)s to %(latest)s.")
                 % {"earliest": earliest.isoformat(), "latest": latest.isoformat()},

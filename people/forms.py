@@ -160,11 +160,14 @@ class PersonCreateForm(RestrictedChoicesForm, PersonForm):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name"),
+        label=_("Name, phone or birth date"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text=_("Any part of the given or family names; accents and order do not matter."),
+        help_text=_(
+            "Any part of the names (accents, spelling and order do not matter), part of a phone number, "
+            "or a birth date as day/month/year."
+        ),
     )
 
 

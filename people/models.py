@@ -38,6 +38,7 @@ from people.choices import (
     Team,
     TransExperience,
 )
+from people.names import name_key, phone_digits, sound_key
 
 
 class Household(models.Model):
@@ -71,7 +72,9 @@ class Household(models.Model):
 class Person(models.Model):
     """A person the hub serves: identity, languages, contact, path through the asylum claim.
 
-    ``name_key`` holds the names without accents, case or order, for the duplicate warning.
+    ``name_key`` holds the names without accents, case or order; ``sound_key`` the same words as
+    they sound in Spanish (``people.names.sound_of``) and ``phone_digits`` the phone's digits: what
+    the duplicate warning and the search compare. ``set_search_keys`` computes all three.
     """
 
     owner = models.ForeignKey(
@@ -82,6 +85,7 @@ class Person(models.Model):
         _("family names"), max_length=150, validators=[validate_name], help_text=_("One or two surnames.")
     )
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    sound_key = models.CharField(max_length=300, editable=False, blank=True, db_index=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[lifetime_date_validator])
     date_of_birth_is_approximate = models.BooleanField(_("date of birth is approximate"), default=False)
     gender_identity = models.CharField(
@@ -99,6 +103,7 @@ class Person(models.Model):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     needs_wheelchair_access = models.BooleanField(_("needs wheelchair access"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_digits = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     arrival_date = models.DateField(_("arrival in Canada"), null=True, blank=True, validators=[lifetime_date_validator])
@@ -135,6 +140,14 @@ class Person(models.Model):
     def __str__(self) -> str:
         return Person.name_from(self.given_names, self.family_names)
 
+    SEARCH_KEYS = ("name_key", "sound_key", "phone_digits")
+
+    def set_search_keys(self) -> None:
+        """Recompute the compared forms of the names and phone (``SEARCH_KEYS``) after a change."""
+        self.name_key = name_key(self.given_names, self.family_names)
+        self.sound_key = sound_key(self.given_names, self.family_names)
+        self.phone_digits = phone_digits(self.phone)
+
     @property
     def full_name(self) -> str:
         return str(self)
@@ -145,7 +158,9 @@ class Person(models.Model):
         return f"{given_names} {family_names}"
 
     def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
+        """Age in whole years on ``day``; None when unknown, or when ``day`` is before the birth
+        date (a date typed wrong is not shown as a negative age)."""
+        if self.date_of_birth is None or day < self.date_of_birth:
             return None
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - before_birthday

@@ -1,6 +1,9 @@
 """Reads of person files: restricted querysets, the duplicate warning, and the audited read of
 one file."""
 
+import re
+from datetime import date
+
 from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
@@ -9,7 +12,7 @@ from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from people.choices import HouseholdRelationship
 from people.models import Consent, Household, Intervention, Milestone, Need, Person, PrivacyNotice
-from people.names import name_key, names_match
+from people.names import name_key, names_match, phone_digits, sound_key, sound_of
 
 # The personal data of this app and how its reads are audited (``organisations.audit``):
 # registered by ``PeopleConfig.ready``.
@@ -55,12 +58,49 @@ def _visible_people(*, user) -> QuerySet[Person]:
     return Person.objects.restrict(user, Action.VIEW).select_related("owner", "household")
 
 
-def person_list(*, user, search: str = "") -> QuerySet[Person]:
-    """The people ``user`` may see, optionally searched by any part of their names; the rows a
-    page or the API shows are audited (never the search words: they are names)."""
-    people = _visible_people(user=user)
+# A birth date as people type it: 1990-03-25, 25/03/1990, 25-03-1990 or 25.03.1990 (day first,
+# as in Québec and Latin America).
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+# Searches of only digits and phone punctuation, with enough digits to be part of a number.
+_PHONE = re.compile(r"^[\d\s()+.-]+$")
+
+
+def _searched_date(search: str) -> date | None:
+    if match := _ISO_DATE.match(search):
+        year, month, day = match.groups()
+    elif match := _DAY_FIRST_DATE.match(search):
+        day, month, year = match.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _search_filter(search: str) -> Q:
+    """What a search box means: a birth date, part of a phone number (digits only compared), or
+    words of the names, compared as they sound (``people.names.sound_of``)."""
+    search = search.strip()
+    if born := _searched_date(search):
+        return Q(date_of_birth=born)
+    digits = phone_digits(search)
+    if _PHONE.match(search) and len(digits) >= 3:
+        return Q(phone_digits__contains=digits)
+    found = Q()
     for token in name_key(search, "").split():
-        people = people.filter(name_key__contains=token)
+        found &= Q(name_key__contains=token) | Q(sound_key__contains=sound_of(token))
+    return found
+
+
+def person_list(*, user, search: str = "") -> QuerySet[Person]:
+    """The people ``user`` may see, optionally searched by any part of their names (spelling
+    variants included), by phone number or by birth date; the rows a page or the API shows are
+    audited (never the search words: they are personal data)."""
+    people = _visible_people(user=user)
+    if search.strip():
+        people = people.filter(_search_filter(search))
     return audited(people, user=user, what="people.person.search" if search.strip() else None)
 
 
@@ -74,20 +114,21 @@ def person_file(*, user, person_id: int) -> Person:
 
 
 def person_possible_duplicates(*, user, given_names: str, family_names: str, date_of_birth=None) -> list[Person]:
-    """Files ``user`` may see that could be this person typed differently: accents, one or two
-    surnames, names swapped; with the same birth date when both have one."""
-    key = name_key(given_names, family_names)
+    """Files ``user`` may see that could be this person typed differently: accents, spelling
+    variants of the same sounds ("Garsia Lopes"), one or two surnames, names swapped; with the
+    same birth date when both have one."""
+    key = sound_key(given_names, family_names)
     tokens = key.split()
     if not tokens:
         return []
     candidates = Person.objects.restrict(user, Action.VIEW)
     any_token = Q()
     for token in tokens:
-        any_token |= Q(name_key__contains=token)
+        any_token |= Q(sound_key__contains=token)
     candidates = candidates.filter(any_token)
     if date_of_birth is not None:
         candidates = candidates.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
-    found = [person for person in candidates[:200] if names_match(key, person.name_key)][:10]
+    found = [person for person in candidates[:200] if names_match(key, person.sound_key)][:10]
     audit_rows(actor=user, rows=found, what="people.person.duplicates")
     return found
 

@@ -25,7 +25,6 @@ from people.choices import (
 )
 from people.composition import CHILD_CONSENT_AGE
 from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
-from people.names import name_key
 from people.notifications import consent_remind_expiring  # noqa: F401 - registers the reminder job
 
 # Apps that depend on people (referrals) register here to react when a consent stops applying,
@@ -49,7 +48,7 @@ def person_create(*, actor: User, owner: Organisation, given_names: str, family_
     person = Person(
         owner=owner, given_names=given_names.strip(), family_names=family_names.strip(), created_by=actor, **fields
     )
-    person.name_key = name_key(person.given_names, person.family_names)
+    person.set_search_keys()
     person.full_clean(exclude=["household"])
     person.save()
     permissions.require(actor, Action.ADD, person)
@@ -63,10 +62,10 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
     permissions.require(actor, Action.CHANGE, person)
     for name, value in fields.items():
         setattr(person, name, value)
-    person.name_key = name_key(person.given_names, person.family_names)
+    person.set_search_keys()
     person.full_clean()
     # Only what was changed: a profile edit never undoes a household change saved meanwhile.
-    person.save(update_fields=sorted({*fields, "name_key", "updated_at"}))
+    person.save(update_fields=sorted({*fields, *Person.SEARCH_KEYS, "updated_at"}))
     audit_record(
         actor=actor,
         organisation=person.owner,

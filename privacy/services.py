@@ -17,7 +17,6 @@ from organisations.models import Organisation, User
 from organisations.permissions import Action
 from people.choices import DataGroup
 from people.models import Person
-from people.names import name_key
 from privacy import export, pdf
 from privacy.choices import EXPORT_LOCALES
 from privacy.models import ConfidentialityIncident, EmergencyCommunication, PrivacyRequest, Rectification
@@ -183,9 +182,9 @@ def person_rectify(*, actor: User, person: Person, field: str, value: str, reaso
     if new == old:
         raise ApplicationError(_("The new value is the same as the current one."), code="value")
     setattr(person, field, new)
-    person.name_key = name_key(person.given_names, person.family_names)
+    person.set_search_keys()
     person.full_clean(exclude=["household"])
-    person.save(update_fields=sorted({field, "name_key", "updated_at"}))
+    person.save(update_fields=sorted({field, *Person.SEARCH_KEYS, "updated_at"}))
     rectification = Rectification.objects.create(
         organisation=person.owner,
         person=person,

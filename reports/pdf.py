@@ -61,7 +61,9 @@ def report_blocks(*, period: Period, reports: list[dict], series: dict, generate
                 )
             ),
         ),
-        Block("note", _("Produced on %(at)s.") % {"at": date_format(timezone.localtime(generated_at), "j F Y H:i")}),
+        Block(
+            "note", _("Produced on %(at)s.") % {"at": date_format(timezone.localtime(generated_at), "DATETIME_FORMAT")}
+        ),
         Block("heading", _("Month by month — %(period)s") % {"period": series["period"]["label"]}),
     ]
     lines = series["series"]

@@ -74,12 +74,12 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == PeriodKind.MONTH:
-            return date_format(self.start, "F Y")
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
         if self.kind == PeriodKind.FISCAL_YEAR:
             return _("Fiscal year %(first)s–%(last)s") % {"first": self.start.year, "last": self.end.year}
         return _("%(start)s to %(end)s") % {
-            "start": date_format(self.start, "j F Y"),
-            "end": date_format(self.end, "j F Y"),
+            "start": date_format(self.start, "DATE_FORMAT"),
+            "end": date_format(self.end, "DATE_FORMAT"),
         }
 
     def query(self) -> dict[str, str]:

@@ -79,3 +79,21 @@ def test_the_membership_notifications_name_the_organisation_without_an_elision(l
         ended_text = get_kind(MEMBERSHIP_ENDED).text(params)
     assert granted in granted_text and where in granted_text, granted_text
     assert ended in ended_text and where in ended_text, ended_text
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "expected"),
+    [
+        ("EmailField", "x", "Saisissez une adresse de courriel valide."),
+        ("DateField", "x", "Saisissez une date valide."),
+        ("CharField", "", "Ce champ est obligatoire."),
+    ],
+)
+def test_djangos_own_form_messages_read_right_in_quebec_french(field, typed, expected):
+    """Django's catalogue, as the fr_CA pages show it: whole, agreed sentences ("une adresse")."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    with translation.override("fr-ca"), pytest.raises(ValidationError) as refused:
+        getattr(forms, field)().clean(typed)
+    assert refused.value.messages == [expected]

@@ -58,7 +58,16 @@ class RestrictedListCreateViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Any part of the names, accents ignored.")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                description=(
+                    "Any part of the names (accents and Spanish spelling variants ignored), part of a phone "
+                    "number (digits only compared) or a birth date (YYYY-MM-DD or DD/MM/YYYY)."
+                ),
+            )
+        ],
         responses=PersonBriefSerializer(many=True),
     ),
     retrieve=extend_schema(description="The person file. Every read is written to the audit log."),

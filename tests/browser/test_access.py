@@ -48,7 +48,7 @@ def test_a_partnership_proposed_by_the_hub_is_accepted_by_the_provider(new_page,
     admin_page.click("#partnership-propose-submit")
     admin_page.wait_for_selector(".message--success")
     assert "Maison Le Phare" in admin_page.inner_text(".message--success")
-    assert "Centre d'accueil voit les lits libres de Maison Le Phare" in admin_page.inner_text("#sent")
+    assert "Centre d'accueil voit les lits libres de l'organisme Maison Le Phare" in admin_page.inner_text("#sent")
     assert "En attente de réponse" in admin_page.inner_text("#sent")
     assert fits_the_phone(admin_page)
 
@@ -58,7 +58,7 @@ def test_a_partnership_proposed_by_the_hub_is_accepted_by_the_provider(new_page,
     provider_page.goto("/partnerships/")
     waiting = provider_page.locator("#waiting li[data-partnership-id]")
     assert waiting.count() == 1
-    assert "Proposé par Centre d'accueil" in waiting.inner_text()
+    assert "par l'organisme Centre d'accueil" in waiting.inner_text()
     assert "Entente de l'hiver" in waiting.inner_text()
     assert fits_the_phone(provider_page)
     waiting.locator("button[data-action=accept]").click()

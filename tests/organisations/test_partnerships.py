@@ -323,8 +323,8 @@ def test_a_proposal_is_emailed_to_the_other_side_in_their_language(world):
     hub = world.hub.organisation
     assert text == (
         f"{hub.name} (Carrefour d'accueil, dans le répertoire sous « {hub.slug} », membre du réseau depuis le "
-        f"{joined}) propose un partenariat : {hub.name} voit les lits libres de {world.provider.organisation.name} "
-        "et peut les retenir. Acceptez-le ou refusez-le."
+        f"{joined}) propose un partenariat : {hub.name} voit les lits libres de l'organisme "
+        f"{world.provider.organisation.name} et peut les retenir. Acceptez-le ou refusez-le."
     )
     assert proposal.status == PartnershipStatus.PROPOSED
 
