@@ -10,8 +10,9 @@ class PrivacyConfig(AppConfig):
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, extend_policy, register_policy
+        from organisations.today import register_section
         from people.models import Person
-        from privacy import demo, models, notifications, views
+        from privacy import demo, models, notifications, today, views
 
         # The privacy officer and the hub's coordinators handle the people's rights for the
         # files their organisation holds; the privacy officer reads no file otherwise.
@@ -25,5 +26,6 @@ class PrivacyConfig(AppConfig):
         register_policy(models.Rectification, view=in_the_file, add=manages)
         register_policy(models.EmergencyCommunication, view=in_the_file, add=manages, register=manages)
         register_links(views.navigation_links)
+        register_section(today.today_sections)
         notifications.register()
         register_demo_loader("demo privacy requests and registers", demo.load_demo_privacy)
