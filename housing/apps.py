@@ -41,5 +41,5 @@ class HousingConfig(AppConfig):
         streams.register(AvailabilityStream())
         register_demo_loader("demo housing sites", demo.load_demo_sites)
         register_links(views.navigation_links)
-        register_section(today.today_sections)
+        register_section(today.today_sections, order=10)
         people_views.person_file_sections.append(person_file.person_file_housing)

@@ -51,16 +51,17 @@ class TodaySection:
 
 
 SectionProvider = Callable[[NavigationContext], list[TodaySection]]
-section_providers: list[SectionProvider] = []
+# (order, provider): the page shows the most pressing first (tonight's beds before referrals).
+section_providers: list[tuple[int, SectionProvider]] = []
 
 
-def register_section(provider: SectionProvider) -> None:
-    section_providers.append(provider)
+def register_section(provider: SectionProvider, *, order: int) -> None:
+    section_providers.append((order, provider))
 
 
 def sections_for(context: NavigationContext) -> list[TodaySection]:
-    """Every section the user's roles give, in the order the apps registered them."""
+    """Every section the user's roles give, by the providers' ``order``."""
     sections = []
-    for provider in section_providers:
+    for _order, provider in sorted(section_providers, key=lambda pair: pair[0]):
         sections.extend(provider(context))
     return sections

@@ -26,7 +26,7 @@ class PeopleConfig(AppConfig):
             add=ObjectPermission("work_cases", "organisation"),
         )
         register_links(views.navigation_links)
-        register_section(today.today_sections)
+        register_section(today.today_sections, order=30)
         from organisations.audit import register_personal_read
         from people.selectors import PERSONAL_READS
 

@@ -26,6 +26,6 @@ class PrivacyConfig(AppConfig):
         register_policy(models.Rectification, view=in_the_file, add=manages)
         register_policy(models.EmergencyCommunication, view=in_the_file, add=manages, register=manages)
         register_links(views.navigation_links)
-        register_section(today.today_sections)
+        register_section(today.today_sections, order=40)
         notifications.register()
         register_demo_loader("demo privacy requests and registers", demo.load_demo_privacy)

@@ -32,7 +32,7 @@ class ReferralsConfig(AppConfig):
         # The person file shows the person's referrals (people.views imports nothing from here).
         people_views.person_file_sections.append(views.person_file_referrals)
         register_links(views.navigation_links)
-        register_section(today.today_sections)
+        register_section(today.today_sections, order=20)
         from organisations.audit import register_personal_read
         from referrals.selectors import PERSONAL_READS
 

@@ -15,4 +15,4 @@ class ReportsConfig(AppConfig):
 
         streams.register(LiveCountersStream())
         register_links(views.navigation_links)
-        register_section(today.today_sections)
+        register_section(today.today_sections, order=50)

@@ -171,5 +171,5 @@ def test_the_page_reads_a_bounded_number_of_queries(referral_world, django_asser
         ask_information(agent, factories.referral(hub, partner, actor=worker))
     client = Client()
     login(client, worker)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(35):
         assert client.get(reverse("home")).status_code == 200
