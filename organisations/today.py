@@ -60,8 +60,9 @@ def register_section(provider: SectionProvider, *, order: int) -> None:
 
 
 def sections_for(context: NavigationContext) -> list[TodaySection]:
-    """Every section the user's roles give, by the providers' ``order``."""
+    """Every section the user's roles give, by the providers' ``order``; those with nothing
+    waiting go last, so that on a phone the first screen shows work, not empty states."""
     sections = []
     for _order, provider in sorted(section_providers, key=lambda pair: pair[0]):
         sections.extend(provider(context))
-    return sections
+    return sorted(sections, key=lambda section: section.is_empty)

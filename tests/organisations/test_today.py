@@ -105,6 +105,8 @@ def test_hub_and_provider_see_tonight_arrivals(db):
     )
     hub_html = today_page(world.hub_worker)
     assert item(hub_html, "Arrivals expected tonight") == "1"
+    # The section with work comes before those where nothing waits.
+    assert hub_html.index("Arrivals expected tonight") < hub_html.index("Nothing waiting here today.")
     provider_html = today_page(world.provider_staff)
     assert item(provider_html, "Arrivals tonight") == "1"
     assert item(provider_html, "Arrivals tomorrow") == "0"
