@@ -7,7 +7,7 @@ class HousingConfig(AppConfig):
     verbose_name = _("Housing")
 
     def ready(self):
-        from housing import demo, models, person_file, services, views  # noqa: F401 - services registers the hold expiry job
+        from housing import demo, models, person_file, services, today, views  # noqa: F401 - services registers the hold expiry job
         from housing.selectors import PERSONAL_READS
         from housing.streams import AvailabilityStream
         from organisations.audit import register_personal_read
@@ -19,6 +19,7 @@ class HousingConfig(AppConfig):
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, Partnered, register_policy
+        from organisations.today import register_section
         from people import views as people_views
 
         provider_staff = ObjectPermission("work_cases", "provider")
@@ -40,4 +41,5 @@ class HousingConfig(AppConfig):
         streams.register(AvailabilityStream())
         register_demo_loader("demo housing sites", demo.load_demo_sites)
         register_links(views.navigation_links)
+        register_section(today.today_sections, order=10)
         people_views.person_file_sections.append(person_file.person_file_housing)

@@ -21,6 +21,18 @@ PARTNERSHIP_ROLES = roles_with("manage_partnerships")
 MEMBER_ROLES = roles_with("manage_members")
 
 
+def navigation_context(user) -> NavigationContext:
+    """The user's roles and case-work kinds, read in one query (header links, today sections)."""
+    memberships = set(
+        user.memberships.filter(is_active=True, organisation__is_active=True).values_list("role", "organisation__kind")
+    )
+    return NavigationContext(
+        user=user,
+        roles=frozenset(role for role, _kind in memberships),
+        case_work_kinds=frozenset(kind for role, kind in memberships if role in CASE_ROLES),
+    )
+
+
 def navigation(request):
     """Links for the header, by role: home, what the apps register (people, referrals, housing),
     the directory, partnerships for admins and coordinators, members for admins, the audit log
@@ -28,14 +40,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
-    memberships = set(
-        user.memberships.filter(is_active=True, organisation__is_active=True).values_list("role", "organisation__kind")
-    )
-    context = NavigationContext(
-        user=user,
-        roles=frozenset(role for role, _kind in memberships),
-        case_work_kinds=frozenset(kind for role, kind in memberships if role in CASE_ROLES),
-    )
+    context = navigation_context(user)
     links = [(reverse("home"), _("Home"))]
     for provider in link_providers:
         links.extend(provider(context))

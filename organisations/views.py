@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
-from organisations import permissions, selectors, services
+from organisations import permissions, selectors, services, today
 from organisations.audit import audit_refused_request
 from organisations.choices import SPOKEN_LANGUAGES, InvitationStatus, PartnershipStatus, UILanguage
+from organisations.context_processors import navigation_context
 from organisations.errors import ApplicationError, NotFoundError, TooManyRequestsError
 from organisations.forms import (
     AuditLogFilterForm,
@@ -37,8 +38,11 @@ from organisations.validators import parse_id
 
 @login_required
 def home(request):
+    """Today, per role: what needs doing now, from the sections the apps register
+    (``organisations.today``), then the user's roles."""
     memberships = selectors.user_memberships(user=request.user)
-    return render(request, "organisations/home.html", {"memberships": memberships})
+    sections = today.sections_for(navigation_context(request.user))
+    return render(request, "organisations/home.html", {"memberships": memberships, "sections": sections})
 
 
 @login_required

@@ -9,7 +9,8 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from organisations.navigation import register_links
         from organisations.permissions import ObjectPermission, register_policy
-        from people import models, views
+        from organisations.today import register_section
+        from people import models, today, views
 
         # Only the owning hub's case workers reach person files; partners see what referrals
         # share under consent, never these rows.
@@ -25,6 +26,7 @@ class PeopleConfig(AppConfig):
             add=ObjectPermission("work_cases", "organisation"),
         )
         register_links(views.navigation_links)
+        register_section(today.today_sections, order=30)
         from organisations.audit import register_personal_read
         from people.selectors import PERSONAL_READS
 

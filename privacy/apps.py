@@ -11,8 +11,9 @@ class PrivacyConfig(AppConfig):
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, extend_policy, register_policy
+        from organisations.today import register_section
         from people.models import Person
-        from privacy import demo, models, notifications, views
+        from privacy import demo, models, notifications, today, views
         from privacy.selectors import PERSONAL_READS
 
         # The privacy officer and the hub's coordinators handle the people's rights for the
@@ -27,6 +28,7 @@ class PrivacyConfig(AppConfig):
         register_policy(models.Rectification, view=in_the_file, add=manages)
         register_policy(models.EmergencyCommunication, view=in_the_file, add=manages, register=manages)
         register_links(views.navigation_links)
+        register_section(today.today_sections, order=40)
         notifications.register()
         register_demo_loader("demo privacy requests and registers", demo.load_demo_privacy)
         for label, spec in PERSONAL_READS.items():

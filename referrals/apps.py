@@ -11,9 +11,10 @@ class ReferralsConfig(AppConfig):
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, register_policy
+        from organisations.today import register_section
         from people import services as people_services
         from people import views as people_views
-        from referrals import demo, models, services, views
+        from referrals import demo, models, services, today, views
         from referrals.streams import ReferralInboxStream
 
         sender_side = ObjectPermission("work_cases", "sender")
@@ -31,6 +32,7 @@ class ReferralsConfig(AppConfig):
         # The person file shows the person's referrals (people.views imports nothing from here).
         people_views.person_file_sections.append(views.person_file_referrals)
         register_links(views.navigation_links)
+        register_section(today.today_sections, order=20)
         from organisations.audit import register_personal_read
         from referrals.selectors import PERSONAL_READS
 

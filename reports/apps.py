@@ -9,8 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from notifications import streams
         from organisations.navigation import register_links
-        from reports import services, views  # noqa: F401 - services registers the rollup and live jobs
+        from organisations.today import register_section
+        from reports import services, today, views  # noqa: F401 - services registers the rollup and live jobs
         from reports.streams import LiveCountersStream
 
         streams.register(LiveCountersStream())
         register_links(views.navigation_links)
+        register_section(today.today_sections, order=50)

@@ -1,0 +1,96 @@
+"""The referrals' part of the today page (registered by ``ReferralsConfig.ready``): for a hub,
+the answers it owes its partners, the overdue ones and what waits for the partners; for a partner,
+its inbox's new, waiting-for-me and overdue referrals."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from organisations.choices import OrganisationKind
+from organisations.today import TodayEntry, TodaySection, counted
+from people.views import case_organisations
+from referrals import selectors, sharing
+from referrals.choices import OPEN_STATUSES, WAITING_FOR_RECIPIENT, ReferralStatus
+
+# The referrals listed under "Answers you owe" (the rest is in the inbox's "Sent" tab).
+OWED_LISTED = 5
+
+
+def _inbox(organisation, tab: str) -> str:
+    return f"{reverse('referrals:inbox')}?{urlencode({'organisation': organisation.pk, 'tab': tab})}"
+
+
+def _hub_section(user, organisation, now) -> TodaySection:
+    sent = selectors.referrals_sent(user=user).filter(sender=organisation)
+    owed = sent.filter(status=ReferralStatus.INFO_REQUESTED)
+    counts = sent.aggregate(
+        owed=Count("pk", filter=Q(status=ReferralStatus.INFO_REQUESTED)),
+        overdue=Count("pk", filter=Q(status=ReferralStatus.INFO_REQUESTED, respond_by__lt=now)),
+        waiting=Count("pk", filter=Q(status__in=WAITING_FOR_RECIPIENT)),
+    )
+    entries = [
+        TodayEntry(
+            label=_("%(name)s, for %(partner)s")
+            % {
+                "name": sharing.display_name(referral, organisation.pk) or _("Name not shared"),
+                "partner": referral.recipient.name,
+            },
+            url=reverse("referrals:detail", args=[referral.pk]),
+            hint=_("Respond by %(date)s")
+            % {"date": date_format(timezone.localtime(referral.respond_by), "SHORT_DATETIME_FORMAT")},
+            late=referral.respond_by < now,
+        )
+        for referral in owed.order_by("respond_by", "pk")[:OWED_LISTED]
+    ]
+    return TodaySection(
+        title=_("Referrals of %(organisation)s") % {"organisation": organisation.name},
+        items=[
+            counted(_("Answers you owe a partner"), _inbox(organisation, "sent"), counts["owed"], entries),
+            counted(_("Answers overdue"), _inbox(organisation, "sent"), counts["overdue"], late=True),
+            counted(_("Waiting for the partners"), _inbox(organisation, "sent"), counts["waiting"]),
+        ],
+        links=[(_inbox(organisation, "sent"), _("All referrals sent"))],
+    )
+
+
+def _partner_section(user, organisation, now) -> TodaySection:
+    received = selectors.referrals_received(user=user).filter(recipient=organisation)
+    counts = received.aggregate(
+        new=Count(
+            "pk",
+            filter=Q(
+                status__in=(ReferralStatus.SENT, ReferralStatus.INFO_REQUESTED),
+                assignee__isnull=True,
+            ),
+        ),
+        mine=Count("pk", filter=Q(assignee=user, status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=WAITING_FOR_RECIPIENT, respond_by__lt=now)),
+    )
+    return TodaySection(
+        title=_("Referrals received by %(organisation)s") % {"organisation": organisation.name},
+        items=[
+            counted(_("New"), _inbox(organisation, "new"), counts["new"]),
+            counted(_("Waiting for me"), _inbox(organisation, "mine"), counts["mine"]),
+            counted(_("Overdue"), _inbox(organisation, "overdue"), counts["overdue"], late=True),
+        ],
+        links=[(_inbox(organisation, "new"), _("Referral inbox"))],
+    )
+
+
+def today_sections(context) -> list[TodaySection]:
+    """One section per organisation whose cases the user works: the hub's outgoing referrals,
+    a partner's inbox (a housing provider's referrals are in its own section)."""
+    kinds = context.case_work_kinds
+    if not kinds or kinds == {OrganisationKind.HOUSING_PROVIDER}:
+        return []
+    now = timezone.now()
+    sections = []
+    for organisation in case_organisations(context.user).order_by("name"):
+        if organisation.kind == OrganisationKind.HUB:
+            sections.append(_hub_section(context.user, organisation, now))
+        elif organisation.kind != OrganisationKind.HOUSING_PROVIDER:
+            sections.append(_partner_section(context.user, organisation, now))
+    return sections

@@ -1,0 +1,177 @@
+"""The home page as "Today, per role": each role's items, the empty state, only what the user
+may see, the liaison's figures through the reports' suppression, and a bounded number of queries."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from housing import services as housing_services
+from organisations.choices import OrganisationKind, Role
+from privacy import services as privacy_services
+from privacy.choices import RequestChannel, RequestKind
+from referrals import services as referral_services
+from tests import factories
+from tests.auth import login
+from tests.housing.world import build_housing_world
+
+
+def today_page(user) -> str:
+    client = Client()
+    login(client, user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def item(html: str, label: str) -> str:
+    """The count shown before ``label`` on the page."""
+    before = html.split(f'<span class="today-item__label">{label}</span>')[0]
+    return before.rsplit('<span class="today-item__count">', 1)[1].split("</span>")[0]
+
+
+@pytest.fixture
+def referral_world(db):
+    hub = factories.organisation(kind=OrganisationKind.HUB, name="Centre d'accueil")
+    partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT, name="Emploi Sud")
+    worker = factories.member(hub, Role.WORKER, language="en-ca")
+    agent = factories.member(partner, Role.WORKER, language="en-ca")
+    person = factories.person(hub, actor=worker, given_names="María José", family_names="García")
+    referral = factories.referral(hub, partner, person=person, actor=worker)
+    return hub, partner, worker, agent, referral
+
+
+def ask_information(agent, referral):
+    return referral_services.referral_transition(
+        actor=agent, referral=referral, action="request_info", expected_version=referral.version, note="Date?"
+    )
+
+
+def test_hub_worker_sees_the_answers_owed_one_tap_from_the_referral(referral_world):
+    hub, partner, worker, agent, referral = referral_world
+    html = today_page(worker)
+    assert item(html, "Waiting for the partners") == "1"
+    assert item(html, "Answers you owe a partner") == "0"
+    ask_information(agent, referral)
+    html = today_page(worker)
+    assert item(html, "Answers you owe a partner") == "1"
+    assert item(html, "Waiting for the partners") == "0"
+    assert f'href="{reverse("referrals:detail", args=[referral.pk])}"' in html
+    assert "María José García, for Emploi Sud" in html
+
+
+def test_partner_agent_sees_new_waiting_and_overdue(referral_world):
+    hub, partner, worker, agent, referral = referral_world
+    html = today_page(agent)
+    assert "Referrals received by Emploi Sud" in html
+    assert item(html, "New") == "1"
+    assert item(html, "Waiting for me") == "0"
+    assert "Answers you owe a partner" not in html  # the hub's part, not the partner's
+
+
+def test_only_what_the_user_may_see(referral_world):
+    hub, partner, worker, agent, referral = referral_world
+    ask_information(agent, referral)
+    other_hub = factories.organisation(kind=OrganisationKind.HUB)
+    stranger = factories.member(other_hub, Role.WORKER, language="en-ca")
+    html = today_page(stranger)
+    assert "Nothing waiting here today." in html
+    assert "García" not in html
+    # Someone without a case role gets no case-work sections at all.
+    admin_html = today_page(factories.member(hub, Role.PRIVACY_OFFICER, language="en-ca"))
+    assert "Answers you owe a partner" not in admin_html
+    assert "today-section" not in today_page(factories.user(language="en-ca"))
+
+
+def test_empty_state(db):
+    hub = factories.organisation(kind=OrganisationKind.HUB)
+    html = today_page(factories.member(hub, Role.WORKER, language="en-ca"))
+    assert "Nothing waiting here today." in html
+    assert "Answers you owe a partner" not in html  # zeros are folded when nothing waits
+
+
+def test_hub_and_provider_see_tonight_arrivals(db):
+    world = build_housing_world()
+    for user in (world.hub_worker, world.provider_staff):
+        user.preferred_language = "en-ca"
+        user.save()
+    housing_services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[world.shared_beds[0].pk],
+        person=world.person,
+        expected_arrival_at=timezone.now(),
+    )
+    hub_html = today_page(world.hub_worker)
+    assert item(hub_html, "Arrivals expected tonight") == "1"
+    # The section with work comes before those where nothing waits.
+    assert hub_html.index("Arrivals expected tonight") < hub_html.index("Nothing waiting here today.")
+    provider_html = today_page(world.provider_staff)
+    assert item(provider_html, "Arrivals tonight") == "1"
+    assert item(provider_html, "Arrivals tomorrow") == "0"
+    assert item(provider_html, "Sites whose beds are not confirmed today") == "1"
+    assert "Arrivals expected tonight" not in provider_html
+
+
+def test_liaison_sees_no_count_of_one_to_four(db):
+    world = build_housing_world()
+    housing_services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[world.shared_beds[0].pk],
+        person=world.person,
+        expected_arrival_at=timezone.now(),
+    )
+    city = factories.organisation(kind=OrganisationKind.CITY)
+    liaison = factories.member(city, Role.LIAISON, language="en-ca")
+    html = today_page(liaison)
+    assert "Today across the hubs" in html
+    assert item(html, "Beds held now") == "&lt;5"
+    assert item(html, "Beds free now") == "&lt;5"  # four free beds
+    counts = [part.split("</span>")[0] for part in html.split('<span class="today-item__count">')[1:]]
+    assert counts and not {"1", "2", "3", "4"} & set(counts)
+    assert "Answers you owe a partner" not in html
+
+
+def test_privacy_officer_sees_open_requests_and_deadlines(network):
+    officer = network.a[Role.PRIVACY_OFFICER]
+    officer.preferred_language = "en-ca"
+    officer.save()
+    person = factories.person(network.a.organisation)
+    request = privacy_services.request_record(
+        actor=officer,
+        person=person,
+        kind=RequestKind.ACCESS,
+        received_on=timezone.localdate(),
+        channel=RequestChannel.IN_PERSON,
+        language="es",
+        included_members=[],
+    )
+    html = today_page(officer)
+    assert item(html, "Open requests") == "1"
+    assert item(html, "Requests past their deadline") == "0"
+    assert f'href="{reverse("privacy:request", args=[request.pk])}"' in html
+    assert "Privacy requests" not in today_page(network.b[Role.WORKER])
+
+
+def test_a_person_with_several_roles_sees_each_part(referral_world):
+    hub, partner, worker, agent, referral = referral_world
+    from organisations import services as organisation_services
+
+    organisation_services.membership_grant(actor=None, organisation=partner, user=worker, role=Role.WORKER)
+    html = today_page(worker)
+    assert "Referrals of Centre d&#x27;accueil" in html
+    assert "Referrals received by Emploi Sud" in html
+
+
+def test_the_page_reads_a_bounded_number_of_queries(referral_world, django_assert_max_num_queries):
+    hub, partner, worker, agent, referral = referral_world
+    ask_information(agent, referral)
+    for _ in range(8):
+        ask_information(agent, factories.referral(hub, partner, actor=worker))
+    client = Client()
+    login(client, worker)
+    with django_assert_max_num_queries(35):
+        assert client.get(reverse("home")).status_code == 200
