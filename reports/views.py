@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations.errors import ApplicationError
 from reports import charts, pdf, selectors
@@ -24,17 +25,21 @@ from reports.catalogue import SECTIONS
 from reports.models import PeriodKind
 from reports.periods import fiscal_year_of, this_month
 
+# The CSV's columns: (code, header in the reader's language). The first header row is in the
+# reader's language, the second holds the codes (stable, for scripts).
 CSV_COLUMNS = [
-    "section",
-    "table",
-    "code",
-    "label",
-    "period_start",
-    "period_end",
-    "count",
-    "previous_period_start",
-    "previous_count",
+    ("section", gettext_lazy("Section")),
+    ("table", gettext_lazy("Table")),
+    ("code", gettext_lazy("Code")),
+    ("label", gettext_lazy("Label")),
+    ("period_start", gettext_lazy("Period start")),
+    ("period_end", gettext_lazy("Period end")),
+    ("count", gettext_lazy("Count")),
+    ("previous_period_start", gettext_lazy("Previous period start")),
+    ("previous_count", gettext_lazy("Previous count")),
 ]
+# Excel reads a CSV as UTF-8 only when it starts with the byte order mark.
+UTF8_BOM = "\ufeff"
 REPORT_LANGUAGES = {"fr": "fr-ca", "en": "en-ca", "es": "es-419"}
 
 
@@ -125,7 +130,9 @@ def dashboard(request):
 
 @login_required
 def export_csv(request, section: str):
-    """One CSV of every table of a section (or of the whole report), always suppressed."""
+    """One CSV of every table of a section (or of the whole report), always suppressed: UTF-8
+    with a byte order mark (so that Excel keeps accents), a header row in the reader's language,
+    then a header row of column codes."""
     require_viewer(request)
     period, errors = requested_period(request)
     if errors or section not in [*SECTIONS, "all"]:
@@ -140,8 +147,10 @@ def export_csv(request, section: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"passerelle-{section}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(UTF8_BOM)
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(header) for _code, header in CSV_COLUMNS])
+    writer.writerow([code for code, _header in CSV_COLUMNS])
     for report in reports:
         previous = report["previous_period"]
         for table in report["tables"]:
