@@ -84,6 +84,8 @@ def test_every_chart_on_the_dashboard_accessible_and_suppressed(client, chart_wo
     assert "&lt;5" in svg_texts(content, "series-interventions")
     nights = svg_texts(content, "beds-by-night")
     assert "&lt;5" in nights and not {"1", "2", "3", "4"} & set(nights)
+    # Coordinates stay SVG numbers in French (no decimal comma).
+    assert not re.search(r'(?:x|y|width|height)="\d+,\d', content)
     # The figures as a table for screen readers.
     assert '<div class="visually-hidden"><table>' in content
     assert "cdn" not in content.lower()
