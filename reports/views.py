@@ -1,5 +1,5 @@
-"""Pages of the reports: the dashboard (tables, bars and the monthly series, live counters for
-today), the CSV export of a section and the funder report in French, English or Spanish (a
+"""Pages of the reports: the dashboard (headline figures, charts, tables with bars, live counters
+for today), the CSV export of a section and the funder report in French, English or Spanish (a
 printable page and a PDF, from the same figures).
 
 Everything comes from ``reports.selectors``, which applies suppression; exports are suppressed

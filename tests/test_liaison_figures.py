@@ -34,9 +34,10 @@ SMALL_TEXTS = {"1", "2", "3", "4"}
 # Figures named by their key in a JSON answer (the figures of the moment, bed statuses).
 FIGURE_KEYS = set(selectors.NOW_COUNTS) | set(BedStatus.values)
 CSV_COUNT_COLUMNS = ("count", "previous_count")
-# Where the pages print a figure: report tables and derived figures, series, live counters.
+# Where the pages print a figure: report tables, headline, chart texts and their tables, derived
+# figures, live counters.
 PAGE_FIGURES = re.compile(
-    r'(?:class="report-num[^"]*"|class="report-series__value"|data-counter="\w+"|class="report-figure"><dt>[^<]*</dt>'
+    r'(?:class="report-num[^"]*"|data-counter="\w+"|class="report-figure"><dt>[^<]*</dt>'
     r"<dd>)>?\s*(?:<strong>)?\s*([^<]*?)\s*<"
 )
 
