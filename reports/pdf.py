@@ -116,18 +116,38 @@ def report_blocks(
                     ),
                 )
             )
+        # As on the page (``views.with_bars``): rows at 0 in both periods and tables with nobody
+        # folded into a line.
         for table in report["tables"]:
+            if table.get("empty"):
+                continue
             total = table["total"]
             blocks.append(
                 Block(
                     "table",
                     text=str(table["title"]),
                     header=(_("Category") if table["dimension"] else "", *columns),
-                    rows=tuple((row["label"], row["display"], row["previous_display"]) for row in table["rows"]),
+                    rows=tuple(
+                        (row["label"], row["display"], row["previous_display"])
+                        for row in table.get("rows_shown", table["rows"])
+                    ),
                     total=(_("Total"), total["display"], total["previous_display"]) if total["display"] else None,
                 )
             )
+            if table.get("folded"):
+                blocks.append(Block("note", folded_line(table["folded"])))
+        if report.get("empty_tables"):
+            blocks.append(Block("note", nobody_line(report["empty_tables"])))
     return blocks
+
+
+def folded_line(labels: list[str]) -> str:
+    # The page's msgid, so its translations apply.
+    return _("At 0 in both periods: %(labels)s.") % {"labels": ", ".join(labels)}
+
+
+def nobody_line(titles: list[str]) -> str:
+    return _("Nobody in either period: %(titles)s.") % {"titles": "; ".join(str(title) for title in titles)}
 
 
 class ReportPDF(FPDF):

@@ -242,6 +242,10 @@ def test_page_one_has_the_organisation_the_period_the_headline_figures_and_the_c
     charts = [block for block in blocks if block.kind == "chart"]
     assert {"Referral outcomes", "Response times (hours)"} <= {block.text for block in charts}
     assert not {"1", "2", "3", "4"} & {display for block in charts for _label, display in block.rows}
+    # Rows at 0 in both periods are folded into a line, as on the page.
+    sections = blocks[first_section:]
+    assert not [row for block in sections if block.kind == "table" for row in block.rows if row[1:] == ("0", "0")]
+    assert any(block.kind == "note" and block.text.startswith("At 0 in both periods:") for block in sections)
 
 
 def test_the_funder_page_leads_with_the_organisation_and_the_headline(client, today_world):
