@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +25,7 @@ from organisations.permissions import ObjectPermission
 from people.models import Intervention
 from reports import compute, suppression
 from reports.catalogue import DERIVED, SECTIONS, Table, table_title, tables, total_additive
-from reports.models import ReportState, RollupFigure
+from reports.models import OccupancyNight, ReportState, RollupFigure
 from reports.periods import Period, custom_period, fiscal_year_of
 
 # The figures of the moment (``now_counts``) and those the live counters show.
@@ -470,6 +472,95 @@ def time_series(*, user, period: Period, for_export: bool = False) -> dict:
             points.append({"month": month.start, "label": month.label, "value": value, "display": display})
         series.append({"measure": measure, "title": str(title), "points": points})
     return {"period": period_data(span), "suppressed": suppressed, "series": series}
+
+
+# Up to this many nights a period's occupancy is charted night by night, beyond it month by month.
+NIGHTLY_CHART_MAX = 62
+
+
+def occupied_by_night(*, user, period: Period, for_export: bool = False) -> dict:
+    """Beds occupied each night of ``period`` (all site kinds, at 23:00), or, for a longer period,
+    the average per night of each month. A suppressed viewer gets each figure as the hour's
+    counters are given (``suppression.rounded``: 1–4 is "<5", the rest to the nearest 5), since
+    a night's count is a count of people that no equation of the stored figures protects."""
+    suppressed = for_export or not require_viewer(user=user).unsuppressed
+    nights = dict(
+        OccupancyNight.objects.filter(night__range=(period.start, period.end))
+        .values("night")
+        .annotate(occupied=Sum("occupied"))
+        .values_list("night", "occupied")
+    )
+    points = []
+    if (period.end - period.start).days < NIGHTLY_CHART_MAX:
+        title = _("Beds occupied by night")
+        description = _("One bar per night of %(period)s.") % {"period": period.label}
+        for night in sorted(nights):
+            points.append((date_format(night, "SHORT_DATE_FORMAT"), date_format(night, "j"), nights[night]))
+    else:
+        title = _("Beds occupied per night, monthly average")
+        description = _("One bar per month of %(period)s: the average of its nights.") % {"period": period.label}
+        for month in period.months():
+            counted = [count for night, count in nights.items() if month.start <= night <= month.end]
+            if counted:
+                points.append((month.label, date_format(month.start, "M"), round(sum(counted) / len(counted))))
+    result = []
+    for label, short_label, count in points:
+        value, display = suppression.rounded(count) if suppressed else (count, str(count))
+        result.append({"label": label, "short_label": short_label, "value": value, "display": display})
+    return {"title": title, "description": description, "points": result}
+
+
+def hub_name() -> str:
+    """The name of the welcome hub the reports are about (the first active hub)."""
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.HUB, is_active=True)
+        .order_by("pk")
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
+
+
+def headline_figures(reports: list[dict]) -> list[dict]:
+    """The figures the hub leads its reports with, taken from the section reports as the viewer
+    sees them (suppression already applied): interventions, people served, women and men, trans
+    people (counted apart), new people and the share of Spanish speakers among people served,
+    which is hidden ("x") when either count it rests on is not shown."""
+    by_key = {table["key"]: table for report in reports for table in report["tables"]}
+
+    def total(key):
+        return by_key[key]["total"] if key in by_key else None
+
+    def row(key, code):
+        table = by_key.get(key)
+        return next((cell for cell in table["rows"] if cell["code"] == code), None) if table else None
+
+    def cell(title, found):
+        if found is None:
+            return []
+        return [{"title": str(title), "value": found["value"], "display": found["display"]}]
+
+    figures = [
+        *cell(_("Interventions"), total("interventions")),
+        *cell(_("People served"), total("people")),
+        *cell(_("Women"), row("people.gender_identity", "woman") or ZERO),
+        *cell(_("Men"), row("people.gender_identity", "man") or ZERO),
+        *cell(_("Trans people (counted apart)"), row("people.trans_experience", "yes") or ZERO),
+        *cell(_("New people"), total("new_people")),
+    ]
+    people = total("people")
+    if people is not None:
+        spanish = row("people.preferred_language", "es") or ZERO
+        if spanish["value"] is None or not people["value"]:
+            share = {"value": None, "display": "x" if spanish["value"] is None or people["value"] is None else "—"}
+        else:
+            percent = round(100 * spanish["value"] / people["value"])
+            share = {"value": percent, "display": f"{percent} %"}
+        figures += cell(_("Share of Spanish speakers"), share)
+    return figures
+
+
+ZERO = {"value": 0, "display": "0"}
 
 
 # --- Today, live --------------------------------------------------------------------------------

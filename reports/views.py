@@ -1,5 +1,5 @@
-"""Pages of the reports: the dashboard (tables, bars and the monthly series, live counters for
-today), the CSV export of a section and the funder report in French, English or Spanish (a
+"""Pages of the reports: the dashboard (headline figures, charts, tables with bars, live counters
+for today), the CSV export of a section and the funder report in French, English or Spanish (a
 printable page and a PDF, from the same figures).
 
 Everything comes from ``reports.selectors``, which applies suppression; exports are suppressed
@@ -16,25 +16,30 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations.errors import ApplicationError
-from reports import pdf, selectors
+from reports import charts, pdf, selectors
 from reports.api.serializers import PeriodQuerySerializer
 from reports.catalogue import SECTIONS
 from reports.models import PeriodKind
 from reports.periods import fiscal_year_of, this_month
 
+# The CSV's columns: (code, header in the reader's language). The first header row is in the
+# reader's language, the second holds the codes (stable, for scripts).
 CSV_COLUMNS = [
-    "section",
-    "table",
-    "code",
-    "label",
-    "period_start",
-    "period_end",
-    "count",
-    "previous_period_start",
-    "previous_count",
+    ("section", gettext_lazy("Section")),
+    ("table", gettext_lazy("Table")),
+    ("code", gettext_lazy("Code")),
+    ("label", gettext_lazy("Label")),
+    ("period_start", gettext_lazy("Period start")),
+    ("period_end", gettext_lazy("Period end")),
+    ("count", gettext_lazy("Count")),
+    ("previous_period_start", gettext_lazy("Previous period start")),
+    ("previous_count", gettext_lazy("Previous count")),
 ]
+# Excel reads a CSV as UTF-8 only when it starts with the byte order mark.
+UTF8_BOM = "\ufeff"
 REPORT_LANGUAGES = {"fr": "fr-ca", "en": "en-ca", "es": "es-419"}
 
 
@@ -53,29 +58,43 @@ def requested_period(request):
     return this_month(), query.errors
 
 
+# What a cell shows when nobody is counted in it.
+EMPTY_DISPLAYS = {"", "0", "—"}
+
+
 def with_bars(report: dict) -> dict:
-    """Add to each row the width of its bar, relative to the table's largest shown count."""
+    """Add to each row the width of its bar, relative to the table's largest shown count, and
+    fold what is empty: ``rows_shown`` leaves out the rows at 0 in both periods (``folded`` names
+    them), ``empty`` marks a table with nobody in either period (listed apart by the page)."""
     for table in report["tables"]:
         largest = max((row["value"] or 0 for row in table["rows"]), default=0)
         for row in table["rows"]:
             row["bar"] = round(100 * row["value"] / largest) if largest and row["value"] else 0
+        table["rows_shown"] = [row for row in table["rows"] if not is_empty(row)]
+        table["folded"] = [row["label"] for row in table["rows"] if is_empty(row)]
+        table["empty"] = not table["rows_shown"] and is_empty(table["total"])
+    report["empty_tables"] = [table["title"] for table in report["tables"] if table["empty"]]
     return report
 
 
-def series_with_bars(series: dict) -> dict:
-    """Add to each point the height of its bar (``bar``) and what is left above it (``rest``),
-    out of 100: the bar is an SVG drawn from the top of its box."""
-    for line in series["series"]:
-        largest = max((point["value"] or 0 for point in line["points"]), default=0)
-        for point in line["points"]:
-            point["bar"] = round(100 * point["value"] / largest) if largest and point["value"] else 0
-            point["rest"] = 100 - point["bar"]
-    return series
+def is_empty(cell: dict) -> bool:
+    return cell["display"] in EMPTY_DISPLAYS and cell["previous_display"] in EMPTY_DISPLAYS
+
+
+def with_charts(user, period, reports: list[dict], series: dict, for_export: bool = False) -> dict:
+    """Attach to each section report its charts (``charts``) and return the series' charts and
+    the headline figures, all from the figures as the viewer may see them."""
+    nights = selectors.occupied_by_night(user=user, period=period, for_export=for_export)
+    by_section = charts.section_charts(reports, nights)
+    for report in reports:
+        report["charts"] = by_section.get(report["section"], [])
+    return {"series_charts": charts.series_charts(series), "headline": selectors.headline_figures(reports)}
 
 
 def dashboard_figures(user, period) -> tuple[list[dict], dict]:
     reports = [with_bars(selectors.section_report(user=user, section=name, period=period)) for name in SECTIONS]
-    return reports, series_with_bars(selectors.time_series(user=user, period=period))
+    series = selectors.time_series(user=user, period=period)
+    return reports, {"series": series, **with_charts(user, period, reports, series)}
 
 
 @login_required
@@ -83,11 +102,11 @@ def dashboard(request):
     found = require_viewer(request)
     period, errors = requested_period(request)
     try:
-        reports, series = dashboard_figures(request.user, period)
+        reports, figures = dashboard_figures(request.user, period)
     except ApplicationError as error:
         errors = {"period": [error.message]}
         period = this_month()
-        reports, series = dashboard_figures(request.user, period)
+        reports, figures = dashboard_figures(request.user, period)
     query = urlencode(period.query())
     return render(
         request,
@@ -97,7 +116,7 @@ def dashboard(request):
             "period_query": query,
             "errors": errors,
             "reports": reports,
-            "series": series,
+            **figures,
             "suppressed": not found.unsuppressed,
             "live_key": "hub" if found.unsuppressed else "city",
             "live": selectors.live_counters(suppressed=not found.unsuppressed),
@@ -111,7 +130,9 @@ def dashboard(request):
 
 @login_required
 def export_csv(request, section: str):
-    """One CSV of every table of a section (or of the whole report), always suppressed."""
+    """One CSV of every table of a section (or of the whole report), always suppressed: UTF-8
+    with a byte order mark (so that Excel keeps accents), a header row in the reader's language,
+    then a header row of column codes."""
     require_viewer(request)
     period, errors = requested_period(request)
     if errors or section not in [*SECTIONS, "all"]:
@@ -126,8 +147,10 @@ def export_csv(request, section: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"passerelle-{section}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(UTF8_BOM)
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(header) for _code, header in CSV_COLUMNS])
+    writer.writerow([code for code, _header in CSV_COLUMNS])
     for report in reports:
         previous = report["previous_period"]
         for table in report["tables"]:
@@ -180,13 +203,16 @@ def funder_report_data(request):
                 with_bars(selectors.section_report(user=request.user, section=name, period=period, for_export=True))
                 for name in SECTIONS
             ]
-            series = series_with_bars(selectors.time_series(user=request.user, period=period, for_export=True))
+            series = selectors.time_series(user=request.user, period=period, for_export=True)
+            figures = with_charts(request.user, period, reports, series, for_export=True)
         except ApplicationError as error:
             raise Http404 from error
         yield {
             "period": period,
+            "organisation": selectors.hub_name(),
             "reports": reports,
             "series": series,
+            **figures,
             "generated_at": timezone.now(),
             "language_code": language,
         }

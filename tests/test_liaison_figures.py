@@ -9,8 +9,6 @@ JSON figures (``{"value", "display"}`` cells and the figures of the moment by na
 columns, and the figures of the pages (report tables, series, live counters).
 """
 
-import csv
-import io
 import json
 import re
 
@@ -24,6 +22,7 @@ from organisations.models import Organisation
 from reports import selectors, services
 from reports.catalogue import SECTIONS
 from tests.auth import login
+from tests.reports.world import export_rows
 from tests.route_matrix import LIAISON, PARAMETER_MODELS, ROUTES, WORDS
 from tests.test_routes import World, project_routes
 from tests.url_patterns import concrete
@@ -35,9 +34,10 @@ SMALL_TEXTS = {"1", "2", "3", "4"}
 # Figures named by their key in a JSON answer (the figures of the moment, bed statuses).
 FIGURE_KEYS = set(selectors.NOW_COUNTS) | set(BedStatus.values)
 CSV_COUNT_COLUMNS = ("count", "previous_count")
-# Where the pages print a figure: report tables and derived figures, series, live counters.
+# Where the pages print a figure: report tables, headline, chart texts and their tables, derived
+# figures, live counters.
 PAGE_FIGURES = re.compile(
-    r'(?:class="report-num[^"]*"|class="report-series__value"|data-counter="\w+"|class="report-figure"><dt>[^<]*</dt>'
+    r'(?:class="report-num[^"]*"|data-counter="\w+"|class="report-figure"><dt>[^<]*</dt>'
     r"<dd>)>?\s*(?:<strong>)?\s*([^<]*?)\s*<"
 )
 
@@ -67,7 +67,7 @@ def small_in_answer(response) -> list:
     if "json" in kind:
         return small_figures(json.loads(response.content))
     if "csv" in kind:
-        rows = csv.DictReader(io.StringIO(response.content.decode()))
+        rows = export_rows(response.content)
         return [row for row in rows if any(row.get(column) in SMALL_TEXTS for column in CSV_COUNT_COLUMNS)]
     if "html" in kind:
         return [text for text in PAGE_FIGURES.findall(response.content.decode()) if text in SMALL_TEXTS]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from reports.catalogue import SECTIONS
 from reports.periods import fiscal_year_of, this_month
 from tests import factories
 from tests.auth import login
+from tests.reports.world import export_rows
 
 
 @pytest.fixture
@@ -118,7 +120,7 @@ def test_the_csv_export_is_suppressed_for_everyone(client, today_world):
     login(client, today_world.coordinator)
     response = client.get(reverse("reports:export", args=["all"]), this_month().query())
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = export_rows(response.content)
     totals = {row["table"]: row["count"] for row in rows if row["code"] == ""}
     assert totals["interventions"] == "<5"
     assert totals["new_people"] == "7"
@@ -218,3 +220,25 @@ def test_a_custom_range_past_the_statement_timeout_is_a_503(api, world, monkeypa
     )
     assert response.status_code == 503
     assert response.json()["code"] == "range_too_heavy"
+
+
+@pytest.mark.parametrize(
+    ("language", "headers", "accented"),
+    [("fr-ca", ["Section", "Tableau"], "Libellé"), ("es-419", ["Sección", "Tabla"], "período")],
+)
+def test_the_csv_opens_in_excel_with_accents_and_headers_in_the_readers_language(
+    client, today_world, language, headers, accented
+):
+    """Excel opens a CSV as UTF-8 only after a byte order mark: decoded as it does (utf-8-sig),
+    headers and labels keep their accents; the codes follow in a second header row."""
+    login(client, today_world.liaison)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("reports:export", args=["all"]), this_month().query())
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    first, second = list(csv.reader(io.StringIO(text)))[:2]
+    assert first[:2] == headers
+    assert second[:3] == ["section", "table", "code"]
+    assert accented in text and "Ã" not in text
+    labels = {row["label"] for row in export_rows(response.content)}
+    assert any(set(label) & set("éèàçñíóú") for label in labels)

@@ -206,3 +206,50 @@ def test_the_page_and_the_dashboard_link_to_the_pdf(client, today_world):
         assert f"{reverse('reports:funder-report-pdf')}?period=month&amp;month={query['month']}&amp;lang={lang}" in (
             dashboard
         )
+
+
+def test_page_one_has_the_organisation_the_period_the_headline_figures_and_the_charts(
+    client, today_world, built_blocks
+):
+    """Before the first section: the title with the period, the hub's name, the headline figures
+    the hub reports and the monthly charts; each chart's hidden figures written as "<5"."""
+    login(client, today_world.liaison)
+    response = client.get(reverse("reports:funder-report-pdf"), {**this_month().query(), "lang": "en"})
+    assert response.status_code == 200
+    [blocks] = built_blocks
+    first_section = next(
+        index for index, block in enumerate(blocks) if block.text == "Interventions" and block.kind == "heading"
+    )
+    page_one = blocks[:first_section]
+    with translation.override("en-ca"):
+        assert this_month().label in page_one[0].text
+    assert ("organisation", today_world.hub.name) in [(block.kind, block.text) for block in page_one]
+    headline = next(block for block in page_one if block.kind == "table")
+    assert [row[0] for row in headline.rows] == [
+        "Interventions",
+        "People served",
+        "Women",
+        "Men",
+        "Trans people (counted apart)",
+        "New people",
+        "Share of Spanish speakers",
+    ]
+    assert dict(headline.rows)["Interventions"] == "<5"
+    assert dict(headline.rows)["New people"] == "7"
+    series_charts = [block for block in page_one if block.kind == "chart"]
+    assert len(series_charts) == 3
+    assert "<5" in [display for _label, display in series_charts[0].rows]
+    charts = [block for block in blocks if block.kind == "chart"]
+    assert {"Referral outcomes", "Response times (hours)"} <= {block.text for block in charts}
+    assert not {"1", "2", "3", "4"} & {display for block in charts for _label, display in block.rows}
+    # Rows at 0 in both periods are folded into a line, as on the page.
+    sections = blocks[first_section:]
+    assert not [row for block in sections if block.kind == "table" for row in block.rows if row[1:] == ("0", "0")]
+    assert any(block.kind == "note" and block.text.startswith("At 0 in both periods:") for block in sections)
+
+
+def test_the_funder_page_leads_with_the_organisation_and_the_headline(client, today_world):
+    login(client, today_world.liaison)
+    content = client.get(reverse("reports:funder-report"), {**this_month().query(), "lang": "en"}).content.decode()
+    assert content.index(today_world.hub.name) < content.index('class="report-headline"') < content.index("<svg")
+    assert "Share of Spanish speakers" in content

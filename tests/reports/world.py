@@ -1,6 +1,8 @@
 """Report test data, written in bulk (thousands of rows in a few statements): a hub, a city, a
 coordinator and a liaison, and helpers that add people and interventions with known counts."""
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -68,3 +70,11 @@ def build_reports_world() -> ReportsWorld:
 def days_of(start: date, count: int, span: int) -> list[date]:
     """``count`` days spread over ``span`` days from ``start``."""
     return [start + timedelta(days=number % span) for number in range(count)]
+
+
+def export_rows(content: bytes) -> list[dict]:
+    """The rows of a reports CSV export read as Excel would (UTF-8 with its byte order mark), keyed
+    by the column codes of its second header row (the first is in the reader's language)."""
+    lines = io.StringIO(content.decode("utf-8-sig"))
+    next(csv.reader(lines))
+    return list(csv.DictReader(lines))
