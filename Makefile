@@ -25,7 +25,12 @@ run: $(BIN)/.installed
 	@echo "Passerelle is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/daphne --websocket_connect_timeout 30 --websocket-max-message-size 65536 --bind $(HOST) --port $(PORT) config.asgi:application
 
-test: $(BIN)/.installed
+# axe-core, from the npm registry, for the browser tests' accessibility checks (package-lock.json).
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(BIN)/.installed node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -m "not browser"
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
