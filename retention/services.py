@@ -316,6 +316,14 @@ def _batch(run: RetentionRun, kind: Kind, batch_size: int) -> int:
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("pk", kind.organisation_field)[:batch_size]
         )
+        # A row another worker handled and committed while this one waited for its lock passes
+        # the due filter (read before that commit): this read, after the lock, sees its record.
+        handled = set(
+            RetentionRecord.objects.filter(kind=kind.name, object_id__in=[pk for pk, _ in rows]).values_list(
+                "object_id", flat=True
+            )
+        )
+        rows = [(pk, organisation) for pk, organisation in rows if pk not in handled]
         if not rows:
             return 0
         ids = [pk for pk, _organisation in rows]

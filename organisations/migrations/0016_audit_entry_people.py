@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditentry',
             name='people',
-            field=models.TextField(blank=True, default='', verbose_name='people'),
+            field=models.TextField(blank=True, db_default='', default='', verbose_name='people'),
         ),
     ]
