@@ -64,29 +64,32 @@ function isOverdue(referral) {
 
 // --- the inbox -----------------------------------------------------------------------------------
 
-/** Whether a referral belongs in a tab of this organisation (the server's rules, views._tab_referrals). */
+/** Whether a referral belongs in a tab of this organisation (the server's rules, selectors._tab_filters). */
 function inTab(tab, referral, organisationId, userId) {
   const received = referral.recipient?.id === organisationId;
+  const sent = referral.sender?.id === organisationId;
   switch (tab) {
     case "new":
       return received && (referral.status === "sent" || referral.status === "info_requested") && !referral.assignee;
+    case "waiting":
+      return (received && WAITING.has(referral.status)) || (sent && referral.status === "info_requested");
     case "mine":
       return received && OPEN.has(referral.status) && referral.assignee?.id === userId;
     case "overdue":
       return received && isOverdue(referral);
     case "accepted":
-      return received && (referral.status === "accepted" || referral.status === "in_progress");
+      return (received || sent) && (referral.status === "accepted" || referral.status === "in_progress");
     case "closed":
-      return received && CLOSED.has(referral.status);
+      return (received || sent) && CLOSED.has(referral.status);
     case "sent":
-      return referral.sender?.id === organisationId;
+      return sent;
     default:
       return false;
   }
 }
 
 // Tabs whose every row is open: the live state of open referrals gives their counts.
-const COUNTED_TABS = ["new", "mine", "overdue", "accepted"];
+const COUNTED_TABS = ["new", "waiting", "mine", "overdue", "accepted"];
 
 const inboxState = new WeakMap();
 

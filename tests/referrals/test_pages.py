@@ -14,6 +14,7 @@ from organisations.models import AuditEntry, Organisation, Service, User
 from people import services as people_services
 from people.choices import ConsentMethod, DataGroup, NeedUrgency
 from people.models import Consent, Person
+from referrals import selectors
 from referrals import services as referral_services
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
@@ -217,7 +218,7 @@ def test_the_partner_inbox_lists_new_referrals_and_the_hub_its_sent_ones(client,
     assert 'data-testid="tab-sent"' in html and detail in html
 
     login(client, world.third_agent)
-    for tab in ("new", "mine", "overdue", "accepted", "closed", "sent"):
+    for tab in ("new", "waiting", "mine", "overdue", "accepted", "closed", "sent"):
         html = client.get(reverse("referrals:inbox"), {"tab": tab}).content.decode()
         assert detail not in html and "García" not in html
 
@@ -411,3 +412,63 @@ def test_re_referring_after_a_decline(client, world):
     new = Referral.objects.exclude(pk=referral.pk).get()
     assert response.status_code == 302 and response["Location"] == reverse("referrals:detail", args=[new.pk])
     assert new.recipient == world.third and new.re_referral_of == referral
+
+
+# --- the inbox tabs, for both sides -----------------------------------------------------------------
+# "waiting" is what this organisation owes an answer to (the partner a decision, the hub an answer
+# to a question); "accepted" the accepted referrals it sent or received.
+
+
+def tab_counts(user, organisation):
+    return selectors.inbox_counts(user=user, organisation_id=organisation.pk)
+
+
+def act(referral, action, actor, **fields):
+    return referral_services.referral_transition(
+        actor=actor, referral=referral, action=action, expected_version=referral.version, **fields
+    )
+
+
+def test_a_sent_referral_waits_for_the_partner_not_the_hub(world):
+    send_referral(world)
+    assert tab_counts(world.agent, world.partner) == {"new": 1, "waiting": 1, "mine": 0, "overdue": 0, "accepted": 0}
+    assert tab_counts(world.worker, world.hub) == {"new": 0, "waiting": 0, "mine": 0, "overdue": 0, "accepted": 0}
+
+
+def test_a_question_makes_the_referral_wait_for_the_hub(world):
+    referral = act(send_referral(world), "request_info", world.agent, note="¿Tiene permiso de trabajo?")
+    assert tab_counts(world.worker, world.hub)["waiting"] == 1
+    assert tab_counts(world.agent, world.partner)["waiting"] == 0
+    waiting = selectors.inbox_tab(user=world.worker, organisation_id=world.hub.pk, tab="waiting")
+    assert list(waiting) == [referral]
+
+    act(referral, "answer_info", world.worker, note="Sí, desde marzo.")
+    assert tab_counts(world.worker, world.hub)["waiting"] == 0
+    assert tab_counts(world.agent, world.partner)["waiting"] == 1
+
+
+def test_accepted_counts_on_both_sides(world):
+    referral = act(send_referral(world), "accept", world.agent)
+    assert tab_counts(world.worker, world.hub)["accepted"] == 1
+    assert tab_counts(world.agent, world.partner)["accepted"] == 1
+    assert tab_counts(world.agent, world.partner)["waiting"] == 0
+    act(referral, "start", world.agent)
+    assert tab_counts(world.worker, world.hub)["accepted"] == 1
+
+
+def test_closed_lists_both_sides_and_outsiders_see_nothing(world):
+    referral = act(send_referral(world), "decline", world.agent, reason="no_capacity")
+    for user, organisation in ((world.worker, world.hub), (world.agent, world.partner)):
+        closed = selectors.inbox_tab(user=user, organisation_id=organisation.pk, tab="closed")
+        assert list(closed) == [referral]
+    # Someone of a third organisation, asking for the hub's tabs, gets nothing.
+    for tab in ("sent", "waiting", "accepted", "closed"):
+        assert not selectors.inbox_tab(user=world.third_agent, organisation_id=world.hub.pk, tab=tab).exists()
+
+
+def test_the_hub_page_shows_its_waiting_count(client, world):
+    act(send_referral(world), "request_info", world.agent, note="¿Tiene permiso de trabajo?")
+    login(client, world.worker)
+    html = client.get(reverse("referrals:inbox"), {"tab": "waiting"}).content.decode()
+    assert 'data-count-for="waiting">1<' in html
+    assert "María José García López" in html
