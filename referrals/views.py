@@ -319,6 +319,7 @@ def _labels(**extra) -> str:
             "to": _("To"),
             "respond_by": _("Respond by"),
             "overdue": _("Overdue"),
+            "deadline_paused": _("Deadline paused until the sender answers"),
             "assigned_to": _("Assigned to"),
             "household": _("Household"),
         },

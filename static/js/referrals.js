@@ -10,7 +10,6 @@ import { registerRenderer } from "passerelle/live";
 const OPEN = new Set(["sent", "info_requested", "accepted", "in_progress"]);
 const CLOSED = new Set(["completed", "declined", "cancelled", "expired"]);
 const WAITING = new Set(["sent"]);
-const ANSWER_EXPECTED = new Set(["sent", "info_requested"]);
 // The snapshot is capped on the server; beyond it, it is not the whole list.
 const SNAPSHOT_CAP = 200;
 
@@ -132,7 +131,9 @@ function inboxRow(el, referral) {
   about.append(node("li", "", party));
 
   const when = node("ul", "inline-list referral-row__meta");
-  if (ANSWER_EXPECTED.has(referral.status)) {
+  if (referral.status === "info_requested") {
+    when.append(node("li", "", word(el, "deadline_paused")));
+  } else if (WAITING.has(referral.status)) {
     const deadline = node("li", "", `${word(el, "respond_by")} `);
     const time = node("time", "", formatDateTime(el, referral.respond_by));
     time.dateTime = referral.respond_by;
