@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import NeedCategory
 from people.choices import NeedUrgency
-from referrals.choices import DeclineReason
+from referrals.choices import DECLINE_SIDE, DeclineReason, DeclineSide
 
 # --- The wizard -------------------------------------------------------------------------------
 
@@ -84,8 +84,17 @@ class AcceptForm(VersionedForm):
     )
 
 
+def decline_reason_choices() -> list:
+    """The decline reasons grouped by side (the person's, the provider's), then "other"."""
+    grouped = [
+        (side.label, [(reason.value, reason.label) for reason in DeclineReason if DECLINE_SIDE[reason] == side])
+        for side in (DeclineSide.PERSON, DeclineSide.PROVIDER)
+    ]
+    return [("", "—"), *grouped, (DeclineReason.OTHER.value, DeclineReason.OTHER.label)]
+
+
 class DeclineForm(VersionedForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *DeclineReason.choices])
+    reason = forms.ChoiceField(label=_("Reason"), choices=decline_reason_choices)
     note = forms.CharField(
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )

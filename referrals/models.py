@@ -13,7 +13,7 @@ from organisations.models import Organisation, Service
 from organisations.querysets import RestrictedQuerySet
 from people.choices import NeedUrgency
 from people.models import Consent, Person
-from referrals.choices import FHIR_STATUS, DeclineReason, ReferralEventKind, ReferralStatus
+from referrals.choices import FHIR_STATUS, DeclineReason, DeclineSide, ReferralEventKind, ReferralStatus
 
 
 class Referral(models.Model):
@@ -59,6 +59,8 @@ class Referral(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     decline_reason = models.CharField(_("decline reason"), max_length=32, choices=DeclineReason.choices, blank=True)
+    # Set with the reason (``choices.DECLINE_SIDE``), so that reports count each side apart.
+    decline_side = models.CharField(_("side of the decline"), max_length=16, choices=DeclineSide.choices, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     re_referral_of = models.ForeignKey(

@@ -24,7 +24,7 @@ from organisations.models import Organisation, Partnership, Service, User
 from organisations.permissions import Action
 from people.choices import NeedUrgency
 from people.models import Consent, Person
-from referrals.choices import CLOSED_STATUSES, DeclineReason, ReferralEventKind, ReferralStatus
+from referrals.choices import CLOSED_STATUSES, DECLINE_SIDE, DeclineReason, ReferralEventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 from referrals.notifications import notify_consent_withdrawn, notify_referral_message, notify_referral_transition
 
@@ -256,6 +256,7 @@ def referral_transition(
         referral.paused_at = None
     if action == "decline":
         referral.decline_reason = reason
+        referral.decline_side = DECLINE_SIDE[DeclineReason(reason)]
     if action == "complete":
         referral.outcome = note
     if transition.target in CLOSED_STATUSES:
