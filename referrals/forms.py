@@ -15,11 +15,17 @@ from referrals.choices import DECLINE_SIDE, DeclineReason, DeclineSide
 class ReferralNeedForm(forms.Form):
     """Step 1: what the person needs, how urgently, and why this referral."""
 
-    need_category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices)
+    # No need is chosen in advance (unless the person file's need opened the wizard): a default
+    # would be sent by mistake.
+    need_category = forms.ChoiceField(
+        label=_("Need"),
+        choices=[("", _("Choose the need")), *NeedCategory.choices],
+        error_messages={"required": _("Choose the person's need.")},
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=NeedUrgency.choices, initial=NeedUrgency.DAYS)
     reason = forms.CharField(
         label=_("Reason for the referral"),
-        required=False,
+        error_messages={"required": _("Write the reason for the referral: the partner needs it to answer.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the partner needs to know to answer. Do not repeat information you do not share below."),
     )

@@ -233,8 +233,8 @@ def referral_wizard(request, person_id: int):
     if step == "partner":
         codes = {code for code, _label in groups}
         previous = [group for group in request.POST.getlist("shared_groups") if group in codes]
-        if not previous and DataGroup.IDENTITY in codes:
-            previous = [DataGroup.IDENTITY]
+        if not previous:
+            previous = sharing.default_groups(need["need_category"], codes)
         data_form = ReferralDataForm(groups=groups, initial={"shared_groups": previous})
         return show("data", data_form=data_form, **data_context)
 

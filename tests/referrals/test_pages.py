@@ -90,12 +90,71 @@ def send_referral(world, *, groups=(DataGroup.IDENTITY, DataGroup.CONTACT)) -> R
 
 
 def wizard_post(client, world, step, **data):
-    payload = {"step": step, "need_category": NeedCategory.EMPLOYMENT, "urgency": NeedUrgency.DAYS, "reason": ""}
+    payload = {
+        "step": step,
+        "need_category": NeedCategory.EMPLOYMENT,
+        "urgency": NeedUrgency.DAYS,
+        "reason": "Busca trabajo en cocina.",
+    }
     payload.update(data)
     return client.post(reverse("referrals:refer", args=[world.person.pk]), payload)
 
 
 # --- the wizard -----------------------------------------------------------------------------------
+
+
+def test_the_wizard_chooses_no_need_in_advance_and_requires_a_reason(client, world):
+    login(client, world.worker)
+    page = client.get(reverse("referrals:refer", args=[world.person.pk]))
+    form = page.context["need_form"]
+    assert form["need_category"].value() in (None, "")
+    assert 'value="" selected' in page.content.decode()
+
+    page = wizard_post(client, world, "need", need_category="", reason="")
+    html = page.content.decode()
+    assert 'data-step="need"' in html
+    assert "Choose the person&#x27;s need." in html
+    assert "Write the reason for the referral: the partner needs it to answer." in html
+
+    world.worker.preferred_language = "fr-ca"
+    world.worker.save(update_fields=["preferred_language"])
+    html = wizard_post(client, world, "need", reason="  ").content.decode()
+    assert 'data-step="need"' in html
+    assert "Écrivez le motif de la référence\xa0: le partenaire en a besoin pour répondre." in html
+
+
+def ticked(page) -> set[str]:
+    return set(page.context["data_form"]["shared_groups"].value() or ())
+
+
+def test_the_groups_ticked_in_advance_are_those_the_consent_allows_and_the_need_calls_for(client, world):
+    login(client, world.worker)
+    # Contact consented: it is ticked (the partner must be able to call the person back); the
+    # notes, sensitive, never in advance.
+    record_consent(
+        world,
+        world.person,
+        world.partner,
+        groups=[DataGroup.IDENTITY, DataGroup.CONTACT, DataGroup.NOTES],
+        express=True,
+    )
+    page = wizard_post(client, world, "partner", service=world.service.pk)
+    assert ticked(page) == {"identity", "contact"}
+
+
+def test_without_consent_for_contact_only_identity_is_ticked(client, world):
+    login(client, world.worker)
+    record_consent(world, world.person, world.partner, groups=[DataGroup.IDENTITY, DataGroup.HOUSEHOLD])
+    page = wizard_post(client, world, "partner", service=world.service.pk)
+    assert ticked(page) == {"identity"}  # employment does not call for the household
+
+
+def test_a_housing_need_ticks_the_household_too():
+    from referrals import sharing
+
+    allowed = {"identity", "contact", "household", "health"}
+    assert sharing.default_groups("housing_emergency", allowed) == ["identity", "contact", "household"]
+    assert sharing.default_groups("employment", allowed) == ["identity", "contact"]
 
 
 def test_the_wizard_sends_a_referral_in_four_steps(client, world):
