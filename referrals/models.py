@@ -48,7 +48,8 @@ class Referral(models.Model):
     # ``paused_at`` is when it stopped; on the answer ``respond_by`` moves on by the pause, which
     # is added to ``paused_total`` (the half-time reminder leaves it out of the time elapsed).
     paused_at = models.DateTimeField(_("deadline paused at"), null=True, blank=True)
-    paused_total = models.DurationField(_("deadline paused for"), default=timedelta(0))
+    # Defaults in the database too: bulk SQL inserts (bench/) name only the columns they fill.
+    paused_total = models.DurationField(_("deadline paused for"), default=timedelta(0), db_default=timedelta(0))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -60,7 +61,9 @@ class Referral(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     decline_reason = models.CharField(_("decline reason"), max_length=32, choices=DeclineReason.choices, blank=True)
     # Set with the reason (``choices.DECLINE_SIDE``), so that reports count each side apart.
-    decline_side = models.CharField(_("side of the decline"), max_length=16, choices=DeclineSide.choices, blank=True)
+    decline_side = models.CharField(
+        _("side of the decline"), max_length=16, choices=DeclineSide.choices, blank=True, default="", db_default=""
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     re_referral_of = models.ForeignKey(

@@ -28,7 +28,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="referral",
             name="paused_total",
-            field=models.DurationField(default=datetime.timedelta(0), verbose_name="deadline paused for"),
+            field=models.DurationField(
+                db_default=datetime.timedelta(0), default=datetime.timedelta(0), verbose_name="deadline paused for"
+            ),
         ),
         migrations.RunPython(pause_waiting_referrals, migrations.RunPython.noop),
     ]

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='referral',
             name='decline_side',
-            field=models.CharField(blank=True, choices=[('person', "The person's side"), ('provider', "The provider's side"), ('other', 'Other')], max_length=16, verbose_name='side of the decline'),
+            field=models.CharField(blank=True, db_default="", default="", choices=[('person', "The person's side"), ('provider', "The provider's side"), ('other', 'Other')], max_length=16, verbose_name='side of the decline'),
         ),
         migrations.RunPython(code_sides, migrations.RunPython.noop),
     ]
