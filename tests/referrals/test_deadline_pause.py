@@ -5,8 +5,10 @@ moves forward with time_machine."""
 from datetime import timedelta
 
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from notifications.kinds import get_kind
+from notifications.models import Notification
 from organisations.choices import Role
 from referrals import services as referral_services
 from referrals.choices import ReferralStatus
@@ -84,6 +86,10 @@ def test_the_hub_is_told_it_owes_the_answer_not_that_the_partner_is_late(db, set
     told = referral_remind_answer_owed(now=later)
     assert told == 2
     assert recipients(ANSWER_OWED) == {world.hub[Role.WORKER], world.hub[Role.COORDINATOR]}
+    notification = Notification.objects.filter(kind=ANSWER_OWED).first()
+    with translation.override("en-ca"):
+        text = get_kind(ANSWER_OWED).text(notification.params)
+    assert text.startswith(f"Your organisation owes {world.partner.organisation.name} an answer")
     # The partner is not late: no escalation naming it, no deadline passed, no expiry.
     assert not recipients(ESCALATED) and not recipients(DEADLINE_PASSED)
     with time_machine.travel(later, tick=False):
