@@ -200,13 +200,16 @@ def seed_bulk(url: str, orgs: dict) -> None:
         (
             f"{REFERRALS:,} referrals",
             f"""INSERT INTO referrals_referral (id, sender_id, recipient_id, person_id, for_household, need_category,
-                urgency, reason, shared_groups, consent_id, respond_by, status, decline_reason, outcome, version,
-                created_by_id, created_at, updated_at, sent_at, first_response_at, accepted_at)
+                urgency, reason, shared_groups, consent_id, respond_by, status, decline_reason, decline_side, outcome,
+                version, created_by_id, created_at, updated_at, sent_at, first_response_at, accepted_at)
             SELECT n, %(hub)s, (%(partners)s)[n % 8 + 1], (n * 17 % %(people)s) + 1, false,
                 ({categories})[n % 21 + 1], 'days', '', '["identity"]', (SELECT min(id) FROM people_consent),
                 s.sent + interval '3 days', s.status,
                 CASE WHEN s.status = 'declined' THEN
                     (ARRAY['no_capacity','not_eligible','person_unreachable','person_declined','other'])[n % 5 + 1]
+                    ELSE '' END,
+                CASE WHEN s.status = 'declined' THEN
+                    (ARRAY['provider','provider','person','person','other'])[n % 5 + 1]
                     ELSE '' END,
                 '', 2, %(worker)s, s.sent, s.sent + interval '1 day', s.sent,
                 CASE WHEN s.status IN ('sent','expired','cancelled') THEN NULL

@@ -49,6 +49,25 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DeclineSide(models.TextChoices):
+    """Whose side a decline comes from: the person's (they said no, or could not be reached) or
+    the provider's (no room, or the person is not eligible). Reports count them apart: the first
+    is not a gap in services, the second is."""
+
+    PERSON = "person", _("The person's side")
+    PROVIDER = "provider", _("The provider's side")
+    OTHER = "other", _("Other")
+
+
+DECLINE_SIDE = {
+    DeclineReason.PERSON_DECLINED: DeclineSide.PERSON,
+    DeclineReason.PERSON_UNREACHABLE: DeclineSide.PERSON,
+    DeclineReason.NO_CAPACITY: DeclineSide.PROVIDER,
+    DeclineReason.NOT_ELIGIBLE: DeclineSide.PROVIDER,
+    DeclineReason.OTHER: DeclineSide.OTHER,
+}
+
+
 class ReferralEventKind(models.TextChoices):
     CREATED = "created", _("Created")
     SENT = "sent", _("Sent")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import NeedCategory
 from people.choices import NeedUrgency
-from referrals.choices import DeclineReason
+from referrals.choices import DECLINE_SIDE, DeclineReason, DeclineSide
 
 # --- The wizard -------------------------------------------------------------------------------
 
@@ -15,11 +15,17 @@ from referrals.choices import DeclineReason
 class ReferralNeedForm(forms.Form):
     """Step 1: what the person needs, how urgently, and why this referral."""
 
-    need_category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices)
+    # No need is chosen in advance (unless the person file's need opened the wizard): a default
+    # would be sent by mistake.
+    need_category = forms.ChoiceField(
+        label=_("Need"),
+        choices=[("", _("Choose the need")), *NeedCategory.choices],
+        error_messages={"required": _("Choose the person's need.")},
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=NeedUrgency.choices, initial=NeedUrgency.DAYS)
     reason = forms.CharField(
         label=_("Reason for the referral"),
-        required=False,
+        error_messages={"required": _("Write the reason for the referral: the partner needs it to answer.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the partner needs to know to answer. Do not repeat information you do not share below."),
     )
@@ -84,8 +90,17 @@ class AcceptForm(VersionedForm):
     )
 
 
+def decline_reason_choices() -> list:
+    """The decline reasons grouped by side (the person's, the provider's), then "other"."""
+    grouped = [
+        (side.label, [(reason.value, reason.label) for reason in DeclineReason if DECLINE_SIDE[reason] == side])
+        for side in (DeclineSide.PERSON, DeclineSide.PROVIDER)
+    ]
+    return [("", "—"), *grouped, (DeclineReason.OTHER.value, DeclineReason.OTHER.label)]
+
+
 class DeclineForm(VersionedForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *DeclineReason.choices])
+    reason = forms.ChoiceField(label=_("Reason"), choices=decline_reason_choices)
     note = forms.CharField(
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )

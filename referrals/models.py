@@ -1,5 +1,7 @@
 """Referrals between organisations: the referral itself, its timeline and its message thread."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,12 +13,15 @@ from organisations.models import Organisation, Service
 from organisations.querysets import RestrictedQuerySet
 from people.choices import NeedUrgency
 from people.models import Consent, Person
-from referrals.choices import FHIR_STATUS, DeclineReason, ReferralEventKind, ReferralStatus
+from referrals.choices import FHIR_STATUS, DeclineReason, DeclineSide, ReferralEventKind, ReferralStatus
 
 
 class Referral(models.Model):
     """A formal referral of a person (or their household) from one organisation to a partner's
     queue, sharing only the data groups an active consent covers.
+
+    ``respond_by`` is the partner's deadline; it does not run while the sender owes an answer
+    (``paused_at``).
 
     ``version`` goes up with every change: a write based on an older version is refused (409),
     so two agents acting at once never overwrite each other.
@@ -39,6 +44,12 @@ class Referral(models.Model):
     shared_groups = models.JSONField(_("information shared"))
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("consent"))
     respond_by = models.DateTimeField(_("respond by"))
+    # The partner's clock stops while the sender owes it an answer ("information requested"):
+    # ``paused_at`` is when it stopped; on the answer ``respond_by`` moves on by the pause, which
+    # is added to ``paused_total`` (the half-time reminder leaves it out of the time elapsed).
+    paused_at = models.DateTimeField(_("deadline paused at"), null=True, blank=True)
+    # Defaults in the database too: bulk SQL inserts (bench/) name only the columns they fill.
+    paused_total = models.DurationField(_("deadline paused for"), default=timedelta(0), db_default=timedelta(0))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -49,6 +60,10 @@ class Referral(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     decline_reason = models.CharField(_("decline reason"), max_length=32, choices=DeclineReason.choices, blank=True)
+    # Set with the reason (``choices.DECLINE_SIDE``), so that reports count each side apart.
+    decline_side = models.CharField(
+        _("side of the decline"), max_length=16, choices=DeclineSide.choices, blank=True, default="", db_default=""
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     re_referral_of = models.ForeignKey(

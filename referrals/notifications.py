@@ -8,7 +8,9 @@ who may open the referral, never the actor):
   officers;
 - the sending side: whoever wrote the referral, or the sender's coordinators once that person has
   lost access;
-- escalations: the sender's coordinators (a kind nobody can switch off).
+- escalations name the side that is late: the sender's coordinators when the partner let its
+  deadline pass; the sending side and its coordinators when the hub owes the partner an answer
+  (its deadline paused) past the time the partner had left (kinds nobody can switch off).
 """
 
 from datetime import datetime, timedelta
@@ -42,6 +44,7 @@ HALF_TIME = "referral_half_time"
 DEADLINE_PASSED = "referral_deadline_passed"
 ESCALATED = "referral_escalated"
 CONSENT_WITHDRAWN = "referral_consent_withdrawn"
+ANSWER_OWED = "referral_answer_owed"
 
 
 def _referral_url(notification) -> str:
@@ -151,7 +154,16 @@ _kind(
     locked=True,
 )
 
-
+_kind(
+    ANSWER_OWED,
+    gettext_lazy("Escalation: your organisation owes a partner an answer"),
+    gettext_noop(
+        "Your organisation owes %(recipient)s an answer about referral #%(number)s (%(need)s): "
+        "its deadline stays paused until you answer."
+    ),
+    default=Delivery.EMAIL,
+    locked=True,
+)
 _kind(
     CONSENT_WITHDRAWN,
     gettext_lazy("Consent withdrawn on a referral"),
@@ -291,16 +303,14 @@ def referral_remind_half_time(batch_size: int = 100, now: datetime | None = None
     now = now or timezone.now()
     reminded = Notification.objects.filter(kind=HALF_TIME, occasion="half_time").values("object_id")
     due = (
-        Referral.objects.filter(
-            status__in=(ReferralStatus.SENT, ReferralStatus.INFO_REQUESTED),
-            sent_at__isnull=False,
-            respond_by__gt=now,
-        )
+        # Only while the partner's clock runs (not while the sender owes an answer).
+        Referral.objects.filter(status=ReferralStatus.SENT, sent_at__isnull=False, respond_by__gt=now)
         .exclude(pk__in=reminded)
-        # Half time passed ⇔ time left ≤ time elapsed.
+        # Half time passed ⇔ time left ≤ time elapsed, the pauses left out (the clock started
+        # that much later).
         .alias(
             left=ExpressionWrapper(F("respond_by") - Value(now), output_field=DurationField()),
-            elapsed=ExpressionWrapper(Value(now) - F("sent_at"), output_field=DurationField()),
+            elapsed=ExpressionWrapper(Value(now) - (F("sent_at") + F("paused_total")), output_field=DurationField()),
         )
         .filter(left__lte=F("elapsed"))
     )
@@ -317,3 +327,32 @@ def referral_remind_half_time(batch_size: int = 100, now: datetime | None = None
         return len(notified)
 
     return for_each_row_locked(due.select_related("sender", "recipient", "assignee"), remind, batch_size)
+
+
+@periodic_job("referrals.remind_answer_owed", every=timedelta(minutes=5))
+def referral_remind_answer_owed(batch_size: int = 100, now: datetime | None = None) -> int:
+    """Tell the sending side, and escalate to its coordinators, when the sender has owed the
+    partner an answer ("information requested") for longer than the time the partner had left:
+    its deadline (``respond_by``, paused) has passed. The partner is not late, so it is not told.
+
+    Once per pause (occasion ``answer_owed:<when the pause began>``); each referral in a short
+    transaction of its own, its row locked with SKIP LOCKED.
+    """
+    now = now or timezone.now()
+    due = Referral.objects.filter(
+        status=ReferralStatus.INFO_REQUESTED, paused_at__isnull=False, respond_by__lte=now
+    ).select_related("sender", "recipient", "created_by")
+
+    def escalate(referral: Referral) -> int:
+        recipients = {user.pk: user for user in (*sending_side(referral), *sender_coordinators(referral))}
+        notified = notify(
+            kind=ANSWER_OWED,
+            subject=referral,
+            recipients=recipients.values(),
+            organisation=referral.sender,
+            occasion=f"answer_owed:{int(referral.paused_at.timestamp())}",
+            params=_params(referral),
+        )
+        return len(notified)
+
+    return for_each_row_locked(due, escalate, batch_size)

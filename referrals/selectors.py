@@ -1,6 +1,7 @@
 """Reads of referrals: restricted querysets for each side, and the audited detail read."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from organisations.audit import PersonalRead, audit_read, audited, case_side, value
 from organisations.errors import NotFoundError
@@ -8,7 +9,7 @@ from organisations.models import RoleGroup
 from organisations.permissions import Action
 from people import selectors as people_selectors
 from referrals import sharing
-from referrals.choices import OPEN_STATUSES
+from referrals.choices import CLOSED_STATUSES, OPEN_STATUSES, WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 
 LIST_RELATED = ("sender", "recipient", "assignee", "person", "consent")
@@ -49,6 +50,61 @@ def referrals_sent(*, user) -> QuerySet[Referral]:
     """Referrals the user's organisations sent (through their case workers' organisation right)."""
     sent = Referral.objects.restrict(user, Action.CHANGE).select_related(*LIST_RELATED)
     return audited(sent, user=user, organisation=lambda row, reader: value(row, "sender_id"))
+
+
+# The inbox tabs of an organisation (``_tab_filters``) say what they mean for both sides: a hub
+# both sends and receives, and "waiting" is whatever this organisation owes an answer to.
+# Tabs whose rows are all open referrals: the live snapshot (open referrals) is their whole truth.
+COUNTED_TABS = ("new", "waiting", "mine", "overdue", "accepted")
+NEW_STATUSES = (ReferralStatus.SENT, ReferralStatus.INFO_REQUESTED)
+ACCEPTED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+# What the sender owes: the answer to the partner's question.
+WAITING_FOR_SENDER = (ReferralStatus.INFO_REQUESTED,)
+
+
+def _tab_filters(tab: str, *, user) -> tuple[Q | None, Q | None]:
+    """(condition on the received referrals, condition on the sent ones) of ``tab``; None leaves
+    that side out of the tab."""
+    if tab == "sent":
+        return None, Q()
+    if tab == "new":
+        # Nobody has taken it yet and it is not answered: sent, or waiting for the sender.
+        return Q(status__in=NEW_STATUSES, assignee__isnull=True), None
+    if tab == "waiting":
+        return Q(status__in=WAITING_FOR_RECIPIENT), Q(status__in=WAITING_FOR_SENDER)
+    if tab == "mine":
+        return Q(assignee=user, status__in=OPEN_STATUSES), None
+    if tab == "overdue":
+        return Q(status__in=WAITING_FOR_RECIPIENT, respond_by__lt=timezone.now()), None
+    if tab == "accepted":
+        return Q(status__in=ACCEPTED_STATUSES), Q(status__in=ACCEPTED_STATUSES)
+    return Q(status__in=CLOSED_STATUSES), Q(status__in=CLOSED_STATUSES)
+
+
+def inbox_tab(*, user, organisation_id: int, tab: str) -> QuerySet[Referral]:
+    """The referrals of one inbox tab of one organisation (see ``_tab_filters``), received (as the user
+    may answer them) and sent (as the user works its cases), read for that organisation."""
+    received_when, sent_when = _tab_filters(tab, user=user)
+    parts = []
+    if received_when is not None:
+        recipients = RoleGroup.objects.filter(group__user=user).values_list("organisation_id", flat=True)
+        if organisation_id in set(recipients):
+            parts.append(Referral.objects.restrict(user, "respond").filter(received_when, recipient_id=organisation_id))
+    if sent_when is not None:
+        parts.append(Referral.objects.restrict(user, Action.CHANGE).filter(sent_when, sender_id=organisation_id))
+    if not parts:
+        return Referral.objects.none()
+    rows = (
+        parts[0]
+        if len(parts) == 1
+        else Referral.objects.filter(Q(pk__in=parts[0].values("pk")) | Q(pk__in=parts[1].values("pk")))
+    )
+    return audited(rows.select_related(*LIST_RELATED), user=user, organisation=lambda row, reader: organisation_id)
+
+
+def inbox_counts(*, user, organisation_id: int) -> dict[str, int]:
+    """How many referrals each counted tab of the organisation holds (``COUNTED_TABS``)."""
+    return {tab: inbox_tab(user=user, organisation_id=organisation_id, tab=tab).count() for tab in COUNTED_TABS}
 
 
 def _visible_referrals(*, user) -> QuerySet[Referral]:

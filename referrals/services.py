@@ -24,7 +24,7 @@ from organisations.models import Organisation, Partnership, Service, User
 from organisations.permissions import Action
 from people.choices import NeedUrgency
 from people.models import Consent, Person
-from referrals.choices import DeclineReason, ReferralEventKind, ReferralStatus
+from referrals.choices import CLOSED_STATUSES, DECLINE_SIDE, DeclineReason, ReferralEventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 from referrals.notifications import notify_consent_withdrawn, notify_referral_message, notify_referral_transition
 
@@ -65,7 +65,8 @@ TRANSITIONS = {
     "cancel": Transition(
         "sender", frozenset({S.DRAFT, S.SENT, S.INFO_REQUESTED, S.ACCEPTED}), S.CANCELLED, ReferralEventKind.CANCELLED
     ),
-    "expire": Transition("system", frozenset({S.SENT, S.INFO_REQUESTED}), S.EXPIRED, ReferralEventKind.EXPIRED),
+    # Only the partner's clock expires a referral: while the sender owes an answer it is paused.
+    "expire": Transition("system", frozenset({S.SENT}), S.EXPIRED, ReferralEventKind.EXPIRED),
 }
 RECIPIENT_RESPONSES = {"request_info", "accept", "decline"}
 
@@ -243,11 +244,22 @@ def referral_transition(
         referral.first_response_at = now
     if action == "accept":
         referral.accepted_at = now
+    if action == "request_info":
+        referral.paused_at = now
+    if action == "answer_info" and referral.paused_at is not None:
+        # The partner gets back the time that was left when it asked.
+        pause = max(now - referral.paused_at, timedelta(0))
+        referral.respond_by += pause
+        referral.paused_total += pause
+        referral.paused_at = None
+    if transition.target in CLOSED_STATUSES:
+        referral.paused_at = None
     if action == "decline":
         referral.decline_reason = reason
+        referral.decline_side = DECLINE_SIDE[DeclineReason(reason)]
     if action == "complete":
         referral.outcome = note
-    if transition.target in {S.COMPLETED, S.DECLINED, S.CANCELLED, S.EXPIRED}:
+    if transition.target in CLOSED_STATUSES:
         referral.closed_at = now
     referral.save()
     acting_organisation = referral.sender if transition.side == "sender" else referral.recipient
@@ -401,7 +413,8 @@ def referral_rerefer(
 
 @periodic_job("referrals.expire_overdue", every=timedelta(minutes=1))
 def referral_expire_overdue(batch_size: int = 100) -> int:
-    """Expire referrals nobody answered by their deadline. Rows are claimed with SKIP LOCKED, so
+    """Expire referrals the partner did not answer by their deadline (not those waiting for the
+    sender's answer: their deadline is paused). Rows are claimed with SKIP LOCKED, so
     two workers never expire one twice; a worker that was down catches up on its next run."""
     expired = 0
     while True:

@@ -15,11 +15,32 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from organisations.choices import NeedCategory
-from people.choices import DataGroup
+from people.choices import SENSITIVE_DATA_GROUPS, DataGroup
 from people.models import Consent, Person
 from referrals.models import Referral
 
 HEALTH_NEEDS = {NeedCategory.HEALTH_PHYSICAL, NeedCategory.HEALTH_MENTAL}
+# Needs whose answer depends on who lives with the person (beds, food, income, children).
+HOUSEHOLD_NEEDS = {
+    NeedCategory.HOUSING_EMERGENCY,
+    NeedCategory.HOUSING_SHORT_TERM,
+    NeedCategory.HOUSING_LONG_TERM,
+    NeedCategory.FOOD,
+    NeedCategory.INCOME_SUPPORT,
+    NeedCategory.CHILDCARE,
+    NeedCategory.EDUCATION_CHILDREN,
+}
+
+
+def default_groups(need_category: str, allowed) -> list[str]:
+    """The data groups the wizard ticks in advance: of those a consent ``allowed``, the ones the
+    need calls for. Every referral is answered by calling the person back, so identity and
+    contact; the household for ``HOUSEHOLD_NEEDS``. Sensitive groups are never ticked in advance
+    (Law 25: the worker chooses them, expressly)."""
+    wanted = {DataGroup.IDENTITY, DataGroup.CONTACT}
+    if need_category in HOUSEHOLD_NEEDS:
+        wanted.add(DataGroup.HOUSEHOLD)
+    return [code for code in DataGroup.values if code in allowed and code in wanted - SENSITIVE_DATA_GROUPS]
 
 
 def groups_visible(

@@ -46,7 +46,6 @@ from people.forms import add_application_error
 from people.views import FileSection, TimelineItem, case_organisations, referral_partners
 from referrals import selectors, services, sharing
 from referrals.choices import (
-    CLOSED_STATUSES,
     OPEN_STATUSES,
     WAITING_FOR_RECIPIENT,
     DeclineReason,
@@ -234,8 +233,8 @@ def referral_wizard(request, person_id: int):
     if step == "partner":
         codes = {code for code, _label in groups}
         previous = [group for group in request.POST.getlist("shared_groups") if group in codes]
-        if not previous and DataGroup.IDENTITY in codes:
-            previous = [DataGroup.IDENTITY]
+        if not previous:
+            previous = sharing.default_groups(need["need_category"], codes)
         data_form = ReferralDataForm(groups=groups, initial={"shared_groups": previous})
         return show("data", data_form=data_form, **data_context)
 
@@ -299,33 +298,13 @@ def referral_wizard(request, person_id: int):
 
 RECEIVED_TABS = {
     "new": gettext_lazy("New"),
-    "mine": gettext_lazy("Waiting for me"),
+    "waiting": gettext_lazy("Waiting for me"),
+    "mine": gettext_lazy("Assigned to me"),
     "overdue": gettext_lazy("Overdue"),
     "accepted": gettext_lazy("Accepted"),
     "closed": gettext_lazy("Closed"),
 }
 SENT_TAB = {"sent": gettext_lazy("Sent")}
-# Tabs whose rows are all open referrals: the live snapshot (open referrals) is the whole truth.
-LIVE_COUNTED_TABS = ("new", "mine", "overdue", "accepted")
-NEW_STATUSES = (ReferralStatus.SENT, ReferralStatus.INFO_REQUESTED)
-ACCEPTED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
-
-
-def _tab_referrals(*, user, organisation, tab: str):
-    """The referrals of one tab. "New" holds what nobody has taken yet and is not answered:
-    sent, or waiting for the sender's information."""
-    if tab == "sent":
-        return selectors.referrals_sent(user=user).filter(sender=organisation)
-    received = selectors.referrals_received(user=user).filter(recipient=organisation)
-    if tab == "new":
-        return received.filter(status__in=NEW_STATUSES, assignee__isnull=True)
-    if tab == "mine":
-        return received.filter(assignee=user, status__in=OPEN_STATUSES)
-    if tab == "overdue":
-        return received.filter(status__in=WAITING_FOR_RECIPIENT, respond_by__lt=timezone.now())
-    if tab == "accepted":
-        return received.filter(status__in=ACCEPTED_STATUSES)
-    return received.filter(status__in=CLOSED_STATUSES)
 
 
 def _labels(**extra) -> str:
@@ -340,6 +319,7 @@ def _labels(**extra) -> str:
             "to": _("To"),
             "respond_by": _("Respond by"),
             "overdue": _("Overdue"),
+            "deadline_paused": _("Deadline paused until the sender answers"),
             "assigned_to": _("Assigned to"),
             "household": _("Household"),
         },
@@ -371,7 +351,7 @@ def inbox(request):
     if tab not in tabs:
         tab = next(iter(tabs))
 
-    referrals = _tab_referrals(user=user, organisation=organisation, tab=tab).order_by("-id")
+    referrals = selectors.inbox_tab(user=user, organisation_id=organisation.pk, tab=tab).order_by("-id")
     before = parse_id(request.GET.get("before", ""))
     if before is not None:
         referrals = referrals.filter(pk__lt=before)
@@ -386,9 +366,7 @@ def inbox(request):
         )
         for referral in page[:INBOX_PAGE_SIZE]
     ]
-    counts = {
-        name: _tab_referrals(user=user, organisation=organisation, tab=name).count() for name in LIVE_COUNTED_TABS
-    }
+    counts = selectors.inbox_counts(user=user, organisation_id=organisation.pk)
     tab_links = [
         {"name": name, "label": label, "count": counts.get(name), "current": name == tab}
         for name, label in tabs.items()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.choices import ExitDestination, SiteKind
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind
 from people.choices import GenderIdentity, IntakeChannel, InterpreterUsed, InterventionType, Team, TransExperience
-from referrals.choices import DeclineReason
+from referrals.choices import DeclineReason, DeclineSide
 
 
 class AgeBand(models.TextChoices):
@@ -150,6 +150,13 @@ TABLES += [
         labels(OrganisationKind),
     ),
     Table("referrals", "referrals_accepted", "need_category", _("Referrals accepted, by need"), labels(NeedCategory)),
+    Table(
+        "referrals",
+        "referrals_declined",
+        "side",
+        _("Referrals declined, the person's side or the provider's"),
+        labels(DeclineSide),
+    ),
     Table("referrals", "referrals_declined", "reason", _("Referrals declined, by reason"), labels(DeclineReason)),
     Table(
         "referrals",

@@ -318,8 +318,10 @@ def referral_counts(period: Period) -> list[Figure]:
     result += figures(
         "referrals", "referrals_accepted", sent.filter(accepted_at__isnull=False), ["partner_kind", "need_category"]
     )
-    declined = sent.filter(status=ReferralStatus.DECLINED).annotate(d_reason=F("decline_reason"))
-    result += figures("referrals", "referrals_declined", declined, ["reason"])
+    declined = sent.filter(status=ReferralStatus.DECLINED).annotate(
+        d_reason=F("decline_reason"), d_side=F("decline_side")
+    )
+    result += figures("referrals", "referrals_declined", declined, ["side", "reason"])
     result += figures("referrals", "referrals_expired", sent.filter(status=ReferralStatus.EXPIRED), ["partner_kind"])
     return result
 

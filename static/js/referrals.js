@@ -10,7 +10,6 @@ import { registerRenderer } from "passerelle/live";
 const OPEN = new Set(["sent", "info_requested", "accepted", "in_progress"]);
 const CLOSED = new Set(["completed", "declined", "cancelled", "expired"]);
 const WAITING = new Set(["sent"]);
-const ANSWER_EXPECTED = new Set(["sent", "info_requested"]);
 // The snapshot is capped on the server; beyond it, it is not the whole list.
 const SNAPSHOT_CAP = 200;
 
@@ -64,29 +63,32 @@ function isOverdue(referral) {
 
 // --- the inbox -----------------------------------------------------------------------------------
 
-/** Whether a referral belongs in a tab of this organisation (the server's rules, views._tab_referrals). */
+/** Whether a referral belongs in a tab of this organisation (the server's rules, selectors._tab_filters). */
 function inTab(tab, referral, organisationId, userId) {
   const received = referral.recipient?.id === organisationId;
+  const sent = referral.sender?.id === organisationId;
   switch (tab) {
     case "new":
       return received && (referral.status === "sent" || referral.status === "info_requested") && !referral.assignee;
+    case "waiting":
+      return (received && WAITING.has(referral.status)) || (sent && referral.status === "info_requested");
     case "mine":
       return received && OPEN.has(referral.status) && referral.assignee?.id === userId;
     case "overdue":
       return received && isOverdue(referral);
     case "accepted":
-      return received && (referral.status === "accepted" || referral.status === "in_progress");
+      return (received || sent) && (referral.status === "accepted" || referral.status === "in_progress");
     case "closed":
-      return received && CLOSED.has(referral.status);
+      return (received || sent) && CLOSED.has(referral.status);
     case "sent":
-      return referral.sender?.id === organisationId;
+      return sent;
     default:
       return false;
   }
 }
 
 // Tabs whose every row is open: the live state of open referrals gives their counts.
-const COUNTED_TABS = ["new", "mine", "overdue", "accepted"];
+const COUNTED_TABS = ["new", "waiting", "mine", "overdue", "accepted"];
 
 const inboxState = new WeakMap();
 
@@ -129,7 +131,9 @@ function inboxRow(el, referral) {
   about.append(node("li", "", party));
 
   const when = node("ul", "inline-list referral-row__meta");
-  if (ANSWER_EXPECTED.has(referral.status)) {
+  if (referral.status === "info_requested") {
+    when.append(node("li", "", word(el, "deadline_paused")));
+  } else if (WAITING.has(referral.status)) {
     const deadline = node("li", "", `${word(el, "respond_by")} `);
     const time = node("time", "", formatDateTime(el, referral.respond_by));
     time.dateTime = referral.respond_by;

@@ -180,3 +180,66 @@ def test_an_open_partner_page_loses_the_text_when_the_hub_withdraws_consent(new_
     assert agent_page.evaluate("window.__notReloaded") is True
     assert agent_page.get_attribute("#referral-status", "data-status") == ReferralStatus.SENT
     assert agent_page.locator("[data-testid=redacted-notice]").is_visible()
+
+
+# What the stepper shows on a phone: every box inside the screen, no two visible boxes (numbers and
+# labels) overlapping or touching, and the current step named.
+STEPPER_LAYOUT_JS = """() => {
+  const boxes = [];
+  for (const el of document.querySelectorAll('.steps__number, .steps__label')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 1 && r.height > 1) boxes.push({left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                                                  text: el.textContent.trim()});
+  }
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom && b.top < a.bottom)
+      overlaps.push([a.text, b.text]);
+  }
+  const current = document.querySelector('.steps__item--current .steps__label').getBoundingClientRect();
+  return {
+    overlaps,
+    outside: boxes.filter(b => b.left < 0 || b.right > window.innerWidth).map(b => b.text),
+    scroll: document.documentElement.scrollWidth - window.innerWidth,
+    currentShown: current.width > 1,
+    labelsRead: [...document.querySelectorAll('.steps__label')].map(el => el.textContent.trim()),
+  };
+}"""
+
+
+def test_the_wizard_stepper_fits_a_phone(new_page, outside_event_loop):
+    from tests.casework import consent_for
+
+    def world():
+        network = make_network()
+        person = factories.person(network.hub, actor=network.worker)
+        consent_for(network.worker, person, network.partner)
+        return network, person
+
+    network, person = outside_event_loop(world)
+    page = new_page(viewport={"width": 390, "height": 844}, locale="fr-CA")
+    log_in(page, network.worker.email)
+    page.goto(f"/referrals/refer/{person.pk}/")
+    page.wait_for_selector("#referral-wizard[data-step=need]")
+
+    def check_stepper():
+        layout = page.evaluate(STEPPER_LAYOUT_JS)
+        assert layout["overlaps"] == [] and layout["outside"] == [] and layout["scroll"] <= 0
+        assert layout["currentShown"]
+        # Screen readers still hear the four steps.
+        assert len(layout["labelsRead"]) == 4 and all(layout["labelsRead"])
+
+    check_stepper()
+    page.select_option("#id_need_category", "employment")
+    page.fill("#id_reason", "Busca trabajo en cocina.")
+    page.click("#wizard-next")
+    page.wait_for_selector("#referral-wizard[data-step=partner]")
+    check_stepper()
+    page.check(f"#service-{network.service.pk}")
+    page.click("#wizard-next")
+    page.wait_for_selector("#referral-wizard[data-step=data]")
+    check_stepper()
+    # Contact was consented: it is ticked in advance, with identity.
+    assert page.is_checked("input[name=shared_groups][value=identity]")
+    assert page.is_checked("input[name=shared_groups][value=contact]")

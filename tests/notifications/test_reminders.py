@@ -81,6 +81,7 @@ def test_the_scheduler_runs_the_reminder_jobs(db):
         "notifications.send_emails",
         "notifications.queue_digests",
         "referrals.remind_half_time",
+        "referrals.remind_answer_owed",
         "housing.remind_holds_expiring",
         "housing.remind_stays_ending",
         "people.remind_consents_expiring",

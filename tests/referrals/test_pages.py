@@ -14,6 +14,7 @@ from organisations.models import AuditEntry, Organisation, Service, User
 from people import services as people_services
 from people.choices import ConsentMethod, DataGroup, NeedUrgency
 from people.models import Consent, Person
+from referrals import selectors
 from referrals import services as referral_services
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
@@ -89,12 +90,71 @@ def send_referral(world, *, groups=(DataGroup.IDENTITY, DataGroup.CONTACT)) -> R
 
 
 def wizard_post(client, world, step, **data):
-    payload = {"step": step, "need_category": NeedCategory.EMPLOYMENT, "urgency": NeedUrgency.DAYS, "reason": ""}
+    payload = {
+        "step": step,
+        "need_category": NeedCategory.EMPLOYMENT,
+        "urgency": NeedUrgency.DAYS,
+        "reason": "Busca trabajo en cocina.",
+    }
     payload.update(data)
     return client.post(reverse("referrals:refer", args=[world.person.pk]), payload)
 
 
 # --- the wizard -----------------------------------------------------------------------------------
+
+
+def test_the_wizard_chooses_no_need_in_advance_and_requires_a_reason(client, world):
+    login(client, world.worker)
+    page = client.get(reverse("referrals:refer", args=[world.person.pk]))
+    form = page.context["need_form"]
+    assert form["need_category"].value() in (None, "")
+    assert 'value="" selected' in page.content.decode()
+
+    page = wizard_post(client, world, "need", need_category="", reason="")
+    html = page.content.decode()
+    assert 'data-step="need"' in html
+    assert "Choose the person&#x27;s need." in html
+    assert "Write the reason for the referral: the partner needs it to answer." in html
+
+    world.worker.preferred_language = "fr-ca"
+    world.worker.save(update_fields=["preferred_language"])
+    html = wizard_post(client, world, "need", reason="  ").content.decode()
+    assert 'data-step="need"' in html
+    assert "Écrivez le motif de la référence\xa0: le partenaire en a besoin pour répondre." in html
+
+
+def ticked(page) -> set[str]:
+    return set(page.context["data_form"]["shared_groups"].value() or ())
+
+
+def test_the_groups_ticked_in_advance_are_those_the_consent_allows_and_the_need_calls_for(client, world):
+    login(client, world.worker)
+    # Contact consented: it is ticked (the partner must be able to call the person back); the
+    # notes, sensitive, never in advance.
+    record_consent(
+        world,
+        world.person,
+        world.partner,
+        groups=[DataGroup.IDENTITY, DataGroup.CONTACT, DataGroup.NOTES],
+        express=True,
+    )
+    page = wizard_post(client, world, "partner", service=world.service.pk)
+    assert ticked(page) == {"identity", "contact"}
+
+
+def test_without_consent_for_contact_only_identity_is_ticked(client, world):
+    login(client, world.worker)
+    record_consent(world, world.person, world.partner, groups=[DataGroup.IDENTITY, DataGroup.HOUSEHOLD])
+    page = wizard_post(client, world, "partner", service=world.service.pk)
+    assert ticked(page) == {"identity"}  # employment does not call for the household
+
+
+def test_a_housing_need_ticks_the_household_too():
+    from referrals import sharing
+
+    allowed = {"identity", "contact", "household", "health"}
+    assert sharing.default_groups("housing_emergency", allowed) == ["identity", "contact", "household"]
+    assert sharing.default_groups("employment", allowed) == ["identity", "contact"]
 
 
 def test_the_wizard_sends_a_referral_in_four_steps(client, world):
@@ -217,7 +277,7 @@ def test_the_partner_inbox_lists_new_referrals_and_the_hub_its_sent_ones(client,
     assert 'data-testid="tab-sent"' in html and detail in html
 
     login(client, world.third_agent)
-    for tab in ("new", "mine", "overdue", "accepted", "closed", "sent"):
+    for tab in ("new", "waiting", "mine", "overdue", "accepted", "closed", "sent"):
         html = client.get(reverse("referrals:inbox"), {"tab": tab}).content.decode()
         assert detail not in html and "García" not in html
 
@@ -411,3 +471,63 @@ def test_re_referring_after_a_decline(client, world):
     new = Referral.objects.exclude(pk=referral.pk).get()
     assert response.status_code == 302 and response["Location"] == reverse("referrals:detail", args=[new.pk])
     assert new.recipient == world.third and new.re_referral_of == referral
+
+
+# --- the inbox tabs, for both sides -----------------------------------------------------------------
+# "waiting" is what this organisation owes an answer to (the partner a decision, the hub an answer
+# to a question); "accepted" the accepted referrals it sent or received.
+
+
+def tab_counts(user, organisation):
+    return selectors.inbox_counts(user=user, organisation_id=organisation.pk)
+
+
+def act(referral, action, actor, **fields):
+    return referral_services.referral_transition(
+        actor=actor, referral=referral, action=action, expected_version=referral.version, **fields
+    )
+
+
+def test_a_sent_referral_waits_for_the_partner_not_the_hub(world):
+    send_referral(world)
+    assert tab_counts(world.agent, world.partner) == {"new": 1, "waiting": 1, "mine": 0, "overdue": 0, "accepted": 0}
+    assert tab_counts(world.worker, world.hub) == {"new": 0, "waiting": 0, "mine": 0, "overdue": 0, "accepted": 0}
+
+
+def test_a_question_makes_the_referral_wait_for_the_hub(world):
+    referral = act(send_referral(world), "request_info", world.agent, note="¿Tiene permiso de trabajo?")
+    assert tab_counts(world.worker, world.hub)["waiting"] == 1
+    assert tab_counts(world.agent, world.partner)["waiting"] == 0
+    waiting = selectors.inbox_tab(user=world.worker, organisation_id=world.hub.pk, tab="waiting")
+    assert list(waiting) == [referral]
+
+    act(referral, "answer_info", world.worker, note="Sí, desde marzo.")
+    assert tab_counts(world.worker, world.hub)["waiting"] == 0
+    assert tab_counts(world.agent, world.partner)["waiting"] == 1
+
+
+def test_accepted_counts_on_both_sides(world):
+    referral = act(send_referral(world), "accept", world.agent)
+    assert tab_counts(world.worker, world.hub)["accepted"] == 1
+    assert tab_counts(world.agent, world.partner)["accepted"] == 1
+    assert tab_counts(world.agent, world.partner)["waiting"] == 0
+    act(referral, "start", world.agent)
+    assert tab_counts(world.worker, world.hub)["accepted"] == 1
+
+
+def test_closed_lists_both_sides_and_outsiders_see_nothing(world):
+    referral = act(send_referral(world), "decline", world.agent, reason="no_capacity")
+    for user, organisation in ((world.worker, world.hub), (world.agent, world.partner)):
+        closed = selectors.inbox_tab(user=user, organisation_id=organisation.pk, tab="closed")
+        assert list(closed) == [referral]
+    # Someone of a third organisation, asking for the hub's tabs, gets nothing.
+    for tab in ("sent", "waiting", "accepted", "closed"):
+        assert not selectors.inbox_tab(user=world.third_agent, organisation_id=world.hub.pk, tab=tab).exists()
+
+
+def test_the_hub_page_shows_its_waiting_count(client, world):
+    act(send_referral(world), "request_info", world.agent, note="¿Tiene permiso de trabajo?")
+    login(client, world.worker)
+    html = client.get(reverse("referrals:inbox"), {"tab": "waiting"}).content.decode()
+    assert 'data-count-for="waiting">1<' in html
+    assert "María José García López" in html

@@ -14,7 +14,7 @@ from organisations.models import AuditEntry, Partnership
 from people import services as people_services
 from people.choices import DataGroup
 from referrals import selectors, services, sharing
-from referrals.choices import DeclineReason, ReferralStatus
+from referrals.choices import DECLINE_SIDE, DeclineReason, DeclineSide, ReferralStatus
 from referrals.models import Referral, ReferralEvent
 from tests import factories
 from tests.casework import build_world, consent_for
@@ -192,6 +192,17 @@ def test_a_decline_needs_a_coded_reason(world):
         act(world, referral, "decline", reason="because")
     referral = act(world, referral, "decline", reason=DeclineReason.NOT_ELIGIBLE, note="Pas de permis")
     assert (referral.status, referral.decline_reason) == (S.DECLINED, DeclineReason.NOT_ELIGIBLE)
+    assert referral.decline_side == DeclineSide.PROVIDER
+
+
+def test_each_decline_reason_is_coded_on_one_side():
+    assert {reason: DECLINE_SIDE[reason] for reason in DeclineReason} == {
+        DeclineReason.PERSON_DECLINED: DeclineSide.PERSON,
+        DeclineReason.PERSON_UNREACHABLE: DeclineSide.PERSON,
+        DeclineReason.NO_CAPACITY: DeclineSide.PROVIDER,
+        DeclineReason.NOT_ELIGIBLE: DeclineSide.PROVIDER,
+        DeclineReason.OTHER: DeclineSide.OTHER,
+    }
 
 
 def test_a_stale_version_is_a_conflict_not_an_overwrite(world):

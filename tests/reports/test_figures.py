@@ -226,6 +226,7 @@ def test_referral_outcomes_and_median_times(world):
                 first_response_at=sent_at + timedelta(hours=wait) if wait else None,
                 accepted_at=sent_at + timedelta(hours=2 * wait) if status == "accepted" else None,
                 decline_reason="no_capacity" if status == "declined" else "",
+                decline_side="provider" if status == "declined" else "",
             )
     report = selectors.section_report(
         user=world.coordinator, section="referrals", period=custom_period(date(2024, 5, 1), date(2024, 5, 31))
@@ -235,6 +236,7 @@ def test_referral_outcomes_and_median_times(world):
     assert row_values(tables["referrals_sent.partner_kind"])["food_aid"] == 6
     assert row_values(tables["referrals_accepted.partner_kind"])["food_aid"] == 3
     assert row_values(tables["referrals_declined.reason"])["no_capacity"] == 2
+    assert row_values(tables["referrals_declined.side"]) == {"person": 0, "provider": 2, "other": 0}
     assert row_values(tables["referrals_expired.partner_kind"])["food_aid"] == 1
     figures = {figure["key"]: figure["value"] for figure in report["figures"]}
     assert figures["first_response_median_hours"] == 3.0  # 1, 2, 3, 4, 10 hours
