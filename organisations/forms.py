@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from organisations import audit_labels
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind, PartnershipScope, Role, UILanguage
 from organisations.models import Organisation
 from organisations.permissions import Action, restrict_queryset
@@ -218,7 +219,10 @@ class AuditLogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["actor"].choices = [("", _("Everyone")), *choices["actors"]]
         self.fields["organisation"].choices = [("", _("All my organisations")), *choices["organisations"]]
-        self.fields["action"].choices = [("", _("All actions")), *((action, action) for action in choices["actions"])]
+        self.fields["action"].choices = [
+            ("", _("All actions")),
+            *((action, audit_labels.action_label(action)) for action in choices["actions"]),
+        ]
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
-from organisations import permissions, selectors, services, today
+from organisations import audit_labels, permissions, selectors, services, today
 from organisations.audit import audit_refused_request
 from organisations.choices import SPOKEN_LANGUAGES, InvitationStatus, PartnershipStatus, UILanguage
 from organisations.context_processors import navigation_context
@@ -410,6 +410,9 @@ def audit_log(request):
         query = request.GET.copy()
         query["before"] = page[-1].pk
         older = query.urlencode()
+    for entry in page:
+        entry.action_label = audit_labels.action_label(entry.action)
+        entry.object_label = audit_labels.object_label(entry.object_type) if entry.object_type else ""
     export = request.GET.copy()
     export.pop("before", None)
     context = {"form": form, "entries": page, "older": older, "export_query": export.urlencode()}

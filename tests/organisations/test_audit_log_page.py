@@ -171,3 +171,17 @@ def test_the_page_is_translated(log, language, words):
     login(client, officer)
     body = client.get(reverse("organisations:audit-log")).content.decode()
     assert words in body
+
+
+def test_actions_and_objects_are_named_in_the_readers_language(log):
+    """The entry keeps its code; the page names it ("Personne · dossier — lu"), the filter too."""
+    network, ana, *_ = log
+    officer = network.a[Role.PRIVACY_OFFICER]
+    with translation.override("fr-ca"):
+        client = Client()
+        login(client, officer)
+        body = client.get(reverse("organisations:audit-log"), {"person": ana.pk}, HTTP_ACCEPT_LANGUAGE="fr-ca")
+        text = body.content.decode()
+    assert "Personne · dossier — lu" in text
+    assert "people.person.file.read" in text
+    assert '<option value="people.person.file.read">Personne · dossier — lu</option>' in text
