@@ -236,10 +236,10 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, bed_choices, is_hold: bool, can_override: bool, **kwargs):
+    def __init__(self, *args, bed_choices, asks_check_in: bool, can_override: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["beds"].choices = bed_choices
-        if not is_hold:
+        if not asks_check_in:
             del self.fields["confirm_outside_check_in"]
         if not can_override:
             del self.fields["override_reason"]

@@ -891,7 +891,8 @@ def move(request, kind: str, pk: int):
     ]
     options = {
         "bed_choices": bed_choices,
-        "is_hold": kind == "hold",
+        # A hold moved to another site meets that site's check-in hours; within its site, none.
+        "asks_check_in": kind == "hold" and site.pk != record.site_id,
         "can_override": permissions.can_override_housing_rules(user, record.organisation),
     }
     status = 200

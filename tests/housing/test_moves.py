@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import close_old_connections, connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -313,3 +314,20 @@ def test_an_earlier_override_covers_only_the_rules_it_was_given_for(world):
         actor=coordinator, record=stay, site=site, bed_ids=[unit_bed.pk], override_reason="Seul lit ce soir"
     )
     assert bed_move.override_reason == "Seul lit ce soir"
+
+
+def test_the_check_in_hours_box_is_offered_only_for_a_hold_moved_to_another_site(world):
+    site, _beds = other_site(world)
+    hold = services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[world.shared_beds[0].pk],
+        person=world.person,
+        expected_arrival_at=timezone.now() + timedelta(hours=1),
+    )
+    client = Client()
+    login(client, world.hub_worker)
+    url = reverse("housing:hold-move", args=[hold.pk])
+    assert "confirm_outside_check_in" not in client.get(url).content.decode()
+    assert "confirm_outside_check_in" in client.get(url, {"site": site.pk}).content.decode()
