@@ -162,7 +162,7 @@ def test_a_person_with_several_roles_sees_each_part(referral_world):
 
     organisation_services.membership_grant(actor=None, organisation=partner, user=worker, role=Role.WORKER)
     html = today_page(worker)
-    assert "Referrals of Centre d&#x27;accueil" in html
+    assert "Referrals sent by Centre d&#x27;accueil" in html
     assert "Referrals received by Emploi Sud" in html
 
 
@@ -175,3 +175,23 @@ def test_the_page_reads_a_bounded_number_of_queries(referral_world, django_asser
     login(client, worker)
     with django_assert_max_num_queries(35):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_hub_sees_the_referrals_it_received_next_to_those_it_sent(referral_world):
+    hub, partner, worker, agent, referral = referral_world
+    # The partner refers back to the hub, and another hub refers to it too.
+    back = factories.referral(partner, hub, actor=agent)
+    other_hub = factories.organisation(kind=OrganisationKind.HUB, name="Autre carrefour")
+    factories.referral(other_hub, hub)
+    html = today_page(worker)
+    assert "Referrals sent by Centre d&#x27;accueil" in html
+    assert "Referrals received by Centre d&#x27;accueil" in html
+    assert item(html, "Waiting for the partners") == "1"  # the one it sent
+    assert item(html, "New") == "2"
+    assert item(html, "Waiting for me") == "0"
+    referral_services.referral_assign(actor=worker, referral=back, assignee_id=worker.pk, expected_version=back.version)
+    html = today_page(worker)
+    assert item(html, "New") == "1"
+    assert item(html, "Waiting for me") == "1"
+    # The partner's page still shows only its inbox: the referral back is not one it received.
+    assert item(today_page(agent), "New") == "1"
