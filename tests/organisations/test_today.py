@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from housing import services as housing_services
 from organisations.choices import OrganisationKind, Role
@@ -14,6 +15,7 @@ from referrals import services as referral_services
 from tests import factories
 from tests.auth import login
 from tests.housing.world import build_housing_world
+from tests.reports.world import build_reports_world
 
 
 def today_page(user) -> str:
@@ -195,3 +197,26 @@ def test_hub_sees_the_referrals_it_received_next_to_those_it_sent(referral_world
     assert item(html, "Waiting for me") == "1"
     # The partner's page still shows only its inbox: the referral back is not one it received.
     assert item(today_page(agent), "New") == "1"
+
+
+def test_liaison_sees_the_month_at_a_glance_through_the_suppression(db):
+    """The month's headline figures, as the reports give them to a liaison (suppressed: never
+    1 to 4), one tap from the month's report."""
+    from reports import services as report_services
+    from reports.periods import this_month
+
+    world = build_reports_world()
+    people = world.people(3, first_intake_date=timezone.localdate())
+    world.interventions([timezone.localdate()] * 3, [[person] for person in people])
+    report_services.rollups_refresh(full=True)
+    world.liaison.preferred_language = "en-ca"
+    world.liaison.save()
+    html = today_page(world.liaison)
+    assert f"{this_month().label} at a glance" in html
+    for label in ("Interventions", "People served", "New people", "Share of Spanish speakers"):
+        assert f'<span class="today-item__label">{label}</span>' in html
+    assert item(html, "Interventions") in {"&lt;5", "x"}  # three, suppressed
+    counts = [part.split("</span>")[0] for part in html.split('<span class="today-item__count">')[1:]]
+    assert counts and not {"1", "2", "3", "4"} & set(counts)
+    month_report = reverse("reports:dashboard") + "?" + urlencode(this_month().query())
+    assert f'href="{month_report.replace("&", "&amp;")}"' in html
