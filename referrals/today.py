@@ -15,6 +15,7 @@ from organisations.today import TodayEntry, TodaySection, counted
 from people.views import case_organisations
 from referrals import selectors, sharing
 from referrals.choices import OPEN_STATUSES, WAITING_FOR_RECIPIENT, ReferralStatus
+from referrals.streams import ReferralInboxStream
 
 # The referrals listed under "Answers you owe" (the rest is in the inbox's "Sent" tab).
 OWED_LISTED = 5
@@ -22,6 +23,11 @@ OWED_LISTED = 5
 
 def _inbox(organisation, tab: str) -> str:
     return f"{reverse('referrals:inbox')}?{urlencode({'organisation': organisation.pk, 'tab': tab})}"
+
+
+def _inbox_stream(organisation) -> tuple[tuple[str, str]]:
+    """The organisation's referrals, sent and received, change on its ``referrals.inbox`` key."""
+    return ((ReferralInboxStream.name, str(organisation.pk)),)
 
 
 def _hub_section(user, organisation, now) -> TodaySection:
@@ -54,6 +60,7 @@ def _hub_section(user, organisation, now) -> TodaySection:
             counted(_("Waiting for the partners"), _inbox(organisation, "sent"), counts["waiting"]),
         ],
         links=[(_inbox(organisation, "sent"), _("All referrals sent"))],
+        streams=_inbox_stream(organisation),
     )
 
 
@@ -78,6 +85,7 @@ def _received_section(user, organisation, now) -> TodaySection:
             counted(_("Overdue"), _inbox(organisation, "overdue"), counts["overdue"], late=True),
         ],
         links=[(_inbox(organisation, "new"), _("Referral inbox"))],
+        streams=_inbox_stream(organisation),
     )
 
 

@@ -220,3 +220,23 @@ def test_liaison_sees_the_month_at_a_glance_through_the_suppression(db):
     assert counts and not {"1", "2", "3", "4"} & set(counts)
     month_report = reverse("reports:dashboard") + "?" + urlencode(this_month().query())
     assert f'href="{month_report.replace("&", "&amp;")}"' in html
+
+
+def test_the_page_follows_the_streams_its_counts_come_from(referral_world):
+    """An organisation's referrals.inbox key for its referral sections, the sites' own
+    housing.availability keys for the beds (static/js/today.js fetches the sections again on a
+    delta); a page with nothing live loads no script for it."""
+    hub, partner, worker, agent, referral = referral_world
+    html = today_page(worker)
+    assert html.count(f'data-stream="referrals.inbox" data-key="{hub.pk}"') == 1  # sent and received
+    assert f'data-key="{partner.pk}"' not in html
+    assert "js/today" in html
+    assert f'data-stream="referrals.inbox" data-key="{partner.pk}"' in today_page(agent)
+
+    world = build_housing_world()
+    for user in (world.hub_worker, world.provider_staff):
+        page = today_page(user)
+        assert f'data-stream="housing.availability" data-key="{world.site.pk}"' in page
+
+    liaison_page = today_page(factories.member(factories.organisation(kind=OrganisationKind.CITY), Role.LIAISON))
+    assert "today-live" not in liaison_page and "js/today" not in liaison_page
