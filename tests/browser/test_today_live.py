@@ -10,6 +10,7 @@ import pytest
 
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
 from tests import factories
+from tests.browser.test_referrals import wizard_to_the_data
 from tests.browser.test_shell import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,14 +56,7 @@ def test_a_referral_sent_appears_on_the_partners_open_today_page(new_page, outsi
     worker_page = new_page(viewport={"width": 1280, "height": 800}, locale="en-CA")
     log_in(worker_page, worker_email)
     worker_page.goto(f"/referrals/refer/{person_id}/")
-    worker_page.wait_for_selector("#referral-wizard[data-step=need]")
-    worker_page.select_option("#id_need_category", "employment")
-    worker_page.fill("#id_reason", "Busca trabajo en cocina.")
-    worker_page.click("#wizard-next")
-    worker_page.wait_for_selector("#referral-wizard[data-step=partner]")
-    worker_page.check(f"#service-{service_id}")
-    worker_page.click("#wizard-next")
-    worker_page.wait_for_selector("#referral-wizard[data-step=data]")
+    wizard_to_the_data(worker_page, service_id)
     worker_page.click("#wizard-next")
     worker_page.wait_for_selector("#referral-wizard[data-step=review]")
     worker_page.click("#wizard-send")
