@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing import selectors
+from housing.availability import AVAILABILITY_STREAM
 from housing.choices import HoldStatus, StayStatus
 from organisations.choices import OrganisationKind
 from organisations.permissions import Action
@@ -22,6 +23,11 @@ EXPIRING_WITHIN = timedelta(hours=2)
 
 def _midnight(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _availability(sites) -> tuple[tuple[str, str], ...]:
+    """A hold made, extended or ended changes its site's ``housing.availability`` key."""
+    return tuple((AVAILABILITY_STREAM, str(pk)) for pk in sites.values_list("pk", flat=True))
 
 
 def today_sections(context) -> list[TodaySection]:
@@ -60,6 +66,7 @@ def today_sections(context) -> list[TodaySection]:
                     counted(_("Holds expiring within two hours"), board, holds["hub_expiring"], late=True),
                 ],
                 links=[(board, _("Find a bed"))],
+                streams=_availability(selectors.site_list(user=user)),
             )
         )
     if providers:
@@ -85,6 +92,7 @@ def today_sections(context) -> list[TodaySection]:
                     counted(_("Sites whose beds are not confirmed today"), page, unconfirmed, late=True),
                 ],
                 links=[(page, _("My sites"))],
+                streams=_availability(selectors.site_list(user=user).filter(provider__in=providers)),
             )
         )
     return sections

@@ -44,6 +44,9 @@ class TodaySection:
     title: str
     items: list[TodayItem] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (url, label): where the rest is
+    # (stream, key): the live streams (docs/live-updates.md) whose changes may change its counts;
+    # the open page fetches its sections again after a delta on one of them.
+    streams: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -57,6 +60,12 @@ section_providers: list[tuple[int, SectionProvider]] = []
 
 def register_section(provider: SectionProvider, *, order: int) -> None:
     section_providers.append((order, provider))
+
+
+def live_streams(sections: list[TodaySection]) -> list[tuple[str, str]]:
+    """Every (stream, key) the sections follow, once each (a hub's sent and received referrals
+    follow the same inbox)."""
+    return sorted({stream for section in sections for stream in section.streams})
 
 
 def sections_for(context: NavigationContext) -> list[TodaySection]:

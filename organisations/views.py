@@ -42,7 +42,11 @@ def home(request):
     (``organisations.today``), then the user's roles."""
     memberships = selectors.user_memberships(user=request.user)
     sections = today.sections_for(navigation_context(request.user))
-    return render(request, "organisations/home.html", {"memberships": memberships, "sections": sections})
+    return render(
+        request,
+        "organisations/home.html",
+        {"memberships": memberships, "sections": sections, "live_streams": today.live_streams(sections)},
+    )
 
 
 @login_required

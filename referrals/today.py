@@ -1,5 +1,6 @@
 """The referrals' part of the today page (registered by ``ReferralsConfig.ready``): for a hub,
-the answers it owes its partners, the overdue ones and what waits for the partners; for a partner,
+the answers it owes its partners, the overdue ones and what waits for the partners; for any
+organisation that receives referrals (a partner, and a hub that partners or other hubs refer to),
 its inbox's new, waiting-for-me and overdue referrals."""
 
 from django.db.models import Count, Q
@@ -14,6 +15,7 @@ from organisations.today import TodayEntry, TodaySection, counted
 from people.views import case_organisations
 from referrals import selectors, sharing
 from referrals.choices import OPEN_STATUSES, WAITING_FOR_RECIPIENT, ReferralStatus
+from referrals.streams import ReferralInboxStream
 
 # The referrals listed under "Answers you owe" (the rest is in the inbox's "Sent" tab).
 OWED_LISTED = 5
@@ -21,6 +23,11 @@ OWED_LISTED = 5
 
 def _inbox(organisation, tab: str) -> str:
     return f"{reverse('referrals:inbox')}?{urlencode({'organisation': organisation.pk, 'tab': tab})}"
+
+
+def _inbox_stream(organisation) -> tuple[tuple[str, str]]:
+    """The organisation's referrals, sent and received, change on its ``referrals.inbox`` key."""
+    return ((ReferralInboxStream.name, str(organisation.pk)),)
 
 
 def _hub_section(user, organisation, now) -> TodaySection:
@@ -46,17 +53,18 @@ def _hub_section(user, organisation, now) -> TodaySection:
         for referral in owed.order_by("respond_by", "pk")[:OWED_LISTED]
     ]
     return TodaySection(
-        title=_("Referrals of %(organisation)s") % {"organisation": organisation.name},
+        title=_("Referrals sent by %(organisation)s") % {"organisation": organisation.name},
         items=[
             counted(_("Answers you owe a partner"), _inbox(organisation, "sent"), counts["owed"], entries),
             counted(_("Answers overdue"), _inbox(organisation, "sent"), counts["overdue"], late=True),
             counted(_("Waiting for the partners"), _inbox(organisation, "sent"), counts["waiting"]),
         ],
         links=[(_inbox(organisation, "sent"), _("All referrals sent"))],
+        streams=_inbox_stream(organisation),
     )
 
 
-def _partner_section(user, organisation, now) -> TodaySection:
+def _received_section(user, organisation, now) -> TodaySection:
     received = selectors.referrals_received(user=user).filter(recipient=organisation)
     counts = received.aggregate(
         new=Count(
@@ -77,12 +85,14 @@ def _partner_section(user, organisation, now) -> TodaySection:
             counted(_("Overdue"), _inbox(organisation, "overdue"), counts["overdue"], late=True),
         ],
         links=[(_inbox(organisation, "new"), _("Referral inbox"))],
+        streams=_inbox_stream(organisation),
     )
 
 
 def today_sections(context) -> list[TodaySection]:
-    """One section per organisation whose cases the user works: the hub's outgoing referrals,
-    a partner's inbox (a housing provider's referrals are in its own section)."""
+    """Per organisation whose cases the user works: a hub's outgoing referrals, then the
+    referrals it received like any partner's inbox (a housing provider's referrals are in its
+    own section)."""
     kinds = context.case_work_kinds
     if not kinds or kinds == {OrganisationKind.HOUSING_PROVIDER}:
         return []
@@ -91,6 +101,6 @@ def today_sections(context) -> list[TodaySection]:
     for organisation in case_organisations(context.user).order_by("name"):
         if organisation.kind == OrganisationKind.HUB:
             sections.append(_hub_section(context.user, organisation, now))
-        elif organisation.kind != OrganisationKind.HOUSING_PROVIDER:
-            sections.append(_partner_section(context.user, organisation, now))
+        if organisation.kind != OrganisationKind.HOUSING_PROVIDER:
+            sections.append(_received_section(context.user, organisation, now))
     return sections

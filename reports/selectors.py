@@ -26,7 +26,7 @@ from people.models import Intervention
 from reports import compute, suppression
 from reports.catalogue import DERIVED, SECTIONS, Table, table_title, tables, total_additive
 from reports.models import OccupancyNight, ReportState, RollupFigure
-from reports.periods import Period, custom_period, fiscal_year_of
+from reports.periods import Period, custom_period, fiscal_year_of, this_month
 
 # The figures of the moment (``now_counts``) and those the live counters show.
 NOW_COUNTS = (
@@ -561,6 +561,17 @@ def headline_figures(reports: list[dict]) -> list[dict]:
 
 
 ZERO = {"value": 0, "display": "0"}
+# The sections whose tables ``headline_figures`` reads.
+HEADLINE_SECTIONS = ("interventions", "people")
+
+
+def month_at_a_glance(*, user) -> dict:
+    """The month in progress as ``user`` may see it (else 404): its period and the headline
+    figures of the reports, from the same figures and suppression as the reports' pages (a
+    suppressed viewer gets the day's copy, with no count of 1 to 4)."""
+    period = this_month()
+    reports = [section_report(user=user, section=section, period=period) for section in HEADLINE_SECTIONS]
+    return {"period": period, "headline": headline_figures(reports)}
 
 
 # --- Today, live --------------------------------------------------------------------------------

@@ -49,6 +49,19 @@ def make_network() -> Network:
     )
 
 
+def wizard_to_the_data(page, service_id: int) -> None:
+    """Through the wizard's first two steps (an employment need, ``service_id``'s partner) to
+    the data to share."""
+    page.wait_for_selector("#referral-wizard[data-step=need]")
+    page.select_option("#id_need_category", "employment")
+    page.fill("#id_reason", "Busca trabajo en cocina.")
+    page.click("#wizard-next")
+    page.wait_for_selector("#referral-wizard[data-step=partner]")
+    page.check(f"#service-{service_id}")
+    page.click("#wizard-next")
+    page.wait_for_selector("#referral-wizard[data-step=data]")
+
+
 def test_a_referral_from_the_hub_to_a_partner_and_back(new_page, outside_event_loop):
     network = outside_event_loop(make_network)
 
@@ -83,14 +96,7 @@ def test_a_referral_from_the_hub_to_a_partner_and_back(new_page, outside_event_l
 
     # … and sends the referral through the wizard.
     worker_page.click("#refer-link")
-    worker_page.wait_for_selector("#referral-wizard[data-step=need]")
-    worker_page.select_option("#id_need_category", "employment")
-    worker_page.fill("#id_reason", "Busca trabajo en cocina.")
-    worker_page.click("#wizard-next")
-    worker_page.wait_for_selector("#referral-wizard[data-step=partner]")
-    worker_page.check(f"#service-{network.service.pk}")
-    worker_page.click("#wizard-next")
-    worker_page.wait_for_selector("#referral-wizard[data-step=data]")
+    wizard_to_the_data(worker_page, network.service.pk)
     assert worker_page.locator("input[name=shared_groups][value=health]").count() == 0
     worker_page.check("input[name=shared_groups][value=contact]")
     worker_page.click("#wizard-next")

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from housing import services as housing_services
 from organisations.choices import OrganisationKind, Role
@@ -14,6 +15,7 @@ from referrals import services as referral_services
 from tests import factories
 from tests.auth import login
 from tests.housing.world import build_housing_world
+from tests.reports.world import build_reports_world
 
 
 def today_page(user) -> str:
@@ -162,7 +164,7 @@ def test_a_person_with_several_roles_sees_each_part(referral_world):
 
     organisation_services.membership_grant(actor=None, organisation=partner, user=worker, role=Role.WORKER)
     html = today_page(worker)
-    assert "Referrals of Centre d&#x27;accueil" in html
+    assert "Referrals sent by Centre d&#x27;accueil" in html
     assert "Referrals received by Emploi Sud" in html
 
 
@@ -175,3 +177,66 @@ def test_the_page_reads_a_bounded_number_of_queries(referral_world, django_asser
     login(client, worker)
     with django_assert_max_num_queries(35):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_hub_sees_the_referrals_it_received_next_to_those_it_sent(referral_world):
+    hub, partner, worker, agent, referral = referral_world
+    # The partner refers back to the hub, and another hub refers to it too.
+    back = factories.referral(partner, hub, actor=agent)
+    other_hub = factories.organisation(kind=OrganisationKind.HUB, name="Autre carrefour")
+    factories.referral(other_hub, hub)
+    html = today_page(worker)
+    assert "Referrals sent by Centre d&#x27;accueil" in html
+    assert "Referrals received by Centre d&#x27;accueil" in html
+    assert item(html, "Waiting for the partners") == "1"  # the one it sent
+    assert item(html, "New") == "2"
+    assert item(html, "Waiting for me") == "0"
+    referral_services.referral_assign(actor=worker, referral=back, assignee_id=worker.pk, expected_version=back.version)
+    html = today_page(worker)
+    assert item(html, "New") == "1"
+    assert item(html, "Waiting for me") == "1"
+    # The partner's page still shows only its inbox: the referral back is not one it received.
+    assert item(today_page(agent), "New") == "1"
+
+
+def test_liaison_sees_the_month_at_a_glance_through_the_suppression(db):
+    """The month's headline figures, as the reports give them to a liaison (suppressed: never
+    1 to 4), one tap from the month's report."""
+    from reports import services as report_services
+    from reports.periods import this_month
+
+    world = build_reports_world()
+    people = world.people(3, first_intake_date=timezone.localdate())
+    world.interventions([timezone.localdate()] * 3, [[person] for person in people])
+    report_services.rollups_refresh(full=True)
+    world.liaison.preferred_language = "en-ca"
+    world.liaison.save()
+    html = today_page(world.liaison)
+    assert f"{this_month().label} at a glance" in html
+    for label in ("Interventions", "People served", "New people", "Share of Spanish speakers"):
+        assert f'<span class="today-item__label">{label}</span>' in html
+    assert item(html, "Interventions") in {"&lt;5", "x"}  # three, suppressed
+    counts = [part.split("</span>")[0] for part in html.split('<span class="today-item__count">')[1:]]
+    assert counts and not {"1", "2", "3", "4"} & set(counts)
+    month_report = reverse("reports:dashboard") + "?" + urlencode(this_month().query())
+    assert f'href="{month_report.replace("&", "&amp;")}"' in html
+
+
+def test_the_page_follows_the_streams_its_counts_come_from(referral_world):
+    """An organisation's referrals.inbox key for its referral sections, the sites' own
+    housing.availability keys for the beds (static/js/today.js fetches the sections again on a
+    delta); a page with nothing live loads no script for it."""
+    hub, partner, worker, agent, referral = referral_world
+    html = today_page(worker)
+    assert html.count(f'data-stream="referrals.inbox" data-key="{hub.pk}"') == 1  # sent and received
+    assert f'data-key="{partner.pk}"' not in html
+    assert "js/today" in html
+    assert f'data-stream="referrals.inbox" data-key="{partner.pk}"' in today_page(agent)
+
+    world = build_housing_world()
+    for user in (world.hub_worker, world.provider_staff):
+        page = today_page(user)
+        assert f'data-stream="housing.availability" data-key="{world.site.pk}"' in page
+
+    liaison_page = today_page(factories.member(factories.organisation(kind=OrganisationKind.CITY), Role.LIAISON))
+    assert "today-live" not in liaison_page and "js/today" not in liaison_page
