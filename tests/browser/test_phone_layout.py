@@ -22,8 +22,8 @@ def assert_first_screen(page, selector: str):
     page.evaluate("window.scrollTo(0, 0)")
     box = page.locator(selector).first.bounding_box()
     assert box is not None, f"{selector} is not shown"
-    assert 0 <= box["y"] and box["y"] + box["height"] <= SCREEN["height"], f"{selector} at {box}"
-    assert 0 <= box["x"] and box["x"] + box["width"] <= SCREEN["width"], f"{selector} at {box}"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], f"{selector} at {box}"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"], f"{selector} at {box}"
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
 
 
