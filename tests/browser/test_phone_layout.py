@@ -110,8 +110,14 @@ def test_the_main_actions_are_in_the_first_screen_of_a_phone(new_page, outside_e
 
     page.goto("/housing/")
     assert_compact_header(page)
-    # The first site's name opens its page, where beds are held.
-    assert_first_screen(page, f"#site-{world.site.pk}-name a")
+    # The first site's card with its action (hold beds, or see the site), the filters folded.
+    assert_first_screen(page, f"#site-{world.site.pk} .housing-card__actions .button")
+    assert page.locator("#filter-submit").is_hidden()
+    page.click("#housing-filters > summary")
+    page.check("input[name=families]")
+    page.click("#filter-submit")
+    page.wait_for_url("**/housing/?*")
+    assert page.locator("#filter-submit").is_visible()
 
     page.goto(f"/people/{world.person.pk}/")
     assert_compact_header(page)
