@@ -7,6 +7,7 @@ from django.utils import translation
 
 from organisations.choices import OrganisationKind, Role
 from tests import factories
+from tests.browser.test_reports import AXE, serious_violations
 from tests.browser.test_shell import log_in, open_menu
 from tests.housing.world import build_housing_world
 
@@ -63,6 +64,8 @@ def test_the_menu_button_opens_the_navigation_the_account_and_the_language(
     assert page.locator(".site-account__name").inner_text() == "Hélène Tremblay"
     assert page.locator("#language-select").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
+    if AXE.exists():  # the open menu: named button, landmarks, contrast
+        assert serious_violations(page) == []
     page.keyboard.press("Escape")
     assert page.locator(".site-nav").is_hidden()
     assert page.evaluate("document.activeElement.id") == "site-menu-toggle"
