@@ -13,7 +13,7 @@ from notifications.models import OutgoingEmail
 from organisations.choices import OrganisationKind, PartnershipStatus, Role
 from organisations.models import Membership, Partnership, User
 from tests import factories
-from tests.browser.test_shell import log_in
+from tests.browser.test_shell import log_in, open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +39,7 @@ def test_a_partnership_proposed_by_the_hub_is_accepted_by_the_provider(new_page,
 
     admin_page = new_page(viewport=PHONE)
     log_in(admin_page, admin.email)
+    open_menu(admin_page)
     admin_page.click("a.site-nav__link:has-text('Partenariats')")
     admin_page.wait_for_selector("#propose-heading")
     assert fits_the_phone(admin_page)
@@ -89,6 +90,7 @@ def test_a_new_person_sets_a_password_from_the_emailed_link_and_lands_in_the_app
 
     admin_page = new_page(viewport=PHONE)
     log_in(admin_page, admin.email)
+    open_menu(admin_page)
     admin_page.click("a.site-nav__link:has-text('Membres')")
     admin_page.wait_for_selector("#invite-heading")
     admin_page.fill("#id_email", ADDRESS)
@@ -126,6 +128,7 @@ def test_a_new_person_sets_a_password_from_the_emailed_link_and_lands_in_the_app
     person_page.click("#two-factor-submit")
     person_page.click("#recovery-codes-done")
     person_page.wait_for_url("**/")
+    open_menu(person_page)
     assert "Camila Rojas" in person_page.inner_text(".site-account__name")
     assert "Centre d'accueil" in person_page.inner_text(".role-list")
 

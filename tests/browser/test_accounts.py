@@ -10,6 +10,7 @@ from organisations.choices import Role
 from tests import factories
 from tests.auth import next_code, second_factor
 from tests.browser.test_reports import assert_no_horizontal_scroll
+from tests.browser.test_shell import open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +46,7 @@ def test_a_worker_sets_up_the_second_factor_at_the_first_login_in_french(new_pag
     assert_no_horizontal_scroll(page)
     page.click("#recovery-codes-done")
     page.wait_for_url("**/")
+    open_menu(page)
     assert page.locator(".site-account__name").inner_text() == "Élise Tremblay"
 
 
@@ -74,6 +76,7 @@ def test_a_coordinator_logs_in_with_a_code_in_spanish(new_page, outside_event_lo
     page.fill("input[name=code]", next_code(device))
     page.click("#two-factor-submit")
     page.wait_for_url("**/")
+    open_menu(page)
     assert page.locator(".site-account__name").is_visible()
 
 

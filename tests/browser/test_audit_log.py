@@ -7,7 +7,7 @@ import pytest
 from organisations.choices import OrganisationKind, Role
 from people import selectors as people_selectors
 from tests import factories
-from tests.browser.test_shell import log_in
+from tests.browser.test_shell import log_in, open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +33,7 @@ def test_the_privacy_officer_finds_who_read_a_file_on_a_phone(new_page, outside_
     officer, ana = outside_event_loop(make_data)
     page = new_page(viewport=PHONE)
     log_in(page, officer.email)
+    open_menu(page)
     page.click(".site-nav__link >> text=Journal d'audit")
     page.wait_for_load_state()
     assert page.url.endswith("/audit-log/")

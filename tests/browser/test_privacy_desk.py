@@ -9,7 +9,7 @@ from people import selectors as people_selectors
 from retention import services as retention_services
 from tests import factories
 from tests.browser.test_audit_log import PHONE, fits_the_phone
-from tests.browser.test_shell import log_in
+from tests.browser.test_shell import log_in, open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +28,7 @@ def test_the_privacy_officer_answers_ana_on_a_phone_in_spanish(new_page, outside
     page = new_page(viewport=PHONE)
     log_in(page, officer.email)
     assert page.locator("a.site-nav__link[href='/privacy/']").count() == 1
+    open_menu(page)
     page.click("a.site-nav__link[href='/privacy/']")
     page.wait_for_load_state()
     assert fits_the_phone(page)

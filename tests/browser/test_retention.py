@@ -7,7 +7,7 @@ from organisations.choices import OrganisationKind, Role
 from retention.models import LegalHold
 from tests import factories
 from tests.browser.test_access import PHONE, fits_the_phone
-from tests.browser.test_shell import log_in
+from tests.browser.test_shell import log_in, open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +22,7 @@ def test_a_privacy_officer_puts_a_file_under_legal_hold_and_lifts_it_on_a_phone(
     officer, person = outside_event_loop(make_data)
     page = new_page(viewport=PHONE)
     log_in(page, officer.email)
+    open_menu(page)
     page.click("a.site-nav__link:has-text('Conservation des données')")
     page.wait_for_selector("#holds-heading")
     assert fits_the_phone(page)

@@ -28,6 +28,14 @@ def log_in(page, email: str, password: str = factories.PASSWORD):
     page.wait_for_url("**/")
 
 
+def open_menu(page):
+    """Open the header menu (navigation, account, language) if it is closed: on a phone it hides
+    behind one button; on wider screens it is always open and its button hidden."""
+    if page.locator("#site-menu-toggle").is_visible() and page.get_attribute("#site-menu", "open") is None:
+        page.click("#site-menu-toggle")
+    page.wait_for_selector(".site-menu__panel", state="visible")
+
+
 def test_log_in_switch_to_spanish_and_see_the_directory_in_spanish(new_page, outside_event_loop):
     def make_data():
         hub = factories.organisation(kind="hub", name="Centre d'accueil")
@@ -40,6 +48,7 @@ def test_log_in_switch_to_spanish_and_see_the_directory_in_spanish(new_page, out
     log_in(page, coordinator.email)
     assert page.get_attribute("html", "lang") == "fr-ca"
 
+    open_menu(page)
     page.select_option("#language-select", "es-419")
     page.click("#language-submit")
     page.wait_for_load_state()
