@@ -148,7 +148,10 @@ def test_every_page_of_the_role_has_no_serious_accessibility_violation(
                 for viewport_name, viewport in VIEWPORTS.items():
                     page.set_viewport_size(viewport)
                     if viewport_name == "phone":
-                        page.goto(path)
+                        response = page.goto(path)
+                        # The page itself, in the language: not the login page a lost session
+                        # would show.
+                        assert response.status == 200 and page.url == daphne_server + path, (path, page.url)
                         assert page.evaluate("document.documentElement.lang").lower() == language, path
                     failures += [f"{language} {viewport_name} {path}: {line}" for line in violations(page)]
         finally:
