@@ -84,7 +84,7 @@ def test_the_filters_find_who_read_a_persons_file_by_user_action_and_period(log)
     assert [AuditEntry.objects.get(pk=pk).actor for pk in this_week] == [worker]
     last_week = shown(page(officer, person=ana.pk, action=reads, until=(today - timedelta(days=7)).isoformat()))
     assert [AuditEntry.objects.get(pk=pk).actor for pk in last_week] == [network.a[Role.COORDINATOR]]
-    assert shown(page(officer, organisation=network.a.organisation.pk, person=luis.pk)) == list(reads_of(luis))
+    assert set(shown(page(officer, organisation=network.a.organisation.pk, person=luis.pk))) == reads_of(luis)
 
 
 def test_a_filter_one_may_not_use_is_refused_as_an_error_not_a_500(log):
