@@ -20,8 +20,14 @@ NAMED = {
 # Formats for machines, never shown as text: ISO 8601 in ``<time datetime>`` ("c") and the values
 # of ``<input type="date">`` and ``type="month"``.
 MACHINE = {"c", "Y-m-d", "Y-m"}
-# A chart's month axis shows the month's abbreviation alone: not a date a reader compares.
-ALLOWED = {("reports/templates/reports/includes/series.html", "M")}
+# A chart's axis shows the month's abbreviation or the day's number alone: tick labels, not dates a
+# reader compares (the full date is in the chart's table).
+ALLOWED = {
+    ("reports/templates/reports/includes/series.html", "M"),
+    ("reports/charts.py", "M"),
+    ("reports/selectors.py", "M"),
+    ("reports/selectors.py", "j"),
+}
 IN_TEMPLATES = re.compile(r"""\|date:["']([^"']*)["']""")
 IN_CODE = re.compile(r"""date_format\([^,()]*(?:\([^()]*\))?[^,()]*,\s*["']([^"']*)["']""")
 
