@@ -8,7 +8,7 @@ import pytest
 
 from organisations.choices import Role
 from tests import factories
-from tests.browser.test_referrals import make_network
+from tests.browser.test_referrals import make_network, wizard_to_the_data
 from tests.browser.test_shell import log_in
 from tests.casework import consent_for
 from tests.notifications.world import referral_number
@@ -43,13 +43,7 @@ def test_the_partners_bell_counts_a_referral_sent_by_the_hub(new_page, outside_e
     worker_before = worker_page.inner_text("#notification-count")
     worker_page.goto(f"/people/{person.pk}/")
     worker_page.click("#refer-link")
-    worker_page.wait_for_selector("#referral-wizard[data-step=need]")
-    worker_page.select_option("#id_need_category", "employment")
-    worker_page.click("#wizard-next")
-    worker_page.wait_for_selector("#referral-wizard[data-step=partner]")
-    worker_page.check(f"#service-{network.service.pk}")
-    worker_page.click("#wizard-next")
-    worker_page.wait_for_selector("#referral-wizard[data-step=data]")
+    wizard_to_the_data(worker_page, network.service.pk)
     worker_page.check("input[name=shared_groups][value=contact]")
     worker_page.click("#wizard-next")
     worker_page.wait_for_selector("#referral-wizard[data-step=review]")
