@@ -12,7 +12,7 @@ from housing import services
 from people.models import Consent, Person
 from tests import factories
 from tests.auth import login
-from tests.housing.world import build_housing_world
+from tests.housing.world import build_housing_world, hold_the_family
 
 
 @pytest.fixture
@@ -202,14 +202,7 @@ def test_household_is_the_glossarys_word_everywhere(locale, word, other):
 def test_the_provider_cannot_link_hold_or_stay_codes_to_file_numbers_by_filter(world):
     """``?person=`` and ``?household=`` match only files the reader may see: for the provider, a
     real file answers exactly as an id nobody has; the hub still filters its own."""
-    services.hold_create(
-        actor=world.hub_worker,
-        organisation=world.hub,
-        site=world.site,
-        bed_ids=[bed.pk for bed in world.family_beds],
-        household=world.household,
-        expected_arrival_at=timezone.now() + timedelta(hours=1),
-    )
+    hold_the_family(world)
     single = services.hold_create(
         actor=world.hub_worker,
         organisation=world.hub,
@@ -243,14 +236,7 @@ def test_an_id_larger_than_any_row_is_a_400_not_a_500(world):
     }
     response = api.post(reverse("housing-hold-list"), body, format="json")
     assert response.status_code == 400 and "beds" in response.json()["fields"]
-    hold = services.hold_create(
-        actor=world.hub_worker,
-        organisation=world.hub,
-        site=world.site,
-        bed_ids=[bed.pk for bed in world.family_beds],
-        household=world.household,
-        expected_arrival_at=timezone.now() + timedelta(hours=1),
-    )
+    hold = hold_the_family(world)
     response = api.post(
         reverse("housing-hold-move", args=[hold.pk]), {"site": world.site.pk, "beds": [huge]}, format="json"
     )

@@ -2,7 +2,11 @@
 shared room of 2), a housing partnership, and a household of three."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.utils import timezone
+
+from housing import services
 from housing.choices import RoomKind, SiteKind
 from housing.models import Bed, Room, Site
 from organisations.choices import OrganisationKind, PartnershipScope, Role
@@ -64,4 +68,16 @@ def build_housing_world() -> HousingWorld:
         provider_staff=factories.member(provider, Role.WORKER),
         household=household,
         person=person,
+    )
+
+
+def hold_the_family(world: HousingWorld, *, hours: float = 1):
+    """The world's household holds the family unit for an arrival in ``hours`` (through the service)."""
+    return services.hold_create(
+        actor=world.hub_worker,
+        organisation=world.hub,
+        site=world.site,
+        bed_ids=[bed.pk for bed in world.family_beds],
+        household=world.household,
+        expected_arrival_at=timezone.now() + timedelta(hours=hours),
     )
