@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "people",
     "referrals",
     "housing",
+    "trajectory",
     "reports",
     "privacy",
     "accounts",

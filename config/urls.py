@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("retention/", include("retention.urls")),
     path("privacy/", include("privacy.urls")),
+    path("trajectory/", include("trajectory.urls")),
     path("language/", organisation_views.language_switch, name="language-switch"),
     path("accounts/", include("accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -137,6 +137,10 @@ class Organisation(models.Model):
                 "manage_privacy_requests",
                 _("Can handle the people's privacy requests and keep the privacy registers"),
             ),
+            (
+                "manage_trajectory",
+                _("Can design the service trajectory, its entitlements, guides and deadline rules"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -81,6 +81,9 @@ ROLE_ORGANISATION_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Records access, portability and rectification requests and emergency communications
         # for the hub's files (privacy.services), beside the privacy officer.
         "manage_privacy_requests",
+        # Designs the hub's service trajectory, its entitlements, guides and deadline rules
+        # (trajectory.services).
+        "manage_trajectory",
     ),
     Role.WORKER: ("view_internal", "work_cases"),
     Role.LIAISON: ("view_internal", "view_aggregates"),

@@ -83,6 +83,51 @@ class MilestoneKind(models.TextChoices):
     HUMANITARIAN_APPLICATION = "humanitarian_application", _("Humanitarian application")
     REMOVAL_ORDER = "removal_order", _("Removal order")
     WITHDRAWN_ABANDONED = "withdrawn_abandoned", _("Claim withdrawn or abandoned")
+    # Not of the claim, but a milestone of the person's path that the trajectory counts on.
+    EMPLOYMENT_STARTED = "employment_started", _("First job started")
+
+
+class ClaimStage(models.TextChoices):
+    """The stage of the asylum claim derived from the person's milestones (DOMAIN.md)."""
+
+    PRE_CLAIM = "pre_claim", _("Claim not yet made")
+    AWAITING_ELIGIBILITY = "awaiting_eligibility", _("Awaiting eligibility")
+    REFERRED_PENDING_DECISION = "referred_pending_decision", _("Referred to the IRB, awaiting decision")
+    PROTECTED_PERSON = "protected_person", _("Protected person")
+    REFUSED_WITH_RECOURSE = "refused_with_recourse", _("Refused, recourse possible")
+    REFUSED_PRESENCE_PERMITTED = "refused_presence_permitted", _("Refused, still allowed to stay")
+    INELIGIBLE_NO_STATUS = "ineligible_no_status", _("Ineligible, no status")
+    WITHDRAWN_ABANDONED = "withdrawn_abandoned", _("Withdrawn or abandoned")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# The furthest milestone reached decides the claim stage: a higher rank wins (DOMAIN.md).
+CLAIM_STAGE_RANKS = [
+    (8, ClaimStage.WITHDRAWN_ABANDONED, [MilestoneKind.WITHDRAWN_ABANDONED]),
+    (7, ClaimStage.PROTECTED_PERSON, [MilestoneKind.DECISION_ACCEPTED]),
+    (6, ClaimStage.REFUSED_PRESENCE_PERMITTED, [MilestoneKind.PRRA, MilestoneKind.HUMANITARIAN_APPLICATION]),
+    (
+        5,
+        ClaimStage.REFUSED_WITH_RECOURSE,
+        [MilestoneKind.DECISION_REFUSED, MilestoneKind.APPEAL_FILED, MilestoneKind.JUDICIAL_REVIEW],
+    ),
+    (4, ClaimStage.INELIGIBLE_NO_STATUS, [MilestoneKind.FOUND_INELIGIBLE, MilestoneKind.REMOVAL_ORDER]),
+    (3, ClaimStage.REFERRED_PENDING_DECISION, [MilestoneKind.REFERRED_TO_IRB]),
+    (
+        2,
+        ClaimStage.AWAITING_ELIGIBILITY,
+        [MilestoneKind.CLAIM_MADE, MilestoneKind.ACKNOWLEDGEMENT, MilestoneKind.ELIGIBILITY_INTERVIEW],
+    ),
+]
+
+
+def claim_stage(pathway: str, reached: set[str]) -> ClaimStage:
+    """The claim stage of a person on ``pathway`` who reached the milestone kinds ``reached``
+    (the same rule as the reports' SQL in ``reports.compute``)."""
+    for _rank, stage, kinds in CLAIM_STAGE_RANKS:
+        if reached & set(kinds):
+            return stage
+    return ClaimStage.PRE_CLAIM if pathway == ClaimPathway.NOT_YET_CLAIMED else ClaimStage.UNKNOWN
 
 
 class NeedUrgency(models.TextChoices):
@@ -110,6 +155,9 @@ class DataGroup(models.TextChoices):
     HEALTH = "health", _("Health")
     SOGI = "sogi", _("Gender identity and sexual orientation")
     NOTES = "notes", _("Notes")
+    # Where the person is in the hub's service trajectory and the steps that concern the partner
+    # (trajectory.selectors.partner_view); never the rest of the file.
+    TRAJECTORY = "trajectory", _("Service path")
 
 
 # Law 25: sensitive information needs express consent and is never shared by default.

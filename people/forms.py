@@ -313,6 +313,22 @@ class MilestoneForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("Date"), widget=DateInput(), initial=timezone.localdate, validators=[recent_date_validator]
     )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("For a work permit or the claimant document."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MilestoneScheduleForm(forms.Form):
+    """When a milestone is expected and where: a hearing, an eligibility interview."""
+
+    kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
+    due_on = forms.DateField(label=_("Expected on"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

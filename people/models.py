@@ -320,7 +320,14 @@ class DeadlineRule(models.Model):
     trigger = models.CharField(_("after"), max_length=40, choices=MilestoneKind.choices)
     pathways = models.JSONField(_("claim pathways"), default=list, blank=True, help_text=_("Empty: any pathway."))
     due = models.CharField(_("milestone due"), max_length=40, choices=MilestoneKind.choices)
-    days = models.PositiveSmallIntegerField(_("days"))
+    days = models.PositiveSmallIntegerField(_("days"), validators=[MaxValueValidator(3 * 365)])
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind this many days before"),
+        default=3,
+        db_default=3,
+        validators=[MaxValueValidator(90)],
+        help_text=_("The worker in charge is told this many days before the deadline, and again on the day."),
+    )
 
     class Meta:
         verbose_name = _("deadline rule")
@@ -341,6 +348,10 @@ class Milestone(models.Model):
     kind = models.CharField(_("milestone"), max_length=40, choices=MilestoneKind.choices)
     occurred_on = models.DateField(_("date"), null=True, blank=True, validators=[recent_date_validator])
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # Where it happens (a hearing, an interview) and until when what it gave is valid (a work
+    # permit, the claimant document).
+    place = models.CharField(_("place"), max_length=200, blank=True, default="", db_default="")
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 

@@ -1,5 +1,5 @@
-"""Notifications about consents: the kind and the reminder that a consent ends in 14 days, so the
-hub can renew it before referrals that rely on it stop sharing.
+"""Notifications of person files: a consent that ends in 14 days, so the hub can renew it before
+referrals that rely on it stop sharing; a claim deadline coming, to the worker in charge.
 
 Who is told: whoever recorded the consent while they may still open it, else the owning hub's
 coordinators (kept by ``notifications.services.notify`` only if they may open the consent). The
@@ -20,7 +20,8 @@ from notifications.models import Delivery
 from notifications.services import notify
 from organisations.choices import Role
 from organisations.permissions import Action, can, role_group_for
-from people.models import Consent
+from people.choices import MilestoneKind
+from people.models import Consent, DeadlineRule, Intervention, Milestone
 
 CONSENT_EXPIRING = "consent_expiring"
 CONSENT_WARNING_DAYS = 14
@@ -70,3 +71,82 @@ def consent_remind_expiring(batch_size: int = 100, now: datetime | None = None) 
         return len(notified)
 
     return for_each_row_locked(due.select_related("person__owner", "recipient", "recorded_by"), remind, batch_size)
+
+
+# --- Claim deadlines ---------------------------------------------------------------------------------
+
+CLAIM_DEADLINE_DUE = "claim_deadline_due"
+# Without a deadline rule for the milestone (a hearing set by hand), the reminder comes this many
+# days before; every deadline is reminded again on its day.
+DEFAULT_REMIND_DAYS = 3
+
+register_kind(
+    NotificationKind(
+        code=CLAIM_DEADLINE_DUE,
+        label=gettext_lazy("Claim deadline coming"),
+        model=Milestone,
+        text=lambda p: (
+            _("%(milestone)s is due on %(date)s.")
+            % {
+                "milestone": MilestoneKind(p["kind"]).label,
+                "date": date_format(date.fromisoformat(p["due_on"]), "DATE_FORMAT"),
+            }
+        ),
+        url=lambda notification: f"{reverse('people:file', args=[notification.params['person_id']])}#milestones",
+        default=Delivery.EMAIL,
+        locked=True,
+    )
+)
+
+
+def worker_in_charge(person) -> list:
+    """Who is reminded of a person's deadlines: the worker who last logged an intervention with
+    the person for the file's hub, else who opened the file (``notify`` keeps them only while
+    they may still open it); the hub's coordinators when neither may."""
+    last = (
+        Intervention.objects.filter(people=person, organisation_id=person.owner_id)
+        .order_by("-occurred_on", "-created_at")
+        .select_related("recorded_by")
+        .first()
+    )
+    for user in (last.recorded_by if last else None, person.created_by):
+        if user is not None and user.is_active and can(user, Action.VIEW, person):
+            return [user]
+    return list(role_group_for(person.owner, Role.COORDINATOR).user_set.filter(is_active=True))
+
+
+def _remind_days(kinds) -> dict[str, int]:
+    days = {}
+    for rule in DeadlineRule.objects.filter(due__in=kinds):
+        days[rule.due] = max(days.get(rule.due, 0), rule.remind_days_before)
+    return days
+
+
+@periodic_job("people.remind_claim_deadlines", every=timedelta(hours=1))
+def claim_deadline_remind(batch_size: int = 100, now: datetime | None = None) -> int:
+    """Remind the worker in charge of a claim deadline (a milestone due, not yet reached): the
+    rule's days before it, and again on the day. One reminder per milestone, date and moment
+    (unique in the database): safe with two workers, and a worker that was down catches up."""
+    today = timezone.localdate(now or timezone.now())
+    remind_days = _remind_days(MilestoneKind.values)
+    furthest = max([DEFAULT_REMIND_DAYS, *remind_days.values()])
+    due = Milestone.objects.filter(
+        occurred_on__isnull=True, due_on__gte=today, due_on__lte=today + timedelta(days=furthest)
+    )
+
+    def remind(milestone: Milestone) -> int:
+        days_left = (milestone.due_on - today).days
+        if days_left > remind_days.get(milestone.kind, DEFAULT_REMIND_DAYS):
+            return 0
+        moment = "day" if days_left == 0 else "before"
+        notified = notify(
+            kind=CLAIM_DEADLINE_DUE,
+            subject=milestone,
+            recipients=worker_in_charge(milestone.person),
+            organisation=milestone.person.owner,
+            occasion=f"{moment}:{milestone.due_on.isoformat()}",
+            params={"kind": milestone.kind, "due_on": milestone.due_on.isoformat(), "person_id": milestone.person_id},
+        )
+        return len(notified)
+
+    return for_each_row_locked(due.select_related("person__owner", "person__created_by"), remind, batch_size)

@@ -4,6 +4,7 @@ validates, writes, and appends an audit entry whose details hold field names, ne
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -427,13 +428,32 @@ def need_update(*, actor: User, need: Need, **fields) -> Need:
 
 
 @transaction.atomic
-def milestone_record(*, actor: User, person: Person, kind: str, occurred_on: date, note: str = "") -> Milestone:
+def milestone_record(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    occurred_on: date,
+    note: str = "",
+    place: str = "",
+    valid_until: date | None = None,
+) -> Milestone:
     """Record that a milestone happened, and set the deadlines that follow it from the rules."""
     permissions.require(actor, Action.CHANGE, person)
     # The deadlines are computed from the date: it must be one that can be true.
     recent_date_validator(occurred_on)
+    if valid_until is not None and valid_until < occurred_on:
+        raise ValidationError({"valid_until": _("A document cannot expire before it was issued.")})
     milestone, _created = Milestone.objects.update_or_create(
-        person=person, kind=kind, defaults={"occurred_on": occurred_on, "note": note, "recorded_by": actor}
+        person=person,
+        kind=kind,
+        defaults={
+            "occurred_on": occurred_on,
+            "note": note,
+            "place": place,
+            "valid_until": valid_until,
+            "recorded_by": actor,
+        },
     )
     for rule in DeadlineRule.objects.filter(trigger=kind):
         if not rule.applies_to(person):
@@ -448,6 +468,36 @@ def milestone_record(*, actor: User, person: Person, kind: str, occurred_on: dat
         actor=actor,
         organisation=person.owner,
         action="people.milestone.recorded",
+        obj=milestone,
+        details={"person": person.pk, "kind": kind},
+    )
+    return milestone
+
+
+# How far ahead an appointment of the claim may be set.
+SCHEDULE_HORIZON_DAYS = 3 * 365
+
+
+@transaction.atomic
+def milestone_schedule(
+    *, actor: User, person: Person, kind: str, due_on: date, place: str = "", note: str = ""
+) -> Milestone:
+    """Set the date a milestone is expected (a hearing, an eligibility interview, a letter's
+    deadline) and where; a milestone already recorded as happened is left alone."""
+    permissions.require(actor, Action.CHANGE, person)
+    today = timezone.localdate()
+    if not today - timedelta(days=SCHEDULE_HORIZON_DAYS) <= due_on <= today + timedelta(days=SCHEDULE_HORIZON_DAYS):
+        raise ValidationError({"due_on": _("Give a date within three years of today.")})
+    milestone = Milestone.objects.select_for_update().filter(person=person, kind=kind).first()
+    if milestone is not None and milestone.occurred_on is not None:
+        raise ApplicationError(_("This milestone is already recorded as done."), code="milestone_done")
+    milestone, _created = Milestone.objects.update_or_create(
+        person=person, kind=kind, defaults={"due_on": due_on, "place": place, "note": note, "recorded_by": actor}
+    )
+    audit_record(
+        actor=actor,
+        organisation=person.owner,
+        action="people.milestone.scheduled",
         obj=milestone,
         details={"person": person.pk, "kind": kind},
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:person_id>/needs/", views.need_create, name="need-create"),
     path("<int:person_id>/needs/<int:need_id>/", views.need_update, name="need-update"),
     path("<int:person_id>/milestones/", views.milestone_create, name="milestone-create"),
+    path("<int:person_id>/milestones/schedule/", views.milestone_schedule, name="milestone-schedule"),
     path("<int:person_id>/interventions/", views.intervention_create, name="intervention-create"),
     path("<int:person_id>/household/", views.household_create, name="household-create"),
     path(

@@ -41,6 +41,7 @@ from people.forms import (
     MemberRelationshipForm,
     MemberSearchForm,
     MilestoneForm,
+    MilestoneScheduleForm,
     NeedForm,
     NeedStatusForm,
     NewMemberForm,
@@ -369,6 +370,7 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         "intervention_form": bound.get("intervention_form") or InterventionForm(person=person),
         "need_form": bound.get("need_form") or NeedForm(),
         "milestone_form": bound.get("milestone_form") or MilestoneForm(),
+        "milestone_schedule_form": bound.get("milestone_schedule_form") or MilestoneScheduleForm(),
         "consent_form": bound.get("consent_form")
         or consent_form_for(
             person,
@@ -544,6 +546,25 @@ def milestone_create(request, person_id: int):
             messages.success(request, _("Milestone recorded."))
             return redirect(_file_url(person, "milestones"))
     return _render_file(request, person_id, bound={"milestone_form": form}, open_panel="milestone")
+
+
+@login_required
+@require_POST
+def milestone_schedule(request, person_id: int):
+    """Set when and where a milestone is expected (a hearing, an interview)."""
+    person = _person_or_404(request.user, person_id)
+    form = MilestoneScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_schedule(actor=request.user, person=person, **form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Date recorded."))
+            return redirect(_file_url(person, "milestones"))
+    return _render_file(request, person_id, bound={"milestone_schedule_form": form}, open_panel="milestone-schedule")
 
 
 @login_required

@@ -275,6 +275,9 @@ def person_document(*, request: PrivacyRequest, generated_at: datetime) -> dict:
     included = set(request.included_members.values_list("pk", flat=True))
     data_groups = {}
     for group, label in DataGroup.choices:
+        if group not in FIELD_GROUPS:
+            # A group computed from the records below (the service path), not fields of the file.
+            continue
         if group == DataGroup.HOUSEHOLD:
             data_groups[group] = {"title": str(label), **_household(person, included)}
             continue

@@ -1,11 +1,11 @@
 """Readable PDFs of the privacy app, written with fpdf2 and the reports' embedded DejaVu fonts
-(accents, ñ and « » print anywhere): a person's export (``person_document``) and the notice of a
+(``organisations.pdf``: accents, ñ and « » print anywhere): a person's export (``person_document``) and the notice of a
 confidentiality incident to the Commission. Labels are those of the structure given, already
 translated; each value is written under its label, so long text wraps on the page."""
 
 from fpdf import FPDF
 
-from reports.pdf import FAMILY, a4_document
+from organisations.pdf import FAMILY, a4_document
 
 
 def _document(title: str, language: str) -> FPDF:

@@ -185,6 +185,10 @@ def _group_data(person: Person, group: str) -> dict:
         }
     if group == DataGroup.NOTES:
         return {"notes": person.notes}
+    if group == DataGroup.TRAJECTORY:
+        # Computed and drawn by the trajectory app, which sits above referrals
+        # (``trajectory.selectors.partner_view``).
+        return {}
     raise ValueError(group)
 
 

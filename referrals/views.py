@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -442,7 +443,8 @@ def _yes_no(value: bool) -> str:
 def _shared_sections(shared: dict) -> list[dict]:
     """What ``sharing.shared_person`` returns, as labelled rows in the page's language."""
     sections = []
-    for group in [code for code in DataGroup.values if code in shared["groups"]]:
+    # The service path is drawn by the trajectory app's own section (``referral_detail_sections``).
+    for group in [code for code in DataGroup.values if code in shared["groups"] and code != DataGroup.TRAJECTORY]:
         data = shared[group]
         rows: list[tuple[str, str | list[str]]] = []
         if group == DataGroup.IDENTITY:
@@ -543,6 +545,12 @@ def _rerefer_partners(*, user, referral):
     return covered, len(covered) < len(partners)
 
 
+# Apps above referrals (the trajectory) add their part of a referral's page here: each provider
+# takes the request, the referral and the organisation it is read for, and returns a
+# ``people.views.FileSection`` or None.
+referral_detail_sections: list = []
+
+
 def _render_detail(request, referral_id: int, *, bound: dict | None = None, conflict: str = "", status: int = 200):
     """Draw the referral as the user's side sees it; ``bound`` holds a submitted form with errors."""
     user = request.user
@@ -596,6 +604,11 @@ def _render_detail(request, referral_id: int, *, bound: dict | None = None, conf
         "is_open": referral.status in OPEN_STATUSES,
         "conflict": conflict,
         "labels_json": _labels(),
+        "extra_sections": [
+            render_to_string(section.template, {**section.context, "referral": referral}, request=request)
+            for section in (provider(request, referral, reading_id) for provider in referral_detail_sections)
+            if section is not None
+        ],
     }
     return render(request, "referrals/detail.html", context, status=status)
 

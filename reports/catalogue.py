@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.choices import ExitDestination, SiteKind
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind
-from people.choices import GenderIdentity, IntakeChannel, InterpreterUsed, InterventionType, Team, TransExperience
+from people.choices import (
+    ClaimStage,
+    GenderIdentity,
+    IntakeChannel,
+    InterpreterUsed,
+    InterventionType,
+    Team,
+    TransExperience,
+)
 from referrals.choices import DeclineReason, DeclineSide
 
 
@@ -32,20 +40,6 @@ END_OF_PERIOD_DIMENSIONS = frozenset({"age_band", "claim_stage"})
 
 # (band, youngest age in it) from the youngest band up; "unknown" has no date of birth.
 AGE_BAND_LOWER_AGES = [("0_17", 0), ("18_24", 18), ("25_34", 25), ("35_49", 35), ("50_64", 50), ("65_plus", 65)]
-
-
-class ClaimStage(models.TextChoices):
-    """The stage of the asylum claim derived from the person's milestones (DOMAIN.md)."""
-
-    PRE_CLAIM = "pre_claim", _("Claim not yet made")
-    AWAITING_ELIGIBILITY = "awaiting_eligibility", _("Awaiting eligibility")
-    REFERRED_PENDING_DECISION = "referred_pending_decision", _("Referred to the IRB, awaiting decision")
-    PROTECTED_PERSON = "protected_person", _("Protected person")
-    REFUSED_WITH_RECOURSE = "refused_with_recourse", _("Refused, recourse possible")
-    REFUSED_PRESENCE_PERMITTED = "refused_presence_permitted", _("Refused, still allowed to stay")
-    INELIGIBLE_NO_STATUS = "ineligible_no_status", _("Ineligible, no status")
-    WITHDRAWN_ABANDONED = "withdrawn_abandoned", _("Withdrawn or abandoned")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class HouseholdSize(models.TextChoices):

@@ -24,11 +24,11 @@ from django.db.models import (
 )
 
 from housing.models import Hold, Stay, UnmetHousingRequest
-from people.choices import ClaimPathway, MilestoneKind, NeedStatus
+from people.choices import CLAIM_STAGE_RANKS, ClaimPathway, ClaimStage, NeedStatus
 from people.models import Intervention, Milestone, Need, Person
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
-from reports.catalogue import AGE_BAND_LOWER_AGES, AgeBand, ClaimStage
+from reports.catalogue import AGE_BAND_LOWER_AGES, AgeBand
 from reports.models import OccupancyNight, ServedMonth
 from reports.periods import Period
 
@@ -42,25 +42,6 @@ PERSON_DIMENSIONS = [
     "preferred_language",
     "claim_stage",
     "intake_channel",
-]
-
-# The furthest milestone reached decides the claim stage: a higher rank wins (DOMAIN.md).
-CLAIM_STAGE_RANKS = [
-    (8, ClaimStage.WITHDRAWN_ABANDONED, [MilestoneKind.WITHDRAWN_ABANDONED]),
-    (7, ClaimStage.PROTECTED_PERSON, [MilestoneKind.DECISION_ACCEPTED]),
-    (6, ClaimStage.REFUSED_PRESENCE_PERMITTED, [MilestoneKind.PRRA, MilestoneKind.HUMANITARIAN_APPLICATION]),
-    (
-        5,
-        ClaimStage.REFUSED_WITH_RECOURSE,
-        [MilestoneKind.DECISION_REFUSED, MilestoneKind.APPEAL_FILED, MilestoneKind.JUDICIAL_REVIEW],
-    ),
-    (4, ClaimStage.INELIGIBLE_NO_STATUS, [MilestoneKind.FOUND_INELIGIBLE, MilestoneKind.REMOVAL_ORDER]),
-    (3, ClaimStage.REFERRED_PENDING_DECISION, [MilestoneKind.REFERRED_TO_IRB]),
-    (
-        2,
-        ClaimStage.AWAITING_ELIGIBILITY,
-        [MilestoneKind.CLAIM_MADE, MilestoneKind.ACKNOWLEDGEMENT, MilestoneKind.ELIGIBILITY_INTERVIEW],
-    ),
 ]
 
 

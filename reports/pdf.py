@@ -6,16 +6,14 @@ are the suppressed ``display`` strings: a count from 1 to 4 is "<5", a hidden ce
 count is read here. Two steps: ``report_blocks`` turns the figures into text blocks (title,
 paragraphs, headings, tables of strings), ``render`` lays them out; tests read the blocks.
 
-Text is embedded with DejaVu Sans (``reports/fonts``, Bitstream Vera licence), so accents, ñ, «»,
+Text is embedded with DejaVu Sans (``organisations.pdf``, Bitstream Vera licence), so accents, ñ, «»,
 ’ and non-breaking spaces print on any machine. Call inside the report's language
 (``translation.override``): labels, dates and headings are translated when the blocks are built.
 """
 
 import html
-import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,13 +21,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from organisations.pdf import FAMILY, a4_document
 from reports.periods import Period
 
-# fontTools logs ~20 INFO lines each time fpdf2 subsets a font: keep them out of the server's log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-FONTS = Path(__file__).resolve().parent / "fonts"
-FAMILY = "DejaVu"
 # Widths (mm) of the label column and of each figure column; A4 is 210 mm, 15 mm margins.
 LABEL_WIDTH = 100
 FIGURE_WIDTH = 40
@@ -150,31 +144,6 @@ def folded_line(labels: list[str]) -> str:
 
 def nobody_line(titles: list[str]) -> str:
     return _("Nobody in either period: %(titles)s.") % {"titles": "; ".join(str(title) for title in titles)}
-
-
-class ReportPDF(FPDF):
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(FAMILY, size=8)
-        self.set_text_color(90)
-        self.cell(0, 6, f"{self.page_no()} / {{nb}}", align="C")
-
-
-def a4_document(*, title: str = "", language: str = "") -> ReportPDF:
-    """An empty A4 portrait document with the embedded fonts, its first page added (also the
-    privacy app's PDFs)."""
-    document = ReportPDF(orientation="portrait", unit="mm", format="A4")
-    document.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
-    document.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
-    document.set_margins(15, 15, 15)
-    document.set_auto_page_break(True, margin=18)
-    document.set_creator("Passerelle")
-    if title:
-        document.set_title(title)
-    if language:
-        document.set_lang(language)
-    document.add_page()
-    return document
 
 
 def render(blocks: list, *, title: str = "", language: str = "") -> bytes:

@@ -31,10 +31,11 @@ from organisations.models import (
     Partnership,
     Service,
 )
-from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
 from privacy.models import ConfidentialityIncident, PrivacyRequest, Rectification
 from referrals.models import Referral
 from retention.models import LegalHold
+from trajectory.models import Entitlement, Guide, Phase, Step, Trajectory
 
 PUBLIC, MEMBER, GRANTED = "public", "member", "granted"
 
@@ -75,6 +76,11 @@ PARAMETER_MODELS = {
     "request_id": PrivacyRequest,
     "rectification_id": Rectification,
     "incident_id": ConfidentialityIncident,
+    "trajectory_id": Trajectory,
+    "phase_id": Phase,
+    "entitlement_id": Entitlement,
+    "guide_id": Guide,
+    "rule_id": DeadlineRule,
 }
 # Parameters that name their object by another field than its id.
 PARAMETER_FIELDS = {"token_key": "token_key", "slug": "slug"}
@@ -213,6 +219,30 @@ ROUTES = {
     "location-detail": Route(MEMBER, model=Location),
     "audit-entry-list": Route(MEMBER, PRIVACY_OFFICER),
     "audit-entry-detail": Route(GRANTED, PRIVACY_OFFICER, AuditEntry),
+    # The service trajectory: a person's path (their file's readers), the design (the hub's
+    # coordinators; a partner sees the path only on a referral, with consent).
+    "people:milestone-schedule": Route(GRANTED),
+    "trajectory:my-path": Route(GRANTED, model=Person),
+    "trajectory:my-path-pdf": Route(GRANTED, model=Person),
+    "trajectory:step-decide": Route(GRANTED),
+    "trajectory:step-clear": Route(GRANTED),
+    "trajectory:person-version": Route(GRANTED),
+    "trajectory:design": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:draft-open": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:publish": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:phase-create": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:phase-edit": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:step-create": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:step-edit": Route(GRANTED, HUB_COORDINATOR, Step),
+    "trajectory:entitlements": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:entitlement-create": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:entitlement-edit": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:guides": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:guide-create": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:guide-edit": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:deadline-rules": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:deadline-rule-create": Route(MEMBER, HUB_COORDINATOR),
+    "trajectory:deadline-rule-edit": Route(GRANTED, HUB_COORDINATOR),
     # Retention: the privacy officers' page, legal holds on their organisation's files.
     "retention:overview": Route(GRANTED, PRIVACY_OFFICER),
     "retention:hold-set": Route(GRANTED, PRIVACY_OFFICER),
@@ -287,4 +317,5 @@ ROUTES = {
 }
 
 # Values of the parameters that are not objects.
-WORDS = {"section": "people", "action": "accept", "token": "not-a-real-token", "uidb64": "MQ"}
+# ``step_id`` beside a person: any step (the person is the object the access policy protects).
+WORDS = {"section": "people", "action": "accept", "token": "not-a-real-token", "uidb64": "MQ", "step_id": "1"}

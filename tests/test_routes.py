@@ -30,10 +30,10 @@ from housing.models import Bed, Site
 from organisations import services as organisation_services
 from organisations.choices import OrganisationKind, Role
 from organisations.models import Membership, User
-from organisations.permissions import Action
+from organisations.permissions import Action, organisation_ids_with_permission
 from people import services as people_services
 from people.choices import GenderIdentity, InterventionType, MilestoneKind
-from people.models import Person
+from people.models import DeadlineRule, Person
 from retention import services as retention_services
 from tests import factories
 from tests.auth import login
@@ -162,6 +162,10 @@ class World:
             return Bed.objects.filter(room__site__in=Site.objects.restrict(user, Action.VIEW))
         if model.__name__ == "ApiToken":
             return model.objects.filter(user=user)
+        if model is DeadlineRule:
+            # The claim's deadline rules are shared: kept by whoever designs a hub's trajectory.
+            designs = organisation_ids_with_permission(user, "manage_trajectory")
+            return model.objects.all() if designs else model.objects.none()
         return model.objects.restrict(user, Action.VIEW)
 
 

@@ -346,7 +346,7 @@ class MilestoneSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["id", "person", "kind", "kind_label", "occurred_on", "due_on", "note"]
+        fields = ["id", "person", "kind", "kind_label", "occurred_on", "due_on", "place", "valid_until", "note"]
         read_only_fields = fields
 
 
@@ -356,6 +356,8 @@ class MilestoneRecordSerializer(serializers.Serializer):
     person = RestrictedPrimaryKeyField(model=Person)
     kind = serializers.ChoiceField(choices=MilestoneKind.choices)
     occurred_on = serializers.DateField(validators=[recent_date_validator])
+    place = strict.CharField(max_length=200, required=False, default="", allow_blank=True)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
     note = strict.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 

@@ -137,7 +137,11 @@ def test_port_of_entry_claim_sets_the_basis_of_claim_deadline(world, deadline_ru
         actor=world.hub_worker, person=world.person, kind=MilestoneKind.CLAIM_MADE, occurred_on=date(2026, 11, 2)
     )
     due = {m.kind: m.due_on for m in Milestone.objects.filter(person=world.person, occurred_on__isnull=True)}
-    assert due == {MilestoneKind.BOC_SENT: date(2026, 11, 17), MilestoneKind.MEDICAL_EXAM: date(2026, 12, 2)}
+    assert due == {
+        MilestoneKind.BOC_SENT: date(2026, 11, 17),
+        MilestoneKind.MEDICAL_EXAM: date(2026, 12, 2),
+        MilestoneKind.ELIGIBILITY_INTERVIEW: date(2026, 11, 5),
+    }
 
 
 def test_an_inland_claim_has_no_port_of_entry_deadline(world, deadline_rules):
@@ -147,7 +151,7 @@ def test_an_inland_claim_has_no_port_of_entry_deadline(world, deadline_rules):
         actor=world.hub_worker, person=world.person, kind=MilestoneKind.CLAIM_MADE, occurred_on=date(2026, 11, 2)
     )
     kinds = set(Milestone.objects.filter(person=world.person, occurred_on__isnull=True).values_list("kind", flat=True))
-    assert kinds == {MilestoneKind.MEDICAL_EXAM}
+    assert kinds == {MilestoneKind.MEDICAL_EXAM, MilestoneKind.ELIGIBILITY_INTERVIEW}
 
 
 def test_a_rule_changed_by_an_administrator_applies_to_the_next_milestone(world, deadline_rules):

@@ -1,0 +1,50 @@
+"""Enumerations of the service trajectory: codes in English, labels translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The languages a person's document and the hub's texts are written in; French is the fallback.
+CONTENT_LANGUAGES = [("fr", "Français"), ("en", "English"), ("es", "Español")]
+FALLBACK_LANGUAGE = "fr"
+
+
+class TrajectoryStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("trajectory version", "Draft")
+    PUBLISHED = "published", pgettext_lazy("trajectory version", "In force")
+    RETIRED = "retired", pgettext_lazy("trajectory version", "Replaced")
+
+
+class StepKind(models.TextChoices):
+    HUB = "hub", _("Done at the hub")
+    PARTNER = "partner", _("Done by a partner")
+    MILESTONE = "milestone", _("A milestone to reach")
+
+
+class StepState(models.TextChoices):
+    TO_DO = "to_do", _("To do")
+    UNDER_WAY = "under_way", _("Under way")
+    DONE = "done", pgettext_lazy("trajectory step", "Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class StepDecisionState(models.TextChoices):
+    """What a worker may decide for a step the file cannot tell."""
+
+    DONE = "done", pgettext_lazy("trajectory step", "Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class ChildrenCondition(models.TextChoices):
+    ANY = "", _("With or without children")
+    WITH = "with", _("Only with children in the household")
+    WITHOUT = "without", _("Only without children in the household")
+
+
+class UsualFrom(models.TextChoices):
+    """The date a step's usual time counts from."""
+
+    FIRST_INTAKE = "first_intake", _("the first visit to the hub")
+    ARRIVAL = "arrival", _("the arrival in Canada")
+    CLAIM_MADE = "claim_made", _("the claim")
+    REFERRED_TO_IRB = "referred_to_irb", _("the referral to the IRB")

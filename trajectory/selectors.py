@@ -1,0 +1,260 @@
+"""Reads of the service trajectory. A person's path is read for a person the caller already
+opened through ``people.selectors.person_file`` (the access check and the audited read); the
+facts it is computed from go through the people and referrals selectors, restricted and audited.
+A partner's view reads only what the person's consent to share the "trajectory" group lets it."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from organisations.errors import NotFoundError
+from organisations.models import Organisation
+from organisations.permissions import Action, organisation_ids_with_permission
+from people import selectors as people_selectors
+from people.choices import DataGroup, NeedStatus
+from people.composition import composition_of, is_adult
+from people.models import DeadlineRule, Intervention, Milestone, Need, Person
+from referrals import selectors as referral_selectors
+from referrals import sharing
+from referrals.models import Referral
+from trajectory.choices import TrajectoryStatus
+from trajectory.models import Entitlement, Guide, PersonTrajectory, Phase, Step, StepDecision, Trajectory
+from trajectory.paths import PathFacts, PersonPath, compute_path
+
+# The organisation permission of the hub's coordinators who design the trajectory.
+MANAGE = "manage_trajectory"
+
+
+def _with_steps(queryset: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    return queryset.prefetch_related(
+        Prefetch("phases", Phase.objects.prefetch_related(Prefetch("steps", Step.objects.order_by("position", "pk"))))
+    )
+
+
+def managed_organisations(*, user) -> QuerySet[Organisation]:
+    """The hubs whose trajectory, entitlements and guides ``user`` designs."""
+    return Organisation.objects.filter(pk__in=organisation_ids_with_permission(user, MANAGE)).order_by("name")
+
+
+def managed_organisation(*, user, organisation_id: int | None = None) -> Organisation:
+    """One hub ``user`` designs for (the first when none is named): 404 otherwise."""
+    organisations = managed_organisations(user=user)
+    organisation = organisations.filter(pk=organisation_id).first() if organisation_id else organisations.first()
+    if organisation is None:
+        raise NotFoundError()
+    return organisation
+
+
+def trajectory_versions(*, organisation: Organisation) -> QuerySet[Trajectory]:
+    return _with_steps(Trajectory.objects.filter(organisation=organisation)).order_by("-version")
+
+
+def trajectory_in_force(*, organisation: Organisation) -> Trajectory | None:
+    return trajectory_versions(organisation=organisation).filter(status=TrajectoryStatus.PUBLISHED).first()
+
+
+def trajectory_draft(*, organisation: Organisation) -> Trajectory | None:
+    return trajectory_versions(organisation=organisation).filter(status=TrajectoryStatus.DRAFT).first()
+
+
+def designed(model, *, user, pk: int):
+    """A phase or step ``user`` designs (the access policy's ``change``), its version loaded:
+    404 otherwise."""
+    related = "trajectory" if model is Phase else "phase__trajectory"
+    found = model.objects.restrict(user, Action.CHANGE).select_related(related).filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def _published_versions(organisation_ids) -> list[Trajectory]:
+    return list(
+        _with_steps(
+            Trajectory.objects.filter(
+                organisation_id__in=organisation_ids,
+                status__in=[TrajectoryStatus.PUBLISHED, TrajectoryStatus.RETIRED],
+            )
+        ).order_by("published_at")
+    )
+
+
+def _version_for(person: Person, versions: list[Trajectory], chosen_id: int | None) -> Trajectory | None:
+    """The version ``person`` follows among their hub's published ``versions`` (oldest first)."""
+    own = [version for version in versions if version.organisation_id == person.owner_id]
+    if chosen_id:
+        return next((version for version in own if version.pk == chosen_id), None)
+    opened_under = [version for version in own if version.published_at <= person.created_at]
+    if opened_under:
+        return opened_under[-1]
+    return own[0] if own else None
+
+
+def trajectory_for(person: Person) -> Trajectory | None:
+    """The version ``person`` follows: the one a coordinator moved them to, else the version in
+    force when their file was opened, else the hub's first (for files opened before it had one).
+    A version never changes once in force, so the person's past steps stay as they were."""
+    chosen = PersonTrajectory.objects.filter(person=person).values_list("trajectory_id", flat=True).first()
+    return _version_for(person, _published_versions([person.owner_id]), chosen)
+
+
+def _has_children(person: Person) -> bool:
+    """Whether the person's household counts a child (the person included)."""
+    if person.household_id:
+        return composition_of(household=person.household).has_minors
+    return composition_of(person=person).has_minors
+
+
+def _gathered(milestones, interventions, referrals, needs) -> PathFacts:
+    """The facts of one person from their rows already read."""
+    latest: dict[str, date] = {}
+    for intervention in interventions:
+        if intervention.type not in latest or intervention.occurred_on > latest[intervention.type]:
+            latest[intervention.type] = intervention.occurred_on
+    return PathFacts(
+        milestones={milestone.kind: milestone for milestone in milestones},
+        interventions=latest,
+        referrals=sorted(referrals, key=lambda referral: referral.created_at, reverse=True),
+        needs={need.category for need in needs if need.status != NeedStatus.WITHDRAWN},
+    )
+
+
+def _facts(person: Person, *, milestones, interventions, referrals, needs) -> PathFacts:
+    facts = _gathered(milestones, interventions, referrals, needs)
+    decisions = StepDecision.objects.filter(person=person).select_related("decided_by")
+    facts.decisions = {decision.step_id: decision for decision in decisions}
+    facts.has_children = _has_children(person)
+    return facts
+
+
+def paths_for(*, user, people: list[Person], today: date | None = None) -> dict[int, PersonPath]:
+    """The paths of many people at once (the today page), in a fixed number of queries; the
+    facts are read as ``user`` may read them (audited). People whose hub has no trajectory are
+    left out."""
+    today = today or timezone.localdate()
+    ids = [person.pk for person in people]
+    versions = _published_versions({person.owner_id for person in people})
+    if not versions or not ids:
+        return {}
+    chosen = dict(PersonTrajectory.objects.filter(person_id__in=ids).values_list("person_id", "trajectory_id"))
+    milestones, interventions, referrals, needs, decisions = ({pk: [] for pk in ids} for _ in range(5))
+    for milestone in people_selectors.milestone_list(user=user).filter(person_id__in=ids):
+        milestones[milestone.person_id].append(milestone)
+    for intervention in people_selectors.intervention_list(user=user).filter(people__in=ids).distinct():
+        for person in intervention.people.all():
+            if person.pk in interventions:
+                interventions[person.pk].append(intervention)
+    for referral in referral_selectors.referral_list(user=user).filter(person_id__in=ids):
+        referrals[referral.person_id].append(referral)
+    for need in people_selectors.need_list(user=user).filter(person_id__in=ids):
+        needs[need.person_id].append(need)
+    for decision in StepDecision.objects.filter(person_id__in=ids):
+        decisions[decision.person_id].append(decision)
+    members: dict[int, list[Person]] = {}
+    households = {person.household_id for person in people if person.household_id}
+    for member in Person.objects.filter(household_id__in=households):
+        members.setdefault(member.household_id, []).append(member)
+    paths = {}
+    for person in people:
+        trajectory = _version_for(person, versions, chosen.get(person.pk))
+        if trajectory is None:
+            continue
+        facts = _gathered(milestones[person.pk], interventions[person.pk], referrals[person.pk], needs[person.pk])
+        facts.decisions = {decision.step_id: decision for decision in decisions[person.pk]}
+        facts.has_children = any(not is_adult(member, today) for member in members.get(person.household_id, [person]))
+        paths[person.pk] = compute_path(trajectory, person, facts, today)
+    return paths
+
+
+def person_facts(*, user, person: Person) -> PathFacts:
+    """What ``person``'s file says, as ``user`` may read it (each read audited)."""
+    return _facts(
+        person,
+        milestones=people_selectors.milestone_list(user=user).filter(person=person),
+        interventions=people_selectors.intervention_list(user=user).filter(people=person),
+        referrals=referral_selectors.referral_list(user=user).filter(person=person),
+        needs=people_selectors.need_list(user=user).filter(person=person),
+    )
+
+
+def person_path(*, user, person: Person, today: date | None = None) -> tuple[PersonPath, PathFacts] | None:
+    """``person``'s path today and the facts it stands on, for a person ``user`` opened through
+    ``people.selectors.person_file``; None when their hub has no trajectory yet."""
+    trajectory = trajectory_for(person)
+    if trajectory is None:
+        return None
+    today = today or timezone.localdate()
+    facts = person_facts(user=user, person=person)
+    return compute_path(trajectory, person, facts, today), facts
+
+
+def partner_view(*, referral: Referral, organisation_id: int, today: date | None = None) -> dict | None:
+    """What the partner ``organisation_id`` working ``referral`` sees of the person's path: the
+    phase they are in and the steps its own referrals carry; only while the person's consent
+    shares the "trajectory" group with it (None otherwise, and nothing for the sender's side)."""
+    if organisation_id == referral.sender_id:
+        return None
+    if DataGroup.TRAJECTORY not in sharing.visible_groups(referral, organisation_id):
+        return None
+    person = referral.person
+    trajectory = trajectory_for(person)
+    if trajectory is None:
+        return None
+    today = today or timezone.localdate()
+    # Read on the person's consent, for the hub that holds the file: only the phase and the
+    # partner's own steps leave this function.
+    facts = _facts(
+        person,
+        milestones=Milestone.objects.filter(person=person),
+        interventions=Intervention.objects.filter(people=person),
+        referrals=Referral.objects.filter(person=person),
+        needs=Need.objects.filter(person=person),
+    )
+    path = compute_path(trajectory, person, facts, today)
+    steps = [
+        status
+        for phase in path.phases
+        for status in phase.steps
+        if status.referral is not None and status.referral.recipient_id == organisation_id
+    ]
+    return {"phase": path.current_phase, "steps": steps}
+
+
+def entitlements(*, organisation: Organisation) -> QuerySet[Entitlement]:
+    return Entitlement.objects.filter(organisation=organisation).select_related("service__organisation")
+
+
+def guides(*, organisation: Organisation) -> QuerySet[Guide]:
+    return Guide.objects.filter(organisation=organisation)
+
+
+def guides_for(*, person: Person, stage: str) -> list[Guide]:
+    """The hub's guides that apply to ``person`` (their pathway and stage)."""
+    return [
+        guide
+        for guide in guides(organisation=person.owner)
+        if (not guide.pathways or person.claim_pathway in guide.pathways)
+        and (not guide.stages or stage in guide.stages)
+    ]
+
+
+def partners_working(*, user, person: Person) -> list[Referral]:
+    """The person's referrals a partner works or is asked to (one per partner and need)."""
+    open_or_taken = Q(status__in=["sent", "info_requested", "accepted", "in_progress"])
+    return list(
+        referral_selectors.referral_list(user=user)
+        .filter(open_or_taken, person=person)
+        .select_related("recipient", "service")
+        .order_by("recipient__name", "need_category")
+    )
+
+
+def deadline_rules() -> QuerySet[DeadlineRule]:
+    return DeadlineRule.objects.order_by("trigger", "due")
+
+
+def decisions_of(*, user, person: Person) -> QuerySet[StepDecision]:
+    """The decisions on ``person``'s steps, for a person ``user`` may change."""
+    if not Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk).exists():
+        return StepDecision.objects.none()
+    return StepDecision.objects.filter(person=person)

@@ -1,0 +1,317 @@
+"""Writes of the service trajectory. The design (versions, phases, steps, entitlements, guides,
+deadline rules) is the hub coordinators' (``manage_trajectory``); a step decision is a case
+worker's on a person they may change. Each write is one transaction with its audit entry."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations import permissions
+from organisations.audit import audit_record
+from organisations.errors import ApplicationError, NotFoundError
+from organisations.models import Organisation, Service, User
+from organisations.permissions import Action
+from people.models import DeadlineRule, Person
+from trajectory import content
+from trajectory.choices import StepDecisionState, TrajectoryStatus
+from trajectory.models import Entitlement, Guide, PersonTrajectory, Phase, Step, StepDecision, Trajectory
+from trajectory.selectors import MANAGE, managed_organisations, trajectory_for, trajectory_in_force
+
+# The fields of a step a coordinator edits (the rest is its place in the trajectory).
+STEP_FIELDS = [
+    field.name for field in Step._meta.get_fields() if field.concrete and field.name not in {"id", "phase", "decisions"}
+]
+PHASE_FIELDS = ["position", "name_fr", "name_en", "name_es"]
+
+
+def _require_manager(actor: User, organisation: Organisation) -> None:
+    if not permissions.has_organisation_permission(actor, MANAGE, organisation):
+        raise NotFoundError()
+
+
+def _require_draft(trajectory: Trajectory) -> None:
+    """Refuse a change to a version in force or replaced, as the database says now (locked until
+    the change commits, so that a publication cannot slip in between)."""
+    status = Trajectory.objects.select_for_update().filter(pk=trajectory.pk).values_list("status", flat=True).first()
+    if status != TrajectoryStatus.DRAFT:
+        raise ApplicationError(
+            _("A version in force does not change: edit a new draft and publish it."), code="not_a_draft"
+        )
+
+
+def _audit(actor: User, organisation: Organisation, action: str, obj=None, **details) -> None:
+    audit_record(actor=actor, organisation=organisation, action=f"trajectory.{action}", obj=obj, details=details)
+
+
+def _copy_phases(source: Trajectory, target: Trajectory) -> None:
+    for phase in source.phases.all():
+        steps = list(phase.steps.all())
+        phase.pk, phase.trajectory = None, target
+        phase.save()
+        for step in steps:
+            step.pk, step.phase = None, phase
+            step.save()
+
+
+@transaction.atomic
+def trajectory_draft_open(*, actor: User, organisation: Organisation) -> Trajectory:
+    """The hub's draft to edit: the existing one, else a copy of the version in force (or an
+    empty first version)."""
+    _require_manager(actor, organisation)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    draft = Trajectory.objects.filter(organisation=organisation, status=TrajectoryStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = Trajectory.objects.filter(organisation=organisation).order_by("-version").first()
+    draft = Trajectory.objects.create(
+        organisation=organisation, version=(latest.version + 1) if latest else 1, created_by=actor
+    )
+    in_force = trajectory_in_force(organisation=organisation)
+    if in_force is not None:
+        _copy_phases(in_force, draft)
+    _audit(actor, organisation, "draft.opened", draft, version=draft.version)
+    return draft
+
+
+@transaction.atomic
+def trajectory_publish(*, actor: User, trajectory: Trajectory) -> Trajectory:
+    """Put a draft in force; the version it replaces stays for the people who follow it."""
+    _require_manager(actor, trajectory.organisation)
+    _require_draft(trajectory)
+    trajectory = Trajectory.objects.get(pk=trajectory.pk)
+    if not Step.objects.filter(phase__trajectory=trajectory).exists():
+        raise ApplicationError(_("Add at least one step before publishing."), code="empty_trajectory")
+    Trajectory.objects.filter(organisation=trajectory.organisation, status=TrajectoryStatus.PUBLISHED).update(
+        status=TrajectoryStatus.RETIRED
+    )
+    trajectory.status, trajectory.published_at = TrajectoryStatus.PUBLISHED, timezone.now()
+    trajectory.save(update_fields=["status", "published_at"])
+    _audit(actor, trajectory.organisation, "published", trajectory, version=trajectory.version)
+    return trajectory
+
+
+@transaction.atomic
+def phase_save(*, actor: User, trajectory: Trajectory, phase: Phase | None = None, **fields) -> Phase:
+    """Add a phase to a draft, or change one of its phases."""
+    _require_manager(actor, trajectory.organisation)
+    _require_draft(trajectory)
+    phase = phase or Phase(trajectory=trajectory)
+    for name in PHASE_FIELDS:
+        if name in fields:
+            setattr(phase, name, fields[name])
+    phase.full_clean()
+    phase.save()
+    _audit(actor, trajectory.organisation, "phase.saved", phase, fields=sorted(fields))
+    return phase
+
+
+@transaction.atomic
+def phase_delete(*, actor: User, phase: Phase) -> None:
+    _require_manager(actor, phase.trajectory.organisation)
+    _require_draft(phase.trajectory)
+    _audit(actor, phase.trajectory.organisation, "phase.deleted", phase)
+    phase.delete()
+
+
+@transaction.atomic
+def step_save(*, actor: User, phase: Phase, step: Step | None = None, **fields) -> Step:
+    """Add a step to a phase of a draft, or change one (moving it to another phase of the same
+    draft with ``phase``)."""
+    trajectory = phase.trajectory
+    _require_manager(actor, trajectory.organisation)
+    _require_draft(trajectory)
+    if step is not None and step.phase.trajectory_id != trajectory.pk:
+        raise ApplicationError(_("A step moves only within its own version."), code="other_version")
+    step = step or Step()
+    step.phase = phase
+    for name in STEP_FIELDS:
+        if name in fields:
+            setattr(step, name, fields[name])
+    step.full_clean()
+    step.save()
+    _audit(actor, trajectory.organisation, "step.saved", step, fields=sorted(fields))
+    return step
+
+
+@transaction.atomic
+def step_delete(*, actor: User, step: Step) -> None:
+    trajectory = step.phase.trajectory
+    _require_manager(actor, trajectory.organisation)
+    _require_draft(trajectory)
+    _audit(actor, trajectory.organisation, "step.deleted", step)
+    step.delete()
+
+
+@transaction.atomic
+def person_trajectory_update(*, actor: User, person: Person) -> PersonTrajectory:
+    """Move a person to the version in force of their hub (their steps are then computed on
+    it; the decisions taken on steps of the old version stay in the file)."""
+    permissions.require(actor, Action.CHANGE, person)
+    in_force = trajectory_in_force(organisation=person.owner)
+    if in_force is None:
+        raise ApplicationError(_("This hub has no trajectory in force."), code="no_trajectory")
+    choice, _created = PersonTrajectory.objects.update_or_create(
+        person=person, defaults={"trajectory": in_force, "moved_by": actor}
+    )
+    _audit(actor, person.owner, "person.moved", choice, person=person.pk, version=in_force.version)
+    return choice
+
+
+@transaction.atomic
+def step_decide(
+    *, actor: User, person: Person, step: Step, state: str, note: str = "", decided_on: date | None = None
+) -> StepDecision:
+    """Record that a step is done or does not apply for ``person``, where the file cannot tell;
+    a step left as not applicable needs a reason."""
+    permissions.require(actor, Action.CHANGE, person)
+    trajectory = trajectory_for(person)
+    if trajectory is None or step.phase.trajectory_id != trajectory.pk:
+        raise ApplicationError(_("This step is not on this person's path."), code="other_trajectory")
+    if state not in StepDecisionState.values:
+        raise ValidationError({"state": _("Choose among the listed values.")})
+    if state == StepDecisionState.NOT_APPLICABLE and not note.strip():
+        raise ValidationError({"note": _("Say why this step does not apply.")})
+    decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("This date is in the future.")})
+    decision, _created = StepDecision.objects.update_or_create(
+        person=person,
+        step=step,
+        defaults={"state": state, "note": note, "decided_on": decided_on, "decided_by": actor},
+    )
+    _audit(actor, person.owner, "step.decided", decision, person=person.pk, step=step.pk, state=state)
+    return decision
+
+
+@transaction.atomic
+def step_decision_clear(*, actor: User, person: Person, step: Step) -> None:
+    """Let the file decide the step's state again."""
+    permissions.require(actor, Action.CHANGE, person)
+    deleted, _rows = StepDecision.objects.filter(person=person, step=step).delete()
+    if deleted:
+        _audit(actor, person.owner, "step.decision_cleared", None, person=person.pk, step=step.pk)
+
+
+@transaction.atomic
+def entitlement_save(*, actor: User, organisation: Organisation, entitlement: Entitlement | None = None, **fields):
+    _require_manager(actor, organisation)
+    entitlement = entitlement or Entitlement(organisation=organisation)
+    for name, value in fields.items():
+        setattr(entitlement, name, value)
+    entitlement.full_clean()
+    entitlement.save()
+    _audit(actor, organisation, "entitlement.saved", entitlement, fields=sorted(fields))
+    return entitlement
+
+
+@transaction.atomic
+def entitlement_delete(*, actor: User, entitlement: Entitlement) -> None:
+    _require_manager(actor, entitlement.organisation)
+    _audit(actor, entitlement.organisation, "entitlement.deleted", entitlement)
+    entitlement.delete()
+
+
+@transaction.atomic
+def guide_save(*, actor: User, organisation: Organisation, guide: Guide | None = None, **fields) -> Guide:
+    """Write or change a guide; a changed text is a new version, reviewed today."""
+    _require_manager(actor, organisation)
+    if guide is not None:
+        changed = any(getattr(guide, name) != value for name, value in fields.items())
+        if changed:
+            guide.version += 1
+            guide.reviewed_on = timezone.localdate()
+    guide = guide or Guide(organisation=organisation)
+    for name, value in fields.items():
+        setattr(guide, name, value)
+    guide.full_clean()
+    guide.save()
+    _audit(actor, organisation, "guide.saved", guide, fields=sorted(fields), version=guide.version)
+    return guide
+
+
+def _require_rule_editor(actor: User) -> Organisation:
+    """The deadline rules are the claim process's, shared by every hub: any hub coordinator who
+    designs a trajectory keeps them; the change is audited for their organisation."""
+    organisation = managed_organisations(user=actor).first()
+    if organisation is None:
+        raise NotFoundError()
+    return organisation
+
+
+@transaction.atomic
+def deadline_rule_save(*, actor: User, rule: DeadlineRule | None = None, **fields) -> DeadlineRule:
+    organisation = _require_rule_editor(actor)
+    rule = rule or DeadlineRule()
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    if rule.trigger == rule.due:
+        raise ValidationError({"due": _("A deadline follows another milestone than itself.")})
+    rule.full_clean()
+    rule.save()
+    _audit(actor, organisation, "deadline_rule.saved", rule, fields=sorted(fields))
+    return rule
+
+
+@transaction.atomic
+def deadline_rule_delete(*, actor: User, rule: DeadlineRule) -> None:
+    organisation = _require_rule_editor(actor)
+    _audit(actor, organisation, "deadline_rule.deleted", rule)
+    rule.delete()
+
+
+def _first_service(kind: str) -> Service | None:
+    return Service.objects.filter(organisation__kind=kind, organisation__is_active=True).order_by("pk").first()
+
+
+@transaction.atomic
+def proposed_content_install(*, actor: User, organisation: Organisation, publish: bool = False) -> Trajectory:
+    """Give a hub Passerelle's proposed trajectory (as its draft, in force when ``publish``),
+    entitlements and guides, where it has none of them yet."""
+    _require_manager(actor, organisation)
+    draft = trajectory_draft_open(actor=actor, organisation=organisation)
+    if not draft.phases.exists():
+        for position, (names, steps) in enumerate(content.PROPOSED_TRAJECTORY, start=1):
+            phase = Phase.objects.create(
+                trajectory=draft, position=position, name_fr=names[0], name_en=names[1], name_es=names[2]
+            )
+            for step_position, spec in enumerate(steps, start=1):
+                spec = dict(spec)
+                name, explanation = spec.pop("name"), spec.pop("explanation")
+                step = Step(phase=phase, position=step_position, **spec)
+                step.name_fr, step.name_en, step.name_es = name
+                step.explanation_fr, step.explanation_en, step.explanation_es = explanation
+                step.full_clean()
+                step.save()
+    if not Entitlement.objects.filter(organisation=organisation).exists():
+        for position, spec in enumerate(content.PROPOSED_ENTITLEMENTS, start=1):
+            entitlement = Entitlement(
+                organisation=organisation,
+                position=position,
+                stages=[str(stage) for stage in spec["stages"]],
+                requires_milestone=spec.get("requires_milestone", ""),
+                service=_first_service(spec["kind"]),
+            )
+            entitlement.name_fr, entitlement.name_en, entitlement.name_es = spec["name"]
+            entitlement.description_fr, entitlement.description_en, entitlement.description_es = spec["description"]
+            entitlement.full_clean()
+            entitlement.save()
+    if not Guide.objects.filter(organisation=organisation).exists():
+        for position, spec in enumerate(content.PROPOSED_GUIDES, start=1):
+            guide = Guide(
+                organisation=organisation,
+                slug=spec["slug"],
+                position=position,
+                stages=[str(stage) for stage in spec["stages"]],
+                sensitive_group=spec["sensitive_group"],
+            )
+            guide.title_fr, guide.title_en, guide.title_es = spec["title"]
+            guide.body_fr, guide.body_en, guide.body_es = spec["body"]
+            guide.full_clean()
+            guide.save()
+    _audit(actor, organisation, "proposed.installed", draft)
+    if publish:
+        return trajectory_publish(actor=actor, trajectory=draft)
+    return draft
