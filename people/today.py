@@ -49,6 +49,6 @@ def today_sections(context) -> list[TodaySection]:
                 counted(_("Claim deadlines this week"), people, count, entries),
                 counted(_("People seen today"), people, seen),
             ],
-            links=[(reverse("people:create"), _("New person"))],
+            links=[(f"{reverse('people:list')}#new-person", _("New person"))],
         )
     ]

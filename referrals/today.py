@@ -14,7 +14,7 @@ from organisations.choices import OrganisationKind
 from organisations.today import TodayEntry, TodaySection, counted
 from people.views import case_organisations
 from referrals import selectors, sharing
-from referrals.choices import OPEN_STATUSES, WAITING_FOR_RECIPIENT, ReferralStatus
+from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.streams import ReferralInboxStream
 
 # The referrals listed under "Answers you owe" (the rest is in the inbox's "Sent" tab).
@@ -55,8 +55,8 @@ def _hub_section(user, organisation, now) -> TodaySection:
     return TodaySection(
         title=_("Referrals sent by %(organisation)s") % {"organisation": organisation.name},
         items=[
-            counted(_("Answers you owe a partner"), _inbox(organisation, "sent"), counts["owed"], entries),
-            counted(_("Answers overdue"), _inbox(organisation, "sent"), counts["overdue"], late=True),
+            counted(_("Answers you owe a partner"), _inbox(organisation, "waiting"), counts["owed"], entries),
+            counted(_("Answers overdue"), _inbox(organisation, "waiting"), counts["overdue"], late=True),
             counted(_("Waiting for the partners"), _inbox(organisation, "sent"), counts["waiting"]),
         ],
         links=[(_inbox(organisation, "sent"), _("All referrals sent"))],
@@ -74,14 +74,31 @@ def _received_section(user, organisation, now) -> TodaySection:
                 assignee__isnull=True,
             ),
         ),
-        mine=Count("pk", filter=Q(assignee=user, status__in=OPEN_STATUSES)),
+        waiting=Count("pk", filter=Q(status__in=WAITING_FOR_RECIPIENT)),
         overdue=Count("pk", filter=Q(status__in=WAITING_FOR_RECIPIENT, respond_by__lt=now)),
     )
+    # The new ones by name, each one tap from its answer (as the inbox's "New" tab lists them).
+    new = received.filter(status__in=(ReferralStatus.SENT, ReferralStatus.INFO_REQUESTED), assignee__isnull=True)
+    entries = [
+        TodayEntry(
+            label=_("%(name)s, from %(sender)s")
+            % {
+                "name": sharing.display_name(referral, organisation.pk) or _("Name not shared"),
+                "sender": referral.sender.name,
+            },
+            url=reverse("referrals:detail", args=[referral.pk]),
+            hint=_("Respond by %(date)s")
+            % {"date": date_format(timezone.localtime(referral.respond_by), "SHORT_DATETIME_FORMAT")},
+            late=referral.respond_by < now,
+        )
+        for referral in new.select_related("sender", "person", "consent").order_by("respond_by", "pk")[:OWED_LISTED]
+    ]
     return TodaySection(
         title=_("Referrals received by %(organisation)s") % {"organisation": organisation.name},
         items=[
-            counted(_("New"), _inbox(organisation, "new"), counts["new"]),
-            counted(_("Waiting for me"), _inbox(organisation, "mine"), counts["mine"]),
+            counted(_("New"), _inbox(organisation, "new"), counts["new"], entries),
+            # The same words, count and tab as the inbox's "Waiting for me".
+            counted(_("Waiting for me"), _inbox(organisation, "waiting"), counts["waiting"]),
             counted(_("Overdue"), _inbox(organisation, "overdue"), counts["overdue"], late=True),
         ],
         links=[(_inbox(organisation, "new"), _("Referral inbox"))],

@@ -30,13 +30,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from organisations.permissions import Action, restrict_queryset
+from organisations.validators import ID_MAX
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """The id of an object, as a whole number."""
+    """The id of an object, as a whole number; one larger than any id can be names nothing (the
+    database would fail on it rather than answer)."""
 
     field_class = forms.IntegerField
+
+    def filter(self, qs, value):
+        if value is not None and not -ID_MAX <= value <= ID_MAX:
+            return qs.none()
+        return super().filter(qs, value)
 
 
 class StrictBooleanField(forms.Field):

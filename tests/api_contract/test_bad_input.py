@@ -367,3 +367,24 @@ def test_list_filters_refuse_invalid_values(api, network):
     response = api.get(reverse("referral-list"), {"person": "1.95e16", "created_after": "null"})
     assert_json_error(response, 400, "invalid")
     assert {"person", "created_after"} <= set(response.json()["fields"])
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "service-list",
+        "location-list",
+        "membership-list",
+        "membership-invitation-list",
+        "partnership-list",
+        "audit-entry-list",
+    ],
+)
+@pytest.mark.parametrize("huge", ["99999999999999999999", "-99999999999999999999", str(2**63)])
+def test_an_id_filter_larger_than_any_id_finds_nothing(api, network, url_name, huge):
+    """An ``organisation=`` beyond the database's integers names no row: an empty page, never a
+    500 (the database would refuse the number)."""
+    api.force_authenticate(network.a[Role.PRIVACY_OFFICER if url_name == "audit-entry-list" else Role.ADMIN])
+    response = api.get(reverse(url_name), {"organisation": huge})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
