@@ -87,9 +87,17 @@ def _search_filter(search: str) -> Q:
         return Q(date_of_birth=born)
     digits = phone_digits(search)
     if _PHONE.match(search) and len(digits) >= 3:
-        return Q(phone_digits__contains=digits)
+        found = Q(phone_digits__contains=digits)
+        if len(digits) == 11 and digits.startswith("1"):
+            # "+1 418 555-0111": the North American country code, rarely typed in the file.
+            found |= Q(phone_digits__contains=digits[1:])
+        return found
+    tokens = name_key(search, "").split()
+    if not tokens:
+        # Only signs ("%", "_", an emoji): no name is asked for, so nobody is found.
+        return Q(pk__in=[])
     found = Q()
-    for token in name_key(search, "").split():
+    for token in tokens:
         found &= Q(name_key__contains=token) | Q(sound_key__contains=sound_of(token))
     return found
 

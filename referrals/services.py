@@ -231,6 +231,9 @@ def referral_transition(
         )
     if action == "decline" and reason not in DeclineReason.values:
         raise ApplicationError(_("Choose a reason for declining."), code="decline_reason_required")
+    if action == "decline" and reason == DeclineReason.OTHER and not note.strip():
+        # "Other" says nothing by itself: the hub needs the words to find the person another way.
+        raise ApplicationError(_("Say why, in a few words."), code="decline_note_required")
     if action in {"request_info", "answer_info"} and not note.strip():
         raise ApplicationError(_("Write the question or the answer."), code="message_required")
     from_status = referral.status

@@ -188,14 +188,17 @@ def export_csv(request, section: str):
 
 
 @contextmanager
-def funder_report_data(request):
+def funder_report_data(request, *, exact_period: bool = False):
     """What the funder report (HTML page and PDF) shows, computed and rendered in the language
     asked (``lang``: fr, en or es; the active language otherwise): the viewer check (404), the
     period (this month if the query is wrong) and every section and the monthly series with the
     export suppression. Used as ``with funder_report_data(request) as data:``; the language stays
-    active inside the block, for rendering."""
+    active inside the block, for rendering. With ``exact_period`` (a file, whose name says its
+    period) a wrong period is a 404, as for the CSV, never this month's figures."""
     require_viewer(request)
-    period, _errors = requested_period(request)
+    period, errors = requested_period(request)
+    if errors and exact_period:
+        raise Http404
     language = REPORT_LANGUAGES.get(request.GET.get("lang", ""), translation.get_language())
     with translation.override(language):
         try:
@@ -246,7 +249,7 @@ def funder_report(request):
 @login_required
 def funder_report_pdf(request):
     """The funder report as a PDF file (``reports.pdf``), from the same figures as the page."""
-    with funder_report_data(request) as data:
+    with funder_report_data(request, exact_period=True) as data:
         content = pdf.funder_report_pdf(**data)
         period = data["period"]
     fiscal_year = period.kind == PeriodKind.FISCAL_YEAR

@@ -130,6 +130,20 @@ def test_search_by_phone_compares_digits_only(world, typed):
     assert list(selectors.person_list(user=world.hub_worker, search=typed)) == [world.person]
 
 
+def test_a_number_typed_with_the_country_code_finds_the_file_without_it(world):
+    world.person.phone = "418 555-0111"
+    world.person.set_search_keys()
+    world.person.save()
+    for typed in ("+1 418 555 0111", "1-418-555-0111", "418 555 0111"):
+        assert list(selectors.person_list(user=world.hub_worker, search=typed)) == [world.person], typed
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "😀", "%%_", "--"])
+def test_a_search_of_signs_only_finds_nobody(world, typed):
+    """No letter and no number asks for no one: not every file."""
+    assert list(selectors.person_list(user=world.hub_worker, search=typed)) == []
+
+
 @pytest.mark.parametrize("typed", ["1990-05-17", "17/05/1990", "17.05.1990"])
 def test_search_by_birth_date(world, typed):
     world.person.date_of_birth = date(1990, 5, 17)

@@ -395,7 +395,7 @@ def test_only_a_declined_or_expired_referral_is_re_referred(api, world):
 
 def test_the_partner_cannot_re_refer(api, world):
     api.force_authenticate(world.agent_a)
-    move(api, world.referral_a, "decline", reason=DeclineReason.OTHER)
+    move(api, world.referral_a, "decline", reason=DeclineReason.OTHER, note="Plus de places ce mois-ci")
     response = api.post(
         reverse("referral-re-refer", args=[world.referral_a.pk]),
         {"recipient": world.partner_b.organisation.pk, "consent": world.consent_b.pk},

@@ -363,3 +363,13 @@ def test_sending_grants_exactly_the_partners_case_work_groups(world):
         )
     )
     assert roles == {Role.ADMIN, Role.COORDINATOR, Role.WORKER}
+
+
+def test_declining_for_another_reason_needs_the_words(world):
+    referral = world.refer()
+    with pytest.raises(ApplicationError) as refused:
+        act(world, referral, "decline", reason=DeclineReason.OTHER, note="  ")
+    assert refused.value.code == "decline_note_required"
+    act(world, referral, "decline", reason=DeclineReason.OTHER, note="Service fermé pour l'été")
+    referral.refresh_from_db()
+    assert referral.decline_side == DeclineSide.OTHER

@@ -253,3 +253,19 @@ def test_the_funder_page_leads_with_the_organisation_and_the_headline(client, to
     content = client.get(reverse("reports:funder-report"), {**this_month().query(), "lang": "en"}).content.decode()
     assert content.index(today_world.hub.name) < content.index('class="report-headline"') < content.index("<svg")
     assert "Share of Spanish speakers" in content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "month", "month": "9999-12"},
+        {"period": "month", "month": "2026-13"},
+        {"period": "fiscal_year", "year": "9999"},
+        {"period": "fiscal_year", "year": "1"},
+    ],
+)
+def test_an_impossible_period_is_no_pdf(client, today_world, query):
+    """A file named after its period: a period that cannot be is a 404 (as for the CSV), never
+    this month's figures under another name."""
+    login(client, today_world.liaison)
+    assert client.get(reverse("reports:funder-report-pdf"), query).status_code == 404
