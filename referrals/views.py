@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from organisations import permissions
@@ -302,10 +302,11 @@ RECEIVED_TABS = {
     "waiting": gettext_lazy("Waiting for me"),
     "mine": gettext_lazy("Assigned to me"),
     "overdue": gettext_lazy("Overdue"),
-    "accepted": gettext_lazy("Accepted"),
-    "closed": gettext_lazy("Closed"),
+    # Contexts: tabs name lists of referrals (plural in French and Spanish), not one's status.
+    "accepted": pgettext_lazy("inbox tab", "Accepted"),
+    "closed": pgettext_lazy("inbox tab", "Closed"),
 }
-SENT_TAB = {"sent": gettext_lazy("Sent")}
+SENT_TAB = {"sent": pgettext_lazy("inbox tab", "Sent")}
 
 
 def _labels(**extra) -> str:

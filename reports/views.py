@@ -8,6 +8,7 @@ whoever asks (they leave the hub). Anyone without ``view_aggregates``: 404.
 
 import csv
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisations.errors import ApplicationError
-from reports import charts, pdf, selectors
+from reports import charts, pdf, selectors, trajectory
 from reports.api.serializers import PeriodQuerySerializer
 from reports.catalogue import SECTIONS
 from reports.models import PeriodKind
@@ -257,6 +258,23 @@ def funder_report_pdf(request):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="passerelle-funder-report-{name}.pdf"'
     return response
+
+
+@login_required
+def trajectory_report(request):
+    """The trajectory's report (``reports.trajectory``): a 404 for anyone who sees no aggregates."""
+    found = require_viewer(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/trajectory.html",
+        {
+            "tables": trajectory.trajectory_report(suppressed=not found.unsuppressed, today=today),
+            "delays": trajectory.milestone_delays(suppressed=not found.unsuppressed, today=today),
+            "suppressed": not found.unsuppressed,
+            "since": today - timedelta(days=trajectory.PERIOD_DAYS),
+        },
+    )
 
 
 def navigation_links(context) -> list[tuple[str, str]]:

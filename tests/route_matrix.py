@@ -35,7 +35,7 @@ from people.models import Consent, DeadlineRule, Household, Intervention, Milest
 from privacy.models import ConfidentialityIncident, PrivacyRequest, Rectification
 from referrals.models import Referral
 from retention.models import LegalHold
-from trajectory.models import Entitlement, Guide, Phase, Step, Trajectory
+from trajectory.models import Enrolment, Entitlement, Guide, InterpreterRequest, Phase, Programme, Step, Trajectory
 
 PUBLIC, MEMBER, GRANTED = "public", "member", "granted"
 
@@ -81,6 +81,9 @@ PARAMETER_MODELS = {
     "entitlement_id": Entitlement,
     "guide_id": Guide,
     "rule_id": DeadlineRule,
+    "interpreter_request_id": InterpreterRequest,
+    "enrolment_id": Enrolment,
+    "programme_id": Programme,
 }
 # Parameters that name their object by another field than its id.
 PARAMETER_FIELDS = {"token_key": "token_key", "slug": "slug"}
@@ -243,6 +246,15 @@ ROUTES = {
     "trajectory:deadline-rules": Route(MEMBER, HUB_COORDINATOR),
     "trajectory:deadline-rule-create": Route(MEMBER, HUB_COORDINATOR),
     "trajectory:deadline-rule-edit": Route(GRANTED, HUB_COORDINATOR),
+    "trajectory:assessment-create": Route(GRANTED),
+    "trajectory:interpreter-create": Route(GRANTED),
+    "trajectory:interpreter-update": Route(GRANTED),
+    "trajectory:enrolment-create": Route(GRANTED),
+    "trajectory:enrolment-outcome": Route(GRANTED),
+    "trajectory:complex": Route(MEMBER),
+    "trajectory:programmes": Route(MEMBER),
+    "trajectory:programme": Route(GRANTED),
+    "reports:trajectory": Route(MEMBER, LIAISON),
     # Retention: the privacy officers' page, legal holds on their organisation's files.
     "retention:overview": Route(GRANTED, PRIVACY_OFFICER),
     "retention:hold-set": Route(GRANTED, PRIVACY_OFFICER),

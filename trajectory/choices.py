@@ -48,3 +48,45 @@ class UsualFrom(models.TextChoices):
     ARRIVAL = "arrival", _("the arrival in Canada")
     CLAIM_MADE = "claim_made", _("the claim")
     REFERRED_TO_IRB = "referred_to_irb", _("the referral to the IRB")
+
+
+class InterpreterMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+
+
+class InterpreterStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", pgettext_lazy("interpreter request", "Confirmed")
+    NOT_FOUND = "not_found", _("No interpreter found")
+
+
+class Vulnerability(models.TextChoices):
+    """What makes a situation complex (an intake assessment ticks any of them)."""
+
+    NO_SHELTER = "no_shelter", _("No safe place to sleep")
+    HEALTH = "health", _("Serious health condition")
+    MENTAL_HEALTH = "mental_health", _("Mental health, trauma")
+    DISABILITY = "disability", _("Disability")
+    PREGNANCY = "pregnancy", _("Pregnancy")
+    UNACCOMPANIED_MINOR = "unaccompanied_minor", _("Unaccompanied minor")
+    SINGLE_PARENT = "single_parent", _("Single parent")
+    VIOLENCE = "violence", _("Violence or exploitation")
+    SOGI = "sogi", _("Sexual orientation or gender identity at risk")
+    NO_INCOME = "no_income", _("No income")
+    ISOLATION = "isolation", _("Isolated, no network")
+    LEGAL_URGENCY = "legal_urgency", _("Urgent legal deadline")
+
+
+class AssessmentUrgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate")
+    DAYS = "days", _("Within days")
+    WEEKS = "weeks", _("Within weeks")
+
+
+class EnrolmentOutcome(models.TextChoices):
+    ONGOING = "", _("Still enrolled")
+    EMPLOYMENT_STARTED = "employment_started", _("Employment started")
+    HOUSING_SECURED = "housing_secured", _("Housing secured")
+    LEFT = "left", _("Left the programme")

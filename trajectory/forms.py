@@ -6,12 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import SPOKEN_LANGUAGES
-from organisations.models import Service
+from organisations.models import Organisation, Service
 from people.choices import ClaimPathway, ClaimStage, FrenchLevel
 from people.forms import DateInput
 from people.models import DeadlineRule
-from trajectory.choices import CONTENT_LANGUAGES, StepDecisionState
-from trajectory.models import Entitlement, Guide, Phase, Step
+from trajectory.choices import (
+    CONTENT_LANGUAGES,
+    EnrolmentOutcome,
+    InterpreterMode,
+    InterpreterStatus,
+    StepDecisionState,
+    Vulnerability,
+)
+from trajectory.models import Assessment, Entitlement, Guide, Phase, Programme, Step
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -157,3 +164,57 @@ class DocumentForm(forms.Form):
         required=False,
         help_text=_("Sensitive: tick only with the person's agreement."),
     )
+
+
+class InterpreterRequestForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    needed_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    mode = forms.ChoiceField(label=_("How"), choices=InterpreterMode.choices)
+    provider = forms.CharField(label=_("Asked of"), max_length=200, help_text=_("The interpreter bank, a volunteer…"))
+    purpose = forms.CharField(label=_("For"), max_length=300, help_text=_("The appointment or the intervention."))
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = sorted(SPOKEN_LANGUAGES.items(), key=lambda item: str(item[1]))
+        if person is not None:
+            self.fields["language"].initial = person.preferred_language
+
+
+class InterpreterStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=InterpreterStatus.choices)
+
+
+class AssessmentForm(forms.ModelForm):
+    vulnerabilities = _codes(_("Vulnerabilities"), Vulnerability.choices)
+
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", "vulnerabilities", "urgency", "complex_situation", "review_on", "note"]
+        widgets = {"assessed_on": DateInput(), "review_on": DateInput()}
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "starts_on", "ends_on", "capacity", "eligibility", "partners"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "partners": CHECKBOXES}
+
+    def __init__(self, *args, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = partners if partners is not None else Organisation.objects.none()
+
+
+class EnrolForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programmes is not None:
+            self.fields["programme"].queryset = programmes
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=EnrolmentOutcome.choices, required=False)
+    outcome_on = forms.DateField(label=_("On"), widget=DateInput(), required=False)

@@ -13,16 +13,27 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import NeedCategory
-from organisations.models import Organisation, Service
+from organisations.models import Organisation, Service, language_code_validator
 from organisations.querysets import RestrictedQuerySet
 from people.choices import ClaimPathway, ClaimStage, DataGroup, FrenchLevel, InterventionType, MilestoneKind
 from people.models import Person
-from trajectory.choices import ChildrenCondition, StepDecisionState, StepKind, TrajectoryStatus, UsualFrom
+from trajectory.choices import (
+    AssessmentUrgency,
+    ChildrenCondition,
+    EnrolmentOutcome,
+    InterpreterMode,
+    InterpreterStatus,
+    StepDecisionState,
+    StepKind,
+    TrajectoryStatus,
+    UsualFrom,
+    Vulnerability,
+)
 
 # The sensitive groups a step or a guide may belong to: left out of the person's document unless
 # the worker ticks them in with the person.
@@ -287,3 +298,114 @@ class Guide(models.Model):
 
     def __str__(self) -> str:
         return self.title_fr
+
+
+class InterpreterRequest(models.Model):
+    """An interpreter asked for an appointment or an intervention (the hub's first difficulty is
+    the language barrier): the language, when, how, who provides (the regional interpreter bank,
+    a volunteer), and whether one was found. Unmet requests are counted by language."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="interpreter_requests")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interpreter_requests")
+    language = models.CharField(_("language"), max_length=3, validators=[language_code_validator])
+    needed_at = models.DateTimeField(_("when"))
+    mode = models.CharField(_("how"), max_length=16, choices=InterpreterMode.choices, default=InterpreterMode.IN_PERSON)
+    provider = models.CharField(_("asked of"), max_length=200, help_text=_("The interpreter bank, a volunteer…"))
+    purpose = models.CharField(_("for"), max_length=300, help_text=_("The appointment or the intervention."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=InterpreterStatus.choices, default=InterpreterStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interpreter request")
+        verbose_name_plural = _("interpreter requests")
+        ordering = ["-needed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.language} — {self.needed_at:%Y-%m-%d}"
+
+
+class Assessment(models.Model):
+    """The structured assessment of a person's situation at intake, and each review: the
+    vulnerabilities found, how urgent, whether the situation is complex, and when to review it.
+    The latest assessment of a person is their current one."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"), default=date.today)
+    vulnerabilities = models.JSONField(
+        _("vulnerabilities"), default=list, blank=True, validators=[CodesValidator(Vulnerability.values)]
+    )
+    urgency = models.CharField(_("urgency"), max_length=16, choices=AssessmentUrgency.choices)
+    complex_situation = models.BooleanField(_("complex situation"), default=False)
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["person", "-assessed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.assessed_on}"
+
+
+class Programme(models.Model):
+    """A programme the hub runs with partners (its 2019 project: 50 people, June to September,
+    with an employment agency, an employer and a housing provider)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(_("name"), max_length=200)
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveSmallIntegerField(_("places"), validators=[MaxValueValidator(10000)])
+    eligibility = models.TextField(_("who may join"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["organisation", "-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="programme_dates_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
+
+
+class Enrolment(models.Model):
+    """A person in a programme, and how it ended for them."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_on = models.DateField(_("enrolled on"), default=date.today)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=EnrolmentOutcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["programme", "enrolled_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "person"], name="one_enrolment_per_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.person_id}"

@@ -5,9 +5,10 @@ A partner's view reads only what the person's consent to share the "trajectory" 
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from organisations.audit import PersonalRead, audited, owner_of_person, value
 from organisations.errors import NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, organisation_ids_with_permission
@@ -19,7 +20,19 @@ from referrals import selectors as referral_selectors
 from referrals import sharing
 from referrals.models import Referral
 from trajectory.choices import TrajectoryStatus
-from trajectory.models import Entitlement, Guide, PersonTrajectory, Phase, Step, StepDecision, Trajectory
+from trajectory.models import (
+    Assessment,
+    Enrolment,
+    Entitlement,
+    Guide,
+    InterpreterRequest,
+    PersonTrajectory,
+    Phase,
+    Programme,
+    Step,
+    StepDecision,
+    Trajectory,
+)
 from trajectory.paths import PathFacts, PersonPath, compute_path
 
 # The organisation permission of the hub's coordinators who design the trajectory.
@@ -127,29 +140,27 @@ def _facts(person: Person, *, milestones, interventions, referrals, needs) -> Pa
     return facts
 
 
-def paths_for(*, user, people: list[Person], today: date | None = None) -> dict[int, PersonPath]:
-    """The paths of many people at once (the today page), in a fixed number of queries; the
-    facts are read as ``user`` may read them (audited). People whose hub has no trajectory are
-    left out."""
-    today = today or timezone.localdate()
+def _bulk_paths(people: list[Person], *, milestones, interventions, referrals, needs, today: date) -> dict:
+    """The paths of ``people`` from the querysets given (filtered here to these people), in a
+    fixed number of queries; people whose hub has no trajectory are left out."""
     ids = [person.pk for person in people]
     versions = _published_versions({person.owner_id for person in people})
     if not versions or not ids:
         return {}
     chosen = dict(PersonTrajectory.objects.filter(person_id__in=ids).values_list("person_id", "trajectory_id"))
-    milestones, interventions, referrals, needs, decisions = ({pk: [] for pk in ids} for _ in range(5))
-    for milestone in people_selectors.milestone_list(user=user).filter(person_id__in=ids):
-        milestones[milestone.person_id].append(milestone)
-    for intervention in people_selectors.intervention_list(user=user).filter(people__in=ids).distinct():
+    rows = {name: {pk: [] for pk in ids} for name in ("milestones", "interventions", "referrals", "needs", "decisions")}
+    for milestone in milestones.filter(person_id__in=ids):
+        rows["milestones"][milestone.person_id].append(milestone)
+    for intervention in interventions.filter(people__in=ids).prefetch_related("people").distinct():
         for person in intervention.people.all():
-            if person.pk in interventions:
-                interventions[person.pk].append(intervention)
-    for referral in referral_selectors.referral_list(user=user).filter(person_id__in=ids):
-        referrals[referral.person_id].append(referral)
-    for need in people_selectors.need_list(user=user).filter(person_id__in=ids):
-        needs[need.person_id].append(need)
+            if person.pk in rows["interventions"]:
+                rows["interventions"][person.pk].append(intervention)
+    for referral in referrals.filter(person_id__in=ids):
+        rows["referrals"][referral.person_id].append(referral)
+    for need in needs.filter(person_id__in=ids):
+        rows["needs"][need.person_id].append(need)
     for decision in StepDecision.objects.filter(person_id__in=ids):
-        decisions[decision.person_id].append(decision)
+        rows["decisions"][decision.person_id].append(decision)
     members: dict[int, list[Person]] = {}
     households = {person.household_id for person in people if person.household_id}
     for member in Person.objects.filter(household_id__in=households):
@@ -159,11 +170,42 @@ def paths_for(*, user, people: list[Person], today: date | None = None) -> dict[
         trajectory = _version_for(person, versions, chosen.get(person.pk))
         if trajectory is None:
             continue
-        facts = _gathered(milestones[person.pk], interventions[person.pk], referrals[person.pk], needs[person.pk])
-        facts.decisions = {decision.step_id: decision for decision in decisions[person.pk]}
+        facts = _gathered(
+            rows["milestones"][person.pk],
+            rows["interventions"][person.pk],
+            rows["referrals"][person.pk],
+            rows["needs"][person.pk],
+        )
+        facts.decisions = {decision.step_id: decision for decision in rows["decisions"][person.pk]}
         facts.has_children = any(not is_adult(member, today) for member in members.get(person.household_id, [person]))
         paths[person.pk] = compute_path(trajectory, person, facts, today)
     return paths
+
+
+def paths_for(*, user, people: list[Person], today: date | None = None) -> dict[int, PersonPath]:
+    """The paths of many people at once (the today page); the facts are read as ``user`` may
+    read them (audited)."""
+    return _bulk_paths(
+        people,
+        milestones=people_selectors.milestone_list(user=user),
+        interventions=people_selectors.intervention_list(user=user),
+        referrals=referral_selectors.referral_list(user=user),
+        needs=people_selectors.need_list(user=user),
+        today=today or timezone.localdate(),
+    )
+
+
+def paths_for_counting(*, people: list[Person], today: date | None = None) -> dict[int, PersonPath]:
+    """The paths of many people, to be counted (``reports.trajectory``): read for no one, so a
+    caller must never show a path or a person from it, only counts through the suppression."""
+    return _bulk_paths(
+        people,
+        milestones=Milestone.objects.all(),
+        interventions=Intervention.objects.all(),
+        referrals=Referral.objects.all(),
+        needs=Need.objects.all(),
+        today=today or timezone.localdate(),
+    )
 
 
 def person_facts(*, user, person: Person) -> PathFacts:
@@ -258,3 +300,84 @@ def decisions_of(*, user, person: Person) -> QuerySet[StepDecision]:
     if not Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk).exists():
         return StepDecision.objects.none()
     return StepDecision.objects.filter(person=person)
+
+
+# --- Interpreters, assessments, programmes ---------------------------------------------------------
+
+# The records of this app that name a person, and how their reads are audited (registered by
+# ``TrajectoryConfig.ready``).
+_its_person = lambda row: [value(row, "person_id")]  # noqa: E731
+PERSONAL_READS = {
+    "trajectory.interpreterrequest": PersonalRead(
+        "trajectory.interpreterrequest",
+        lambda row, reader: value(row, "organisation_id"),
+        _its_person,
+        holder="organisation_id",
+    ),
+    "trajectory.assessment": PersonalRead(
+        "trajectory.assessment", owner_of_person, _its_person, holder="person__owner_id"
+    ),
+    "trajectory.enrolment": PersonalRead(
+        "trajectory.enrolment", owner_of_person, _its_person, holder="person__owner_id"
+    ),
+}
+
+
+def interpreter_requests(*, user, person: Person) -> QuerySet[InterpreterRequest]:
+    """The person's interpreter requests ``user`` may see; audited when read."""
+    rows = InterpreterRequest.objects.restrict(user, Action.VIEW).filter(person=person).select_related("person")
+    return audited(rows, user=user)
+
+
+def interpreter_request(*, user, request_id: int) -> InterpreterRequest:
+    found = InterpreterRequest.objects.restrict(user, Action.CHANGE).filter(pk=request_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def assessments(*, user, person: Person) -> QuerySet[Assessment]:
+    """The person's assessments, latest first; audited when read."""
+    rows = Assessment.objects.restrict(user, Action.VIEW).filter(person=person).select_related("person", "assessed_by")
+    return audited(rows.order_by("-assessed_on", "-pk"), user=user)
+
+
+def complex_situations(*, user) -> list[Assessment]:
+    """The people in a complex situation by their latest assessment, soonest review first (a
+    review past its date first of all); the rows are audited."""
+    latest = Assessment.objects.filter(person=OuterRef("person")).order_by("-assessed_on", "-pk").values("pk")[:1]
+    rows = (
+        Assessment.objects.restrict(user, Action.VIEW)
+        .filter(pk=Subquery(latest), complex_situation=True)
+        .select_related("person")
+        .order_by(F("review_on").asc(nulls_last=True), "person__family_names")
+    )
+    return list(audited(rows, user=user))
+
+
+def programmes(*, user) -> QuerySet[Programme]:
+    return Programme.objects.restrict(user, Action.VIEW).select_related("organisation").prefetch_related("partners")
+
+
+def programme(*, user, programme_id: int) -> Programme:
+    found = programmes(user=user).filter(pk=programme_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def enrolments(*, user, programme: Programme | None = None, person: Person | None = None) -> QuerySet[Enrolment]:
+    """Enrolments ``user`` may see, of a programme or of a person; audited when read."""
+    rows = Enrolment.objects.restrict(user, Action.VIEW).select_related("person", "programme")
+    if programme is not None:
+        rows = rows.filter(programme=programme)
+    if person is not None:
+        rows = rows.filter(person=person)
+    return audited(rows, user=user)
+
+
+def enrolment(*, user, enrolment_id: int) -> Enrolment:
+    found = Enrolment.objects.restrict(user, Action.CHANGE).select_related("programme").filter(pk=enrolment_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found

@@ -2,7 +2,7 @@
 deadline rules) is the hub coordinators' (``manage_trajectory``); a step decision is a case
 worker's on a person they may change. Each write is one transaction with its audit entry."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +16,20 @@ from organisations.models import Organisation, Service, User
 from organisations.permissions import Action
 from people.models import DeadlineRule, Person
 from trajectory import content
-from trajectory.choices import StepDecisionState, TrajectoryStatus
-from trajectory.models import Entitlement, Guide, PersonTrajectory, Phase, Step, StepDecision, Trajectory
+from trajectory.choices import EnrolmentOutcome, InterpreterStatus, StepDecisionState, TrajectoryStatus
+from trajectory.models import (
+    Assessment,
+    Enrolment,
+    Entitlement,
+    Guide,
+    InterpreterRequest,
+    PersonTrajectory,
+    Phase,
+    Programme,
+    Step,
+    StepDecision,
+    Trajectory,
+)
 from trajectory.selectors import MANAGE, managed_organisations, trajectory_for, trajectory_in_force
 
 # The fields of a step a coordinator edits (the rest is its place in the trajectory).
@@ -25,6 +37,8 @@ STEP_FIELDS = [
     field.name for field in Step._meta.get_fields() if field.concrete and field.name not in {"id", "phase", "decisions"}
 ]
 PHASE_FIELDS = ["position", "name_fr", "name_en", "name_es"]
+# An interpreter request is recorded for what is to come, or caught up within this many days.
+INTERPRETER_PAST_DAYS = 31
 
 
 def _require_manager(actor: User, organisation: Organisation) -> None:
@@ -315,3 +329,107 @@ def proposed_content_install(*, actor: User, organisation: Organisation, publish
     if publish:
         return trajectory_publish(actor=actor, trajectory=draft)
     return draft
+
+
+# --- Interpreters, assessments, programmes ---------------------------------------------------------
+
+
+@transaction.atomic
+def interpreter_request_create(
+    *, actor: User, person: Person, language: str, needed_at, mode: str, provider: str, purpose: str
+) -> InterpreterRequest:
+    """Ask for an interpreter for the person's appointment or intervention."""
+    permissions.require(actor, Action.CHANGE, person)
+    if needed_at < timezone.now() - timedelta(days=INTERPRETER_PAST_DAYS):
+        raise ValidationError({"needed_at": _("Give a date within the last month or to come.")})
+    request = InterpreterRequest(
+        organisation=person.owner,
+        person=person,
+        language=language,
+        needed_at=needed_at,
+        mode=mode,
+        provider=provider,
+        purpose=purpose,
+        requested_by=actor,
+    )
+    request.full_clean()
+    request.save()
+    _audit(actor, person.owner, "interpreter.requested", request, person=person.pk, language=language)
+    return request
+
+
+@transaction.atomic
+def interpreter_request_update(*, actor: User, request: InterpreterRequest, status: str) -> InterpreterRequest:
+    """Record that an interpreter was confirmed, or that none was found."""
+    permissions.require(actor, Action.CHANGE, request)
+    if status not in InterpreterStatus.values:
+        raise ValidationError({"status": _("Choose among the listed values.")})
+    InterpreterRequest.objects.filter(pk=request.pk).update(status=status, updated_at=timezone.now())
+    request.refresh_from_db()
+    _audit(actor, request.organisation, "interpreter.updated", request, person=request.person_id, status=status)
+    return request
+
+
+@transaction.atomic
+def assessment_record(*, actor: User, person: Person, **fields) -> Assessment:
+    """Record the person's situation at intake or at a review; the latest one is current."""
+    permissions.require(actor, Action.CHANGE, person)
+    assessment = Assessment(person=person, assessed_by=actor, **fields)
+    if assessment.assessed_on and assessment.assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("This date is in the future.")})
+    if assessment.review_on and assessment.assessed_on and assessment.review_on < assessment.assessed_on:
+        raise ValidationError({"review_on": _("The review comes after the assessment.")})
+    assessment.full_clean()
+    assessment.save()
+    _audit(actor, person.owner, "assessment.recorded", assessment, person=person.pk, fields=sorted(fields))
+    return assessment
+
+
+@transaction.atomic
+def programme_save(
+    *, actor: User, organisation: Organisation, programme: Programme | None = None, partners=(), **fields
+) -> Programme:
+    """Create or change a programme of the hub (its coordinators)."""
+    _require_manager(actor, organisation)
+    programme = programme or Programme(organisation=organisation)
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    programme.partners.set(partners)
+    _audit(actor, organisation, "programme.saved", programme, fields=sorted(fields))
+    return programme
+
+
+@transaction.atomic
+def enrolment_create(*, actor: User, programme: Programme, person: Person) -> Enrolment:
+    """Enrol a person of the hub in one of its programmes, within its places."""
+    permissions.require(actor, Action.CHANGE, person)
+    permissions.require(actor, Action.VIEW, programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if person.owner_id != programme.organisation_id:
+        raise NotFoundError()
+    if Enrolment.objects.filter(programme=programme, person=person).exists():
+        raise ApplicationError(_("This person is already in this programme."), code="already_enrolled")
+    if Enrolment.objects.filter(programme=programme, outcome="").count() >= programme.capacity:
+        raise ApplicationError(_("The programme is full."), code="programme_full")
+    enrolment = Enrolment.objects.create(programme=programme, person=person, recorded_by=actor)
+    _audit(actor, programme.organisation, "programme.enrolled", enrolment, person=person.pk)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_outcome_record(
+    *, actor: User, enrolment: Enrolment, outcome: str, outcome_on: date | None = None
+) -> Enrolment:
+    """Record how the programme ended for the person (or clear it: still enrolled)."""
+    permissions.require(actor, Action.CHANGE, enrolment)
+    if outcome not in EnrolmentOutcome.values:
+        raise ValidationError({"outcome": _("Choose among the listed values.")})
+    outcome_on = (outcome_on or timezone.localdate()) if outcome else None
+    if outcome_on and (outcome_on > timezone.localdate() or outcome_on < enrolment.enrolled_on):
+        raise ValidationError({"outcome_on": _("Give a date between the enrolment and today.")})
+    Enrolment.objects.filter(pk=enrolment.pk).update(outcome=outcome, outcome_on=outcome_on)
+    enrolment.refresh_from_db()
+    _audit(actor, enrolment.programme.organisation, "programme.outcome", enrolment, outcome=outcome)
+    return enrolment

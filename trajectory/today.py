@@ -28,8 +28,12 @@ def today_sections(context) -> list[TodaySection]:
     since = today - timedelta(days=ACTIVE_DAYS)
     people = list(people_selectors.person_list(user=context.user).filter(first_intake_date__gte=since).order_by("pk"))
     paths = selectors.paths_for(user=context.user, people=people, today=today)
+    links = [
+        (reverse("trajectory:complex"), _("Complex situations")),
+        (reverse("trajectory:programmes"), _("Programmes")),
+    ]
     if not paths:
-        return []
+        return [TodaySection(title=_("Paths"), links=links)]
     language = content_language(get_language())
     late = sorted(
         ((person, paths[person.pk].overdue[0]) for person in people if person.pk in paths and paths[person.pk].overdue),
@@ -48,5 +52,6 @@ def today_sections(context) -> list[TodaySection]:
         TodaySection(
             title=_("Paths"),
             items=[counted(_("People with a step overdue"), reverse("people:list"), len(late), entries, late=True)],
+            links=links,
         )
     ]

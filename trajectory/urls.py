@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trajectory import design_views, views
+from trajectory import casework_views, design_views, views
 
 app_name = "trajectory"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("steps/<int:step_id>/people/<int:person_id>/decide/", views.step_decide, name="step-decide"),
     path("steps/<int:step_id>/people/<int:person_id>/clear/", views.step_decision_clear, name="step-clear"),
     path("people/<int:person_id>/version/", views.person_trajectory_update, name="person-version"),
+    # Case work around the path.
+    path("people/<int:person_id>/assessments/", casework_views.assessment_create, name="assessment-create"),
+    path("people/<int:person_id>/interpreters/", casework_views.interpreter_request_create, name="interpreter-create"),
+    path(
+        "interpreters/<int:interpreter_request_id>/",
+        casework_views.interpreter_request_update,
+        name="interpreter-update",
+    ),
+    path("people/<int:person_id>/enrolments/", casework_views.enrolment_create, name="enrolment-create"),
+    path("enrolments/<int:enrolment_id>/", casework_views.enrolment_outcome, name="enrolment-outcome"),
+    path("complex-situations/", casework_views.complex_situations, name="complex"),
+    path("programmes/", casework_views.programmes, name="programmes"),
+    path("programmes/<int:programme_id>/", casework_views.programme, name="programme"),
     # The coordinators' design pages.
     path("", design_views.design, name="design"),
     path("draft/", design_views.draft_open, name="draft-open"),
