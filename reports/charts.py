@@ -63,6 +63,8 @@ def bar_chart(*, key: str, title: str, description: str, points: list[dict]) -> 
         "key": key,
         "title": title,
         "description": description,
+        # Nothing to draw (every figure 0): the page says so in one line instead.
+        "empty": all(point["value"] == 0 for point in points),
         "bars": bars,
         "width": WIDTH,
         "height": HEIGHT,
@@ -80,7 +82,8 @@ def series_charts(series: dict) -> list[dict]:
     charts = []
     for line in series["series"]:
         points = [
-            {**point, "label": point["label"], "short_label": date_format(point["month"], "M")}
+            # "N": "juin" and "juil.", not two "Jui".
+            {**point, "label": point["label"], "short_label": date_format(point["month"], "N")}
             for point in line["points"]
         ]
         charts.append(

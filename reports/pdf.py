@@ -44,6 +44,9 @@ class Block:
 
 
 def chart_block(chart: dict) -> Block:
+    """A chart, or the line saying it has nothing to draw (as the page says it)."""
+    if chart.get("empty"):
+        return Block("note", text=_("%(title)s: none in this period.") % {"title": chart["title"]})
     return Block(
         "chart", text=chart["title"], rows=tuple((bar["label"], bar["display"]) for bar in chart["bars"]), chart=chart
     )

@@ -502,7 +502,7 @@ def occupied_by_night(*, user, period: Period, for_export: bool = False) -> dict
         for month in period.months():
             counted = [count for night, count in nights.items() if month.start <= night <= month.end]
             if counted:
-                points.append((month.label, date_format(month.start, "M"), round(sum(counted) / len(counted))))
+                points.append((month.label, date_format(month.start, "N"), round(sum(counted) / len(counted))))
     result = []
     for label, short_label, count in points:
         value, display = suppression.rounded(count) if suppressed else (count, str(count))
