@@ -87,6 +87,19 @@ class MilestoneKind(models.TextChoices):
     EMPLOYMENT_STARTED = "employment_started", _("First job started")
 
 
+# What a milestone not yet reached is called, as an appointment or a deadline ("Hearing: 15
+# February", not "Hearing held"); the milestones whose date is set by hand.
+MILESTONE_DUE_LABELS = {
+    MilestoneKind.ELIGIBILITY_INTERVIEW: _("Eligibility interview"),
+    MilestoneKind.HEARING_HELD: _("Hearing"),
+    MilestoneKind.BOC_SENT: _("Basis of Claim form to send"),
+    MilestoneKind.MEDICAL_EXAM: _("Immigration medical exam"),
+    MilestoneKind.APPEAL_FILED: _("Appeal to file"),
+    MilestoneKind.PRRA: _("Pre-removal risk assessment to apply for"),
+    MilestoneKind.DECISION_ACCEPTED: _("Decision expected"),
+}
+
+
 class ClaimStage(models.TextChoices):
     """The stage of the asylum claim derived from the person's milestones (DOMAIN.md)."""
 

@@ -18,6 +18,7 @@ from organisations.validators import (
     working_date_validator,
 )
 from people.choices import (
+    MILESTONE_DUE_LABELS,
     SENSITIVE_DATA_GROUPS,
     ClaimPathway,
     ConsentGivenBy,
@@ -309,6 +310,8 @@ class NeedStatusForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
+    """That a milestone happened (its ids apart from the other forms of the person file)."""
+
     kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
     occurred_on = forms.DateField(
         label=_("Date"), widget=DateInput(), initial=timezone.localdate, validators=[recent_date_validator]
@@ -322,11 +325,15 @@ class MilestoneForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_milestone_%s")
+        super().__init__(*args, **kwargs)
+
 
 class MilestoneScheduleForm(forms.Form):
     """When a milestone is expected and where: a hearing, an eligibility interview."""
 
-    kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
+    kind = forms.ChoiceField(label=_("Appointment or deadline"), choices=list(MILESTONE_DUE_LABELS.items()))
     due_on = forms.DateField(label=_("Expected on"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -342,6 +349,8 @@ class InterventionForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60, initial=15)
 
     def __init__(self, *args, person=None, **kwargs):
+        # On the person file beside the need form, which has a note too: ids of its own.
+        kwargs.setdefault("auto_id", "id_intervention_%s")
         super().__init__(*args, **kwargs)
         if person is not None:
             self.fields["language_used"].initial = person.preferred_language

@@ -315,8 +315,18 @@ class Need(models.Model):
 
 class DeadlineRule(models.Model):
     """A deadline that follows a milestone: "Basis of Claim due 15 days after a port-of-entry
-    claim". Deadlines are data: an administrator changes them without a release."""
+    claim". Deadlines are data: Passerelle's rules (no organisation) hold for every hub, and a
+    hub's coordinators keep their own where they differ (``organisation``), which only their
+    hub's files follow."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadline_rules",
+        help_text=_("Empty: Passerelle's rule, for every hub."),
+    )
     trigger = models.CharField(_("after"), max_length=40, choices=MilestoneKind.choices)
     pathways = models.JSONField(_("claim pathways"), default=list, blank=True, help_text=_("Empty: any pathway."))
     due = models.CharField(_("milestone due"), max_length=40, choices=MilestoneKind.choices)
@@ -332,7 +342,16 @@ class DeadlineRule(models.Model):
     class Meta:
         verbose_name = _("deadline rule")
         verbose_name_plural = _("deadline rules")
-        constraints = [models.UniqueConstraint(fields=["trigger", "due"], name="unique_deadline_rule")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trigger", "due"], condition=Q(organisation__isnull=True), name="unique_deadline_rule"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "trigger", "due"],
+                condition=Q(organisation__isnull=False),
+                name="unique_hub_deadline_rule",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_due_display()}: {self.days} d after {self.get_trigger_display()}"

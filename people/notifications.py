@@ -115,10 +115,12 @@ def worker_in_charge(person) -> list:
     return list(role_group_for(person.owner, Role.COORDINATOR).user_set.filter(is_active=True))
 
 
-def _remind_days(kinds) -> dict[str, int]:
-    days = {}
-    for rule in DeadlineRule.objects.filter(due__in=kinds):
-        days[rule.due] = max(days.get(rule.due, 0), rule.remind_days_before)
+def _remind_days() -> dict[tuple[int | None, str], int]:
+    """Days of warning by (hub, milestone due): a hub's own rules, and Passerelle's under None."""
+    days: dict[tuple[int | None, str], int] = {}
+    for rule in DeadlineRule.objects.all():
+        key = (rule.organisation_id, rule.due)
+        days[key] = max(days.get(key, 0), rule.remind_days_before)
     return days
 
 
@@ -128,7 +130,7 @@ def claim_deadline_remind(batch_size: int = 100, now: datetime | None = None) ->
     rule's days before it, and again on the day. One reminder per milestone, date and moment
     (unique in the database): safe with two workers, and a worker that was down catches up."""
     today = timezone.localdate(now or timezone.now())
-    remind_days = _remind_days(MilestoneKind.values)
+    remind_days = _remind_days()
     furthest = max([DEFAULT_REMIND_DAYS, *remind_days.values()])
     due = Milestone.objects.filter(
         occurred_on__isnull=True, due_on__gte=today, due_on__lte=today + timedelta(days=furthest)
@@ -136,7 +138,10 @@ def claim_deadline_remind(batch_size: int = 100, now: datetime | None = None) ->
 
     def remind(milestone: Milestone) -> int:
         days_left = (milestone.due_on - today).days
-        if days_left > remind_days.get(milestone.kind, DEFAULT_REMIND_DAYS):
+        warning = remind_days.get(
+            (milestone.person.owner_id, milestone.kind), remind_days.get((None, milestone.kind), DEFAULT_REMIND_DAYS)
+        )
+        if days_left > warning:
             return 0
         moment = "day" if days_left == 0 else "before"
         notified = notify(

@@ -11,7 +11,7 @@ from organisations.audit import PersonalRead, audit_read, audit_rows, audited, o
 from organisations.errors import NotFoundError
 from organisations.permissions import Action
 from people.choices import HouseholdRelationship
-from people.models import Consent, Household, Intervention, Milestone, Need, Person, PrivacyNotice
+from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person, PrivacyNotice
 from people.names import name_key, names_match, phone_digits, sound_key, sound_of
 
 # The personal data of this app and how its reads are audited (``organisations.audit``):
@@ -244,3 +244,17 @@ def household_candidates(*, user, household: Household, search: str) -> QuerySet
     if not name_key(search, "").split():
         return Person.objects.none()
     return person_list(user=user, search=search).filter(owner=household.owner).exclude(household=household)
+
+
+def deadline_rules_for(organisation_id: int | None) -> list[DeadlineRule]:
+    """The deadline rules a hub's files follow: its own, and Passerelle's where it has none for
+    the same milestones."""
+    rules = list(
+        DeadlineRule.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id)).order_by(
+            "trigger", "due", F("organisation_id").asc(nulls_first=True)
+        )
+    )
+    effective = {}
+    for rule in rules:  # a hub's own rule comes after Passerelle's, and replaces it
+        effective[(rule.trigger, rule.due)] = rule
+    return list(effective.values())

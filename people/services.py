@@ -25,7 +25,7 @@ from people.choices import (
     NeedUrgency,
 )
 from people.composition import CHILD_CONSENT_AGE
-from people.models import Consent, DeadlineRule, Household, Intervention, Milestone, Need, Person
+from people.models import Consent, Household, Intervention, Milestone, Need, Person
 from people.notifications import consent_remind_expiring  # noqa: F401 - registers the reminder job
 
 # Apps that depend on people (referrals) register here to react when a consent stops applying,
@@ -455,8 +455,8 @@ def milestone_record(
             "recorded_by": actor,
         },
     )
-    for rule in DeadlineRule.objects.filter(trigger=kind):
-        if not rule.applies_to(person):
+    for rule in selectors.deadline_rules_for(person.owner_id):
+        if rule.trigger != kind or not rule.applies_to(person):
             continue
         due, created = Milestone.objects.get_or_create(
             person=person, kind=rule.due, defaults={"due_on": occurred_on + timedelta(days=rule.days)}

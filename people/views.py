@@ -370,7 +370,7 @@ def _render_file(request, person_id: int, *, bound: dict | None = None, open_pan
         "intervention_form": bound.get("intervention_form") or InterventionForm(person=person),
         "need_form": bound.get("need_form") or NeedForm(),
         "milestone_form": bound.get("milestone_form") or MilestoneForm(),
-        "milestone_schedule_form": bound.get("milestone_schedule_form") or MilestoneScheduleForm(),
+        "milestone_schedule_form": bound.get("milestone_schedule_form") or MilestoneScheduleForm(prefix="schedule"),
         "consent_form": bound.get("consent_form")
         or consent_form_for(
             person,
@@ -553,7 +553,7 @@ def milestone_create(request, person_id: int):
 def milestone_schedule(request, person_id: int):
     """Set when and where a milestone is expected (a hearing, an interview)."""
     person = _person_or_404(request.user, person_id)
-    form = MilestoneScheduleForm(request.POST)
+    form = MilestoneScheduleForm(request.POST, prefix="schedule")
     if form.is_valid():
         try:
             services.milestone_schedule(actor=request.user, person=person, **form.cleaned_data)

@@ -149,3 +149,17 @@ def side(kind: str = OrganisationKind.COMMUNITY, roles=tuple(Role)) -> Side:
     ``Network``)."""
     org = organisation(kind=kind)
     return Side(org, {role: member(org, role) for role in roles})
+
+
+def shipped_deadline_rules() -> None:
+    """Passerelle's deadline rules as the data migrations ship them (a transactional test
+    flushes the rows data migrations wrote, so tests that need them make sure they are there)."""
+    import importlib
+
+    from people.models import DeadlineRule
+
+    for name in ("0002_deadline_rules", "0011_more_deadline_rules"):
+        for trigger, pathways, due, days in importlib.import_module(f"people.migrations.{name}").RULES:
+            DeadlineRule.objects.get_or_create(
+                organisation=None, trigger=trigger, due=due, defaults={"pathways": pathways, "days": days}
+            )

@@ -18,6 +18,7 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
@@ -163,9 +164,11 @@ class World:
         if model.__name__ == "ApiToken":
             return model.objects.filter(user=user)
         if model is DeadlineRule:
-            # The claim's deadline rules are shared: kept by whoever designs a hub's trajectory.
+            # Passerelle's deadline rules and a hub's own: kept by whoever designs its trajectory.
             designs = organisation_ids_with_permission(user, "manage_trajectory")
-            return model.objects.all() if designs else model.objects.none()
+            if not designs:
+                return model.objects.none()
+            return model.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=designs))
         return model.objects.restrict(user, Action.VIEW)
 
 

@@ -98,6 +98,7 @@ PROPOSED_TRAJECTORY = [
                 ),
                 "kind": StepKind.PARTNER,
                 "need_category": NeedCategory.LEGAL_IMMIGRATION,
+                "sensitive_group": DataGroup.IMMIGRATION,
                 "usual_days": 7,
                 "usual_from": UsualFrom.CLAIM_MADE,
             },
@@ -232,7 +233,8 @@ _CLAIMANT_STAGES = [
 ]
 
 # (name, plain words), the stages it is open at, the milestone it waits for, the kind of
-# organisation that delivers it (its first service is proposed as where to go).
+# organisation that delivers it (its first service is proposed as where to go); those that say
+# the person claimed asylum are in the claim's group (left out of the document unless ticked).
 PROPOSED_ENTITLEMENTS = [
     {
         "name": (
@@ -247,6 +249,7 @@ PROPOSED_ENTITLEMENTS = [
         ),
         "stages": [stage for stage in _CLAIMANT_STAGES if stage != ClaimStage.AWAITING_ELIGIBILITY],
         "kind": OrganisationKind.HEALTH,
+        "sensitive_group": DataGroup.IMMIGRATION,
     },
     {
         "name": ("Permis de travail ouvert", "Open work permit", "Permiso de trabajo abierto"),
@@ -258,6 +261,7 @@ PROPOSED_ENTITLEMENTS = [
         "stages": [ClaimStage.REFERRED_PENDING_DECISION],
         "requires_milestone": MilestoneKind.MEDICAL_EXAM,
         "kind": OrganisationKind.EMPLOYMENT,
+        "sensitive_group": DataGroup.IMMIGRATION,
     },
     {
         "name": ("Aide financière de dernier recours", "Last-resort financial assistance", "Ayuda social de Quebec"),
@@ -268,6 +272,7 @@ PROPOSED_ENTITLEMENTS = [
         ),
         "stages": [*_CLAIMANT_STAGES, ClaimStage.PROTECTED_PERSON],
         "kind": OrganisationKind.COMMUNITY,
+        "sensitive_group": DataGroup.IMMIGRATION,
     },
     {
         "name": ("Cours de français", "French courses", "Cursos de francés"),
@@ -288,6 +293,7 @@ PROPOSED_ENTITLEMENTS = [
         ),
         "stages": [ClaimStage.PRE_CLAIM, *_CLAIMANT_STAGES],
         "kind": OrganisationKind.LEGAL_AID,
+        "sensitive_group": DataGroup.IMMIGRATION,
     },
     {
         "name": ("École pour les enfants", "School for children", "Escuela para los niños"),

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from organisations.errors import ApplicationError, NotFoundError
 from people.forms import add_application_error
-from people.models import DeadlineRule
 from people.views import add_validation_error
 from trajectory import selectors, services
+from trajectory.choices import TrajectoryStatus
 from trajectory.forms import DeadlineRuleForm, EntitlementForm, GuideForm, PhaseForm, StepForm
 from trajectory.models import Entitlement, Guide, Phase, Step, Trajectory
 from trajectory.texts import missing_languages
@@ -51,7 +51,9 @@ def _owned(model, pk: int | None, hub):
     return obj
 
 
-def _object_page(request, *, form_class, obj, title, save, back: str, saved: str, delete=None, deleted: str = ""):
+def _object_page(
+    request, *, form_class, obj, title, save, back: str, saved: str, delete=None, deleted: str = "", read_only=False
+):
     """The page of one object of the design: its form; on a post, ``delete(obj)`` when asked and
     allowed, else ``save(obj, fields)`` (a service call), then back to the list ``back``."""
     # The form changes a copy: a service compares the stored object with the new values.
@@ -69,7 +71,9 @@ def _object_page(request, *, form_class, obj, title, save, back: str, saved: str
             messages.success(request, saved)
             return redirect(back)
     deletable = obj is not None and delete is not None
-    return render(request, "trajectory/edit.html", {"form": form, "title": title, "deletable": deletable})
+    return render(
+        request, "trajectory/edit.html", {"form": form, "title": title, "deletable": deletable, "read_only": read_only}
+    )
 
 
 # --- The trajectory -----------------------------------------------------------------------------------
@@ -158,6 +162,7 @@ def phase_edit(request, phase_id: int):
             actor=request.user, trajectory=phase.trajectory, phase=obj, **fields
         ),
         delete=lambda obj: services.phase_delete(actor=request.user, phase=obj),
+        read_only=phase.trajectory.status != TrajectoryStatus.DRAFT,
         back="trajectory:design",
         saved=_("Phase saved."),
         deleted=_("Phase deleted."),
@@ -198,7 +203,7 @@ def step_edit(request, pk: int | None = None, phase_id: int | None = None):
             "form": form,
             "title": _("Step") if step else _("New step"),
             "deletable": step is not None,
-            "read_only": phase.trajectory.status != "draft",
+            "read_only": phase.trajectory.status != TrajectoryStatus.DRAFT,
             "missing": missing_languages(step, "name") if step else [],
         },
     )
@@ -258,28 +263,33 @@ def guide_edit(request, guide_id: int | None = None):
 
 @login_required
 def deadline_rules(request):
-    _hub(request)
-    return render(request, "trajectory/deadline_rules.html", {"rules": selectors.deadline_rules()})
+    hub = _hub(request)
+    return render(
+        request, "trajectory/deadline_rules.html", {"hub": hub, "rules": selectors.deadline_rules(organisation=hub)}
+    )
 
 
 @login_required
 def deadline_rule_edit(request, rule_id: int | None = None):
-    _hub(request)
+    hub = _hub(request)
     rule = None
     if rule_id is not None:
-        rule = DeadlineRule.objects.filter(pk=rule_id).first()
-        if rule is None:
-            raise Http404
+        try:
+            rule = selectors.deadline_rule(organisation=hub, rule_id=rule_id)
+        except NotFoundError:
+            raise Http404 from None
     return _object_page(
         request,
         form_class=DeadlineRuleForm,
         obj=rule,
         title=_("Deadline rule"),
-        save=lambda obj, fields: services.deadline_rule_save(actor=request.user, rule=obj, **fields),
-        delete=lambda obj: services.deadline_rule_delete(actor=request.user, rule=obj),
+        save=lambda obj, fields: services.deadline_rule_save(actor=request.user, organisation=hub, rule=obj, **fields),
+        delete=(lambda obj: services.deadline_rule_delete(actor=request.user, organisation=hub, rule=obj))
+        if rule is not None and rule.organisation_id == hub.pk
+        else None,
         back="trajectory:deadline-rules",
         saved=_("Deadline rule saved."),
-        deleted=_("Deadline rule deleted."),
+        deleted=_("Deadline rule deleted: Passerelle's rule holds again, if there is one."),
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from organisations.choices import NeedCategory
 from organisations.pdf import FAMILY, a4_document
-from people.choices import DataGroup, MilestoneKind
+from people.choices import MILESTONE_DUE_LABELS, DataGroup, MilestoneKind
 from referrals.sharing import HEALTH_NEEDS
 from trajectory.paths import PathFacts, PersonPath, entitlements_now_and_next
 from trajectory.texts import blocks, content_language, translated
@@ -76,11 +76,14 @@ def build(*, person, path: PersonPath, facts: PathFacts, entitlements, guides, p
             group = DataGroup.HEALTH if kind in HEALTH_MILESTONES else DataGroup.IMMIGRATION
             if not allowed(group):
                 continue
-            line = _("%(what)s: %(date)s") % {"what": milestone.get_kind_display(), "date": _date(milestone.due_on)}
+            what = MILESTONE_DUE_LABELS.get(kind) or milestone.get_kind_display()
+            line = _("%(what)s: %(date)s") % {"what": what, "date": _date(milestone.due_on)}
             if milestone.place:
                 line = f"{line} — {milestone.place}"
             dates.append({"text": line, "late": milestone.due_on < timezone.localdate()})
-        now, later = entitlements_now_and_next(entitlements, path, facts)
+        now, later = entitlements_now_and_next(
+            [item for item in entitlements if allowed(item.sensitive_group)], path, facts
+        )
 
         def entitlement_line(entitlement) -> dict:
             name = translated(entitlement, "name", language)

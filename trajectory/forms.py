@@ -3,6 +3,7 @@ are ticked in checkboxes, never typed as JSON."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import SPOKEN_LANGUAGES
@@ -19,6 +20,7 @@ from trajectory.choices import (
     Vulnerability,
 )
 from trajectory.models import Assessment, Entitlement, Guide, Phase, Programme, Step
+from trajectory.texts import translated
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -76,7 +78,7 @@ class StepForm(forms.ModelForm):
         self.fields["phase"] = forms.ModelChoiceField(
             label=_("Phase"), queryset=Phase.objects.filter(pk__in=[phase.pk for phase in phases]), empty_label=None
         )
-        self.fields["phase"].label_from_instance = lambda phase: phase.name_fr
+        self.fields["phase"].label_from_instance = lambda phase: translated(phase, "name", get_language()).text
         self.order_fields(["phase", *self.Meta.fields])
 
 
@@ -95,6 +97,7 @@ class EntitlementForm(forms.ModelForm):
             "stages",
             "requires_milestone",
             "service",
+            "sensitive_group",
             "position",
         ]
         widgets = {
@@ -176,6 +179,8 @@ class InterpreterRequestForm(forms.Form):
     purpose = forms.CharField(label=_("For"), max_length=300, help_text=_("The appointment or the intervention."))
 
     def __init__(self, *args, person=None, **kwargs):
+        # On the person file beside other forms with a language and a mode: ids of its own.
+        kwargs.setdefault("auto_id", "id_interpreter_%s")
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = sorted(SPOKEN_LANGUAGES.items(), key=lambda item: str(item[1]))
         if person is not None:
@@ -188,6 +193,10 @@ class InterpreterStatusForm(forms.Form):
 
 class AssessmentForm(forms.ModelForm):
     vulnerabilities = _codes(_("Vulnerabilities"), Vulnerability.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_assessment_%s")
+        super().__init__(*args, **kwargs)
 
     class Meta:
         model = Assessment

@@ -254,6 +254,7 @@ class Entitlement(models.Model):
     service = models.ForeignKey(
         Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("where to go")
     )
+    sensitive_group = models.CharField(_("sensitive information"), max_length=16, choices=SENSITIVE_CHOICES, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -272,7 +273,11 @@ class Guide(models.Model):
     Formatting: paragraphs separated by a blank line, lines starting with "- " as a list."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="guides")
-    slug = models.SlugField(_("short name"), max_length=80)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=80,
+        help_text=_("Letters, digits and hyphens, to tell the guides apart: three-ways-to-claim."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title_fr = models.CharField(_("title in French"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)

@@ -111,6 +111,15 @@ def trajectory_for(person: Person) -> Trajectory | None:
     return _version_for(person, _published_versions([person.owner_id]), chosen)
 
 
+def step_on_path(*, person: Person, step_id: int) -> Step:
+    """A step of the version ``person`` follows, else ``NotFoundError``."""
+    trajectory = trajectory_for(person)
+    step = Step.objects.filter(pk=step_id, phase__trajectory=trajectory).select_related("phase").first()
+    if trajectory is None or step is None:
+        raise NotFoundError()
+    return step
+
+
 def _has_children(person: Person) -> bool:
     """Whether the person's household counts a child (the person included)."""
     if person.household_id:
@@ -291,8 +300,17 @@ def partners_working(*, user, person: Person) -> list[Referral]:
     )
 
 
-def deadline_rules() -> QuerySet[DeadlineRule]:
-    return DeadlineRule.objects.order_by("trigger", "due")
+def deadline_rules(*, organisation: Organisation) -> list[DeadlineRule]:
+    """The rules the hub's files follow (``people.selectors.deadline_rules_for``)."""
+    return people_selectors.deadline_rules_for(organisation.pk)
+
+
+def deadline_rule(*, organisation: Organisation, rule_id: int) -> DeadlineRule:
+    """One of Passerelle's rules or of the hub's own: 404 for another hub's."""
+    rule = DeadlineRule.objects.filter(Q(organisation__isnull=True) | Q(organisation=organisation), pk=rule_id).first()
+    if rule is None:
+        raise NotFoundError()
+    return rule
 
 
 def decisions_of(*, user, person: Person) -> QuerySet[StepDecision]:

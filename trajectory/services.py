@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from organisations.audit import audit_record
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation, Service, User
 from organisations.permissions import Action
+from organisations.validators import recent_date_validator
 from people.models import DeadlineRule, Person
 from trajectory import content
 from trajectory.choices import EnrolmentOutcome, InterpreterStatus, StepDecisionState, TrajectoryStatus
@@ -30,7 +32,7 @@ from trajectory.models import (
     StepDecision,
     Trajectory,
 )
-from trajectory.selectors import MANAGE, managed_organisations, trajectory_for, trajectory_in_force
+from trajectory.selectors import MANAGE, trajectory_for, trajectory_in_force
 
 # The fields of a step a coordinator edits (the rest is its place in the trajectory).
 STEP_FIELDS = [
@@ -57,7 +59,17 @@ def _require_draft(trajectory: Trajectory) -> None:
 
 
 def _audit(actor: User, organisation: Organisation, action: str, obj=None, **details) -> None:
-    audit_record(actor=actor, organisation=organisation, action=f"trajectory.{action}", obj=obj, details=details)
+    """``trajectory.<model>.<verb>`` (``organisations.audit_labels`` names it); the entry names
+    the person ``person`` (an id) when there is one, so that the person's history finds it."""
+    person = details.get("person")
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action=f"trajectory.{action}",
+        obj=obj,
+        details=details,
+        people=[person] if person else [],
+    )
 
 
 def _copy_phases(source: Trajectory, target: Trajectory) -> None:
@@ -86,7 +98,7 @@ def trajectory_draft_open(*, actor: User, organisation: Organisation) -> Traject
     in_force = trajectory_in_force(organisation=organisation)
     if in_force is not None:
         _copy_phases(in_force, draft)
-    _audit(actor, organisation, "draft.opened", draft, version=draft.version)
+    _audit(actor, organisation, "trajectory.created", draft, version=draft.version)
     return draft
 
 
@@ -103,7 +115,7 @@ def trajectory_publish(*, actor: User, trajectory: Trajectory) -> Trajectory:
     )
     trajectory.status, trajectory.published_at = TrajectoryStatus.PUBLISHED, timezone.now()
     trajectory.save(update_fields=["status", "published_at"])
-    _audit(actor, trajectory.organisation, "published", trajectory, version=trajectory.version)
+    _audit(actor, trajectory.organisation, "trajectory.published", trajectory, version=trajectory.version)
     return trajectory
 
 
@@ -118,7 +130,7 @@ def phase_save(*, actor: User, trajectory: Trajectory, phase: Phase | None = Non
             setattr(phase, name, fields[name])
     phase.full_clean()
     phase.save()
-    _audit(actor, trajectory.organisation, "phase.saved", phase, fields=sorted(fields))
+    _audit(actor, trajectory.organisation, "phase.changed", phase, fields=sorted(fields))
     return phase
 
 
@@ -146,7 +158,7 @@ def step_save(*, actor: User, phase: Phase, step: Step | None = None, **fields) 
             setattr(step, name, fields[name])
     step.full_clean()
     step.save()
-    _audit(actor, trajectory.organisation, "step.saved", step, fields=sorted(fields))
+    _audit(actor, trajectory.organisation, "step.changed", step, fields=sorted(fields))
     return step
 
 
@@ -170,7 +182,7 @@ def person_trajectory_update(*, actor: User, person: Person) -> PersonTrajectory
     choice, _created = PersonTrajectory.objects.update_or_create(
         person=person, defaults={"trajectory": in_force, "moved_by": actor}
     )
-    _audit(actor, person.owner, "person.moved", choice, person=person.pk, version=in_force.version)
+    _audit(actor, person.owner, "persontrajectory.changed", choice, person=person.pk, version=in_force.version)
     return choice
 
 
@@ -183,20 +195,23 @@ def step_decide(
     permissions.require(actor, Action.CHANGE, person)
     trajectory = trajectory_for(person)
     if trajectory is None or step.phase.trajectory_id != trajectory.pk:
-        raise ApplicationError(_("This step is not on this person's path."), code="other_trajectory")
+        # A step of another version or another hub's: as for a step that does not exist.
+        raise NotFoundError()
     if state not in StepDecisionState.values:
         raise ValidationError({"state": _("Choose among the listed values.")})
     if state == StepDecisionState.NOT_APPLICABLE and not note.strip():
         raise ValidationError({"note": _("Say why this step does not apply.")})
     decided_on = decided_on or timezone.localdate()
-    if decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": _("This date is in the future.")})
+    try:
+        recent_date_validator(decided_on)
+    except ValidationError as error:
+        raise ValidationError({"decided_on": error.messages}) from error
     decision, _created = StepDecision.objects.update_or_create(
         person=person,
         step=step,
         defaults={"state": state, "note": note, "decided_on": decided_on, "decided_by": actor},
     )
-    _audit(actor, person.owner, "step.decided", decision, person=person.pk, step=step.pk, state=state)
+    _audit(actor, person.owner, "stepdecision.recorded", decision, person=person.pk, step=step.pk, state=state)
     return decision
 
 
@@ -204,9 +219,12 @@ def step_decide(
 def step_decision_clear(*, actor: User, person: Person, step: Step) -> None:
     """Let the file decide the step's state again."""
     permissions.require(actor, Action.CHANGE, person)
+    trajectory = trajectory_for(person)
+    if trajectory is None or step.phase.trajectory_id != trajectory.pk:
+        raise NotFoundError()
     deleted, _rows = StepDecision.objects.filter(person=person, step=step).delete()
     if deleted:
-        _audit(actor, person.owner, "step.decision_cleared", None, person=person.pk, step=step.pk)
+        _audit(actor, person.owner, "stepdecision.withdrawn", step, person=person.pk, step=step.pk)
 
 
 @transaction.atomic
@@ -217,7 +235,7 @@ def entitlement_save(*, actor: User, organisation: Organisation, entitlement: En
         setattr(entitlement, name, value)
     entitlement.full_clean()
     entitlement.save()
-    _audit(actor, organisation, "entitlement.saved", entitlement, fields=sorted(fields))
+    _audit(actor, organisation, "entitlement.changed", entitlement, fields=sorted(fields))
     return entitlement
 
 
@@ -242,37 +260,51 @@ def guide_save(*, actor: User, organisation: Organisation, guide: Guide | None =
         setattr(guide, name, value)
     guide.full_clean()
     guide.save()
-    _audit(actor, organisation, "guide.saved", guide, fields=sorted(fields), version=guide.version)
+    _audit(actor, organisation, "guide.changed", guide, fields=sorted(fields), version=guide.version)
     return guide
 
 
-def _require_rule_editor(actor: User) -> Organisation:
-    """The deadline rules are the claim process's, shared by every hub: any hub coordinator who
-    designs a trajectory keeps them; the change is audited for their organisation."""
-    organisation = managed_organisations(user=actor).first()
-    if organisation is None:
-        raise NotFoundError()
-    return organisation
-
-
 @transaction.atomic
-def deadline_rule_save(*, actor: User, rule: DeadlineRule | None = None, **fields) -> DeadlineRule:
-    organisation = _require_rule_editor(actor)
-    rule = rule or DeadlineRule()
+def deadline_rule_save(
+    *, actor: User, organisation: Organisation, rule: DeadlineRule | None = None, **fields
+) -> DeadlineRule:
+    """A hub's own deadline rule: a new one, a change to its own, or — for one of Passerelle's
+    rules — the hub's own version of it, which only the hub's files follow from then on."""
+    _require_manager(actor, organisation)
+    if rule is not None and rule.organisation_id not in (None, organisation.pk):
+        raise NotFoundError()
+    if rule is None or rule.organisation_id is None:
+        copied = ("trigger", "due", "pathways", "days", "remind_days_before")
+        wanted = {**({name: getattr(rule, name) for name in copied} if rule else {}), **fields}
+        rule = DeadlineRule.objects.filter(
+            organisation=organisation, trigger=wanted.get("trigger"), due=wanted.get("due")
+        ).first() or DeadlineRule(organisation=organisation)
+        # The hub's own rule starts as Passerelle's was, with what was changed.
+        fields = wanted
     for name, value in fields.items():
         setattr(rule, name, value)
     if rule.trigger == rule.due:
         raise ValidationError({"due": _("A deadline follows another milestone than itself.")})
+    if rule.remind_days_before > rule.days:
+        raise ValidationError({"remind_days_before": _("The reminder comes after the milestone it follows.")})
+    circular = DeadlineRule.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation=organisation), trigger=rule.due, due=rule.trigger
+    )
+    if circular.exists():
+        raise ValidationError({"due": _("This milestone already comes after the other: the rules would go round.")})
     rule.full_clean()
     rule.save()
-    _audit(actor, organisation, "deadline_rule.saved", rule, fields=sorted(fields))
+    _audit(actor, organisation, "deadlinerule.changed", rule, fields=sorted(fields))
     return rule
 
 
 @transaction.atomic
-def deadline_rule_delete(*, actor: User, rule: DeadlineRule) -> None:
-    organisation = _require_rule_editor(actor)
-    _audit(actor, organisation, "deadline_rule.deleted", rule)
+def deadline_rule_delete(*, actor: User, organisation: Organisation, rule: DeadlineRule) -> None:
+    """Remove a hub's own rule (Passerelle's rule, if there is one, holds again)."""
+    _require_manager(actor, organisation)
+    if rule.organisation_id != organisation.pk:
+        raise ApplicationError(_("Passerelle's rules are changed, not removed."), code="shared_rule")
+    _audit(actor, organisation, "deadlinerule.deleted", rule)
     rule.delete()
 
 
@@ -306,6 +338,7 @@ def proposed_content_install(*, actor: User, organisation: Organisation, publish
                 position=position,
                 stages=[str(stage) for stage in spec["stages"]],
                 requires_milestone=spec.get("requires_milestone", ""),
+                sensitive_group=spec.get("sensitive_group", ""),
                 service=_first_service(spec["kind"]),
             )
             entitlement.name_fr, entitlement.name_en, entitlement.name_es = spec["name"]
@@ -325,7 +358,7 @@ def proposed_content_install(*, actor: User, organisation: Organisation, publish
             guide.body_fr, guide.body_en, guide.body_es = spec["body"]
             guide.full_clean()
             guide.save()
-    _audit(actor, organisation, "proposed.installed", draft)
+    _audit(actor, organisation, "trajectory.created", draft, proposed=True)
     if publish:
         return trajectory_publish(actor=actor, trajectory=draft)
     return draft
@@ -354,7 +387,7 @@ def interpreter_request_create(
     )
     request.full_clean()
     request.save()
-    _audit(actor, person.owner, "interpreter.requested", request, person=person.pk, language=language)
+    _audit(actor, person.owner, "interpreterrequest.created", request, person=person.pk, language=language)
     return request
 
 
@@ -366,7 +399,7 @@ def interpreter_request_update(*, actor: User, request: InterpreterRequest, stat
         raise ValidationError({"status": _("Choose among the listed values.")})
     InterpreterRequest.objects.filter(pk=request.pk).update(status=status, updated_at=timezone.now())
     request.refresh_from_db()
-    _audit(actor, request.organisation, "interpreter.updated", request, person=request.person_id, status=status)
+    _audit(actor, request.organisation, "interpreterrequest.changed", request, person=request.person_id, status=status)
     return request
 
 
@@ -397,7 +430,7 @@ def programme_save(
     programme.full_clean()
     programme.save()
     programme.partners.set(partners)
-    _audit(actor, organisation, "programme.saved", programme, fields=sorted(fields))
+    _audit(actor, organisation, "programme.changed", programme, fields=sorted(fields))
     return programme
 
 
@@ -414,7 +447,7 @@ def enrolment_create(*, actor: User, programme: Programme, person: Person) -> En
     if Enrolment.objects.filter(programme=programme, outcome="").count() >= programme.capacity:
         raise ApplicationError(_("The programme is full."), code="programme_full")
     enrolment = Enrolment.objects.create(programme=programme, person=person, recorded_by=actor)
-    _audit(actor, programme.organisation, "programme.enrolled", enrolment, person=person.pk)
+    _audit(actor, programme.organisation, "enrolment.created", enrolment, person=person.pk)
     return enrolment
 
 
@@ -431,5 +464,12 @@ def enrolment_outcome_record(
         raise ValidationError({"outcome_on": _("Give a date between the enrolment and today.")})
     Enrolment.objects.filter(pk=enrolment.pk).update(outcome=outcome, outcome_on=outcome_on)
     enrolment.refresh_from_db()
-    _audit(actor, enrolment.programme.organisation, "programme.outcome", enrolment, outcome=outcome)
+    _audit(
+        actor,
+        enrolment.programme.organisation,
+        "enrolment.changed",
+        enrolment,
+        person=enrolment.person_id,
+        outcome=outcome,
+    )
     return enrolment

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from organisations.choices import SPOKEN_LANGUAGES
 from trajectory.choices import CONTENT_LANGUAGES, FALLBACK_LANGUAGE
 
 LANGUAGE_CODES = [code for code, _name in CONTENT_LANGUAGES]
@@ -41,9 +42,10 @@ def translated(obj, field: str, language: str) -> Translated:
 
 
 def missing_languages(obj, *fields: str) -> list[str]:
-    """The languages in which one of ``fields`` is not written yet (for the author)."""
+    """The names of the languages in which one of ``fields`` is not written yet (for the
+    author), in the page's language."""
     return [
-        code
+        str(SPOKEN_LANGUAGES.get(code, code))
         for code in LANGUAGE_CODES
         if any(not (getattr(obj, f"{field}_{code}", "") or "").strip() for field in fields)
     ]

@@ -1,8 +1,6 @@
 """The person's path on their file, "My path" in their language (page and PDF), the worker's
 decisions on a step, and what a partner sees of the path on a referral."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -48,12 +46,16 @@ def person_file_section(request, person: Person) -> FileSection | None:
     path, _facts = found
     in_force = selectors.trajectory_in_force(organisation=person.owner)
     may_change = can(request.user, Action.CHANGE, person)
+    if may_change:
+        # One form per open step, each with its own ids (labels point to their own field).
+        for phase in path.phases:
+            for status in phase.steps:
+                status.decision_form = StepDecisionForm(auto_id=f"id_step{status.step.pk}_%s")
     return FileSection(
         template="trajectory/person_file_section.html",
         context={
             "path": path,
             "may_change": may_change,
-            "decision_form": StepDecisionForm(),
             "newer_version": in_force if in_force and in_force.pk != path.trajectory.pk and may_change else None,
             "document_url": reverse("trajectory:my-path", args=[person.pk]),
             "toc_anchor": "trajectory",
@@ -63,18 +65,28 @@ def person_file_section(request, person: Person) -> FileSection | None:
     )
 
 
+def _step(person: Person, step_id: int) -> Step:
+    """A step of the version the person follows: 404 for any other (another hub's, another
+    version's, or none), so that no answer tells them apart."""
+    try:
+        return selectors.step_on_path(person=person, step_id=step_id)
+    except NotFoundError:
+        raise Http404 from None
+
+
 @login_required
 @require_POST
 def step_decide(request, person_id: int, step_id: int):
-    """Record that a step is done, or does not apply, where the file cannot tell."""
+    """Record that a step is done, or does not apply, where the file cannot tell; a refused
+    decision comes back on its own page with the reason in words, next to the form."""
     person = _person(request, person_id)
-    step = Step.objects.filter(pk=step_id).select_related("phase").first()
+    step = _step(person, step_id)
     form = StepDecisionForm(request.POST)
-    if step is None:
-        raise Http404
     if form.is_valid():
         try:
             services.step_decide(actor=request.user, person=person, step=step, **form.cleaned_data)
+        except NotFoundError:
+            raise Http404 from None
         except ApplicationError as error:
             add_application_error(form, error)
         except ValidationError as error:
@@ -82,19 +94,17 @@ def step_decide(request, person_id: int, step_id: int):
         else:
             messages.success(request, _("Step updated."))
             return redirect(_path_url(person))
-    for message in [error for errors in form.errors.values() for error in errors]:
-        messages.error(request, message)
-    return redirect(_path_url(person))
+    return render(request, "trajectory/decide.html", {"person": person, "step": step, "form": form})
 
 
 @login_required
 @require_POST
 def step_decision_clear(request, person_id: int, step_id: int):
     person = _person(request, person_id)
-    step = Step.objects.filter(pk=step_id).first()
-    if step is None:
-        raise Http404
-    services.step_decision_clear(actor=request.user, person=person, step=step)
+    try:
+        services.step_decision_clear(actor=request.user, person=person, step=_step(person, step_id))
+    except NotFoundError:
+        raise Http404 from None
     messages.success(request, _("The file decides this step again."))
     return redirect(_path_url(person))
 
@@ -154,17 +164,7 @@ def my_path(request, person_id: int):
     person = _person(request, person_id)
     form = _document_form(request, person)
     content = _document(request, person, form)
-    query = urlencode({name: value for name, value in form.cleaned_data.items() if value})
-    return render(
-        request,
-        "trajectory/my_path.html",
-        {
-            "person": person,
-            "form": form,
-            "document": content,
-            "pdf_url": f"{reverse('trajectory:my-path-pdf', args=[person.pk])}?{query}",
-        },
-    )
+    return render(request, "trajectory/my_path.html", {"person": person, "form": form, "document": content})
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Person files: duplicates, consent rules, deadlines from rules, and who can reach a file."""
 
-import importlib
 from datetime import date, timedelta
 
 import pytest
@@ -25,9 +24,7 @@ def world(db):
 @pytest.fixture
 def deadline_rules(db):
     """The shipped rules (transactional tests flush data migrations' rows)."""
-    migration = importlib.import_module("people.migrations.0002_deadline_rules")
-    for trigger, pathways, due, days in migration.RULES:
-        DeadlineRule.objects.get_or_create(trigger=trigger, due=due, defaults={"pathways": pathways, "days": days})
+    factories.shipped_deadline_rules()
 
 
 @pytest.mark.parametrize(

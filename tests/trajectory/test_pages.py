@@ -2,6 +2,7 @@
 (page and PDF) with nothing sensitive unless ticked, what a partner sees with and without the
 "service path" consent, and the coordinators' design pages (404 for everyone else)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from organisations.choices import Role
 from people import services as people_services
 from people.choices import ClaimPathway, DataGroup, MilestoneKind
 from people.models import DeadlineRule
+from tests import factories
 from tests.auth import login
 from tests.casework import consent_for
 from tests.pdf_text import pdf_text
@@ -58,8 +61,9 @@ def test_my_path_is_in_the_persons_language_and_leaves_the_claim_out_unless_tick
     assert "Sus próximos pasos" in html
     # Without the tick, the claim's steps and dates are left out.
     assert "Fundamento de la Solicitud" not in html and "Sus citas y fechas límite" not in html
+    assert "Asistencia jurídica" not in html  # the legal-aid step and entitlement say a claim was made
     ticked = client.get(url, {"language": "es", "immigration": "on"}).content.decode()
-    assert "Formulario Fundamento de la Solicitud de Asilo (FDA) enviado" in ticked
+    assert "Fundamento de la Solicitud de Asilo (FDA) por enviar" in ticked
     assert "Sus citas y fechas límite" in ticked
     # Guides apply by stage: "after your claim" now, not "three ways to claim".
     assert "Después de su solicitud: los primeros 30 días" in ticked
@@ -76,7 +80,7 @@ def test_the_pdf_is_readable_text_in_spanish_with_accents(world):
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "Mi trayecto" in text and "María José García López" in text
-    assert "Formulario Fundamento de la Solicitud de Asilo (FDA) enviado" in text
+    assert "Fundamento de la Solicitud de Asilo (FDA) por enviar" in text
     assert "Después de su solicitud" in text
     without = pdf_text(
         client.get(reverse("trajectory:my-path-pdf", args=[world.case.person.pk]), {"language": "es"}).content
@@ -159,19 +163,32 @@ def test_the_design_pages_are_the_coordinators_only(world):
         {"trigger": rule.trigger, "due": rule.due, "days": 28, "remind_days_before": 5},
     )
     assert response.status_code == 302
+    # Passerelle's rule stays as it was for every other hub; this hub has its own now.
     rule.refresh_from_db()
-    assert (rule.days, rule.remind_days_before) == (28, 5)
-    assert (
-        client_for(case.hub_worker)
-        .post(
-            reverse("trajectory:deadline-rule-edit", args=[rule.pk]),
+    assert (rule.days, rule.remind_days_before) == (30, 3)
+    own = DeadlineRule.objects.get(organisation=case.hub, trigger=rule.trigger, due=rule.due)
+    assert (own.days, own.remind_days_before) == (28, 5)
+    for user in (case.hub_worker, factories.member(factories.organisation(kind="hub"), Role.COORDINATOR)):
+        response = client_for(user).post(
+            reverse("trajectory:deadline-rule-edit", args=[own.pk]),
             {"trigger": rule.trigger, "due": rule.due, "days": 1, "remind_days_before": 1},
         )
-        .status_code
-        == 404
+        assert response.status_code == 404
+    own.refresh_from_db()
+    assert own.days == 28
+    # This hub's files follow its own rule.
+    people_services.milestone_record(
+        actor=case.hub_worker, person=case.person, kind=MilestoneKind.CLAIM_MADE, occurred_on=timezone.localdate()
     )
-    rule.refresh_from_db()
-    assert rule.days == 28
+    exam = case.person.milestones.get(kind=MilestoneKind.MEDICAL_EXAM)
+    assert exam.due_on == timezone.localdate() + timedelta(days=28)
+    # A reminder after the deadline, or rules that go round, are refused in words.
+    for data in (
+        {"trigger": rule.trigger, "due": rule.due, "days": 10, "remind_days_before": 30},
+        {"trigger": MilestoneKind.MEDICAL_EXAM, "due": MilestoneKind.CLAIM_MADE, "days": 10, "remind_days_before": 1},
+    ):
+        response = coordinator.post(reverse("trajectory:deadline-rule-create"), data)
+        assert response.status_code == 200 and "field--error" in response.content.decode()
 
 
 def test_a_coordinator_changes_a_step_in_a_draft_and_publishes_it(world):
@@ -206,3 +223,30 @@ def test_a_coordinator_changes_a_step_in_a_draft_and_publishes_it(world):
     # The English name is missing: the English page shows the French, marked.
     english = client_for(world.coordinator)
     english.cookies["django_language"] = "en-ca"
+
+
+def test_the_pdf_is_made_from_the_form_as_it_is_now(world):
+    """The PDF button submits the form (language and ticks as they are on screen), never a link
+    made when the page was drawn."""
+    html = client_for(world.case.hub_worker).get(reverse("trajectory:my-path", args=[world.case.person.pk])).content
+    html = html.decode()
+    pdf_url = reverse("trajectory:my-path-pdf", args=[world.case.person.pk])
+    assert f'formaction="{pdf_url}"' in html and f'href="{pdf_url}' not in html
+
+
+def test_the_person_file_has_no_id_twice(world):
+    """Each form field's label points to its own field (one decision form per step, the
+    milestone forms apart)."""
+    html = client_for(world.case.hub_worker).get(reverse("people:file", args=[world.case.person.pk])).content
+    ids = re.findall(r'\sid="([^"]+)"', html.decode())
+    assert len(ids) == len(set(ids)), sorted({found for found in ids if ids.count(found) > 1})
+
+
+def test_another_hubs_step_is_a_404_as_a_missing_one(world):
+    other = build_path_world()
+    foreign = step_named(other.trajectory, "Social insurance number")
+    client = client_for(world.case.hub_worker)
+    for name in ("trajectory:step-decide", "trajectory:step-clear"):
+        foreign_answer = client.post(reverse(name, args=[foreign.pk, world.case.person.pk]), {"state": "done"})
+        missing_answer = client.post(reverse(name, args=[999999, world.case.person.pk]), {"state": "done"})
+        assert foreign_answer.status_code == missing_answer.status_code == 404

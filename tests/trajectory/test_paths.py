@@ -1,7 +1,7 @@
 """A person's path is computed from their file: milestones, referrals, interventions and a
 worker's decisions; conditions decide which steps apply; a new version leaves past paths alone."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope
 from organisations.errors import ApplicationError, NotFoundError
+from organisations.models import AuditEntry
 from people import services as people_services
 from people.choices import ClaimPathway, HouseholdRelationship, InterventionType, MilestoneKind, NeedUrgency
 from referrals import services as referral_services
@@ -145,6 +146,13 @@ def test_a_worker_decides_what_the_file_cannot_tell_and_undoes_it(world):
         note="Has one already from a previous stay",
     )
     assert state(world, "Social insurance number") == StepState.NOT_APPLICABLE
+    # The entry names the person: their history (the audit log filtered on them) finds it.
+    entry = AuditEntry.objects.get(action="trajectory.stepdecision.recorded")
+    assert entry.people == f",{case.person.pk},"
+    with pytest.raises(ValidationError):
+        services.step_decide(
+            actor=case.hub_worker, person=case.person, step=step, state=StepDecisionState.DONE, decided_on=date(1, 1, 1)
+        )
     services.step_decision_clear(actor=case.hub_worker, person=case.person, step=step)
     assert state(world, "Social insurance number") == StepState.TO_DO
     # A partner's agent may not decide on the hub's person.

@@ -23,6 +23,7 @@ def at(day) -> datetime:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_basis_of_claim_deadline_is_reminded_before_and_on_the_day_once_each_with_two_workers():
+    factories.shipped_deadline_rules()
     world = build_world()
     colleague = factories.member(world.hub, Role.WORKER)
     today = timezone.localdate()

@@ -18,6 +18,7 @@ class PathWorld:
 
 
 def build_path_world() -> PathWorld:
+    factories.shipped_deadline_rules()
     case = build_world()
     coordinator = factories.member(case.hub, Role.COORDINATOR)
     trajectory = services.proposed_content_install(actor=coordinator, organisation=case.hub, publish=True)
