@@ -65,8 +65,15 @@ def open_dashboard(page, email: str):
     return page
 
 
+def open_section(page, name: str) -> None:
+    """Tap a section's title to open it (on a phone the dashboard opens with them folded)."""
+    if not page.locator(f'section[aria-labelledby="section-{name}"] > details[open]').count():
+        page.click(f"#section-{name}")
+
+
 def interventions_total(page) -> str:
     """The month's cell of the first table of the interventions section (interventions, total)."""
+    open_section(page, "interventions")
     table = page.locator('section[aria-labelledby="section-interventions"] table.report-table').first
     return table.locator("tfoot td.report-num").first.inner_text().strip()
 
@@ -96,6 +103,18 @@ def test_the_hub_coordinator_reads_the_month_on_a_phone(new_page, outside_event_
     assert counter(page, "interventions_today") == "7"
     assert GIVEN_NAME not in page.inner_text("body")
 
+    assert_no_horizontal_scroll(page)
+
+
+def test_on_a_phone_the_dashboard_fits_in_a_few_screens_and_opens_a_section_on_a_tap(new_page, outside_event_loop):
+    world = outside_event_loop(lambda: world_with_interventions_today(7))
+    page = open_dashboard(new_page(viewport=PHONE), world.coordinator.email)
+    page.wait_for_function("() => !document.querySelector('.report-section > details[open]')")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 4 * PHONE["height"], f"{height / PHONE['height']:.1f} screens"
+    page.click("#section-interventions")
+    interventions = page.locator('section[aria-labelledby="section-interventions"] table.report-table').first
+    assert interventions.is_visible()
     assert_no_horizontal_scroll(page)
 
 
@@ -131,6 +150,7 @@ def test_the_city_liaison_sees_small_counts_as_under_five_and_no_name(new_page, 
     # Three interventions this month and today: "<5", in the table and in the live counter.
     assert interventions_total(page) == "<5"
     assert counter(page, "interventions_today") == "<5"
+    open_section(page, "people")
     people_served = page.locator('section[aria-labelledby="section-people"] table.report-table').first
     assert people_served.locator("tfoot td.report-num").first.inner_text().strip() == "<5"
     # No count from 1 to 4 anywhere: tables, the monthly series, the counters.
