@@ -1,14 +1,15 @@
 """The trajectory's report (docs/trajectory.md, "Report"): people by phase, the steps overdue,
-the days from arrival to the milestones that matter, programme outcomes and the interpreter
-requests left unmet, by language. Counted over the hubs' people opened in the last year; a
-viewer outside the hub gets every table through the small-cell suppression (``suppression``),
-and a median only when at least five people make it."""
+the days from arrival to the milestones that matter, programme outcomes (all, and each
+programme's for its funders) and the interpreter requests left unmet, by language. Counted over
+the hubs' people opened in the last year; a viewer outside the hub gets every table through the
+small-cell suppression (``suppression``), and a median only when at least five people make it."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
 from django.db.models import Count
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from people.models import Milestone, Person
 from reports.suppression import SMALL_MAX, display, protect
 from trajectory import selectors as trajectory_selectors
 from trajectory.choices import EnrolmentOutcome, InterpreterStatus
-from trajectory.models import Enrolment, InterpreterRequest
+from trajectory.models import Enrolment, InterpreterRequest, Programme
 from trajectory.texts import content_language, translated
 
 # The people counted: files opened (first visit) within this time.
@@ -77,6 +78,23 @@ def trajectory_report(*, suppressed: bool, today: date | None = None) -> list[Ta
         .values_list("language")
         .annotate(count=Count("pk"))
     )
+    programme_tables = []
+    for programme in Programme.objects.filter(organisation__kind=OrganisationKind.HUB).order_by("-starts_on", "name"):
+        counts = dict(programme.enrolments.values_list("outcome").annotate(count=Count("pk")))
+        programme_tables.append(
+            _table(
+                f"programme_{programme.pk}",
+                _("%(programme)s (%(start)s – %(end)s, %(places)s places): its people")
+                % {
+                    "programme": programme.name,
+                    "start": date_format(programme.starts_on, "DATE_FORMAT"),
+                    "end": date_format(programme.ends_on, "DATE_FORMAT"),
+                    "places": programme.capacity,
+                },
+                {str(label): counts.get(code, 0) for code, label in EnrolmentOutcome.choices},
+                suppressed=suppressed,
+            )
+        )
     return [
         _table("people_by_phase", _("People by phase of their path"), by_phase, suppressed=suppressed),
         _table("overdue_steps", _("Steps overdue, by step"), dict(sorted(overdue.items())), suppressed=suppressed),
@@ -92,6 +110,7 @@ def trajectory_report(*, suppressed: bool, today: date | None = None) -> list[Ta
             {str(SPOKEN_LANGUAGES.get(code, code)): count for code, count in sorted(unmet.items())},
             suppressed=suppressed,
         ),
+        *programme_tables,
     ]
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from organisations.choices import SPOKEN_LANGUAGES, OrganisationKind
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation
-from organisations.permissions import Action, can
+from organisations.permissions import Action, can, organisation_ids_with_permission
 from people import selectors as people_selectors
 from people.forms import add_application_error
 from people.models import Person
@@ -207,7 +207,8 @@ def programme(request, programme_id: int):
         (enrolment, OutcomeForm(initial={"outcome": enrolment.outcome, "outcome_on": enrolment.outcome_on}))
         for enrolment in selectors.enrolments(user=request.user, programme=found).order_by("person__family_names")
     ]
-    return render(request, "trajectory/programme.html", {"programme": found, "rows": rows})
+    can_report = bool(organisation_ids_with_permission(request.user, "view_aggregates"))
+    return render(request, "trajectory/programme.html", {"programme": found, "rows": rows, "can_report": can_report})
 
 
 @login_required

@@ -165,4 +165,11 @@ def test_the_report_counts_through_the_suppression_outside_the_hub(world):
     suppressed = client_for(liaison).get(reverse("reports:trajectory")).content.decode()
     assert "&lt;5" in suppressed and ">1</td>" not in suppressed
     assert "María José" not in suppressed
+    # Each programme's own table, for its funders.
+    today = timezone.localdate()
+    programme = services.programme_save(
+        actor=world.coordinator, organisation=case.hub, name="Été", starts_on=today, ends_on=today, capacity=5
+    )
+    services.enrolment_create(actor=case.hub_worker, programme=programme, person=case.person)
+    assert f'id="programme_{programme.pk}"' in client_for(liaison).get(reverse("reports:trajectory")).content.decode()
     assert client_for(case.hub_worker).get(reverse("reports:trajectory")).status_code == 404
