@@ -131,7 +131,10 @@ class ReferralMessageSerializer(strict.ModelSerializer):
 class ReferralDetailSerializer(ReferralListSerializer):
     """One referral: the list fields, the reason, the person as shared, the timeline and thread.
     Once the consent stops covering it, the partner gets the status and dates, empty texts and
-    ``text_withheld_on`` (the day it stopped), from ``selectors.referral_detail``."""
+    ``text_withheld_on`` (the day it stopped), from ``selectors.referral_detail``. ``decline_side``
+    says whose side a decline comes from (the person's or the provider's); ``paused_at`` when the
+    deadline stopped while the sender owes an answer, ``paused_total`` how long it was paused in
+    all (``respond_by`` already counts it)."""
 
     person = serializers.SerializerMethodField()
     text_withheld_on = serializers.SerializerMethodField()
@@ -148,6 +151,9 @@ class ReferralDetailSerializer(ReferralListSerializer):
             "person",
             "decline_reason",
             "decline_reason_label",
+            "decline_side",
+            "paused_at",
+            "paused_total",
             "outcome",
             "accepted_at",
             "closed_at",

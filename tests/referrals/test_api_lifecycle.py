@@ -12,7 +12,7 @@ from notifications import events
 from organisations.choices import Role
 from organisations.models import AuditEntry
 from referrals import services
-from referrals.choices import DeclineReason, ReferralStatus
+from referrals.choices import DECLINE_SIDE, DeclineReason, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 from tests import factories
 from tests.referrals.api_world import build_api_world
@@ -77,6 +77,7 @@ def test_every_legal_transition(api, world, steps, final):
     if final == S.DECLINED:
         assert referral.decline_reason in DeclineReason.values
         assert detail["decline_reason_label"]
+        assert detail["decline_side"] == DECLINE_SIDE[referral.decline_reason]
     if final in (S.COMPLETED, S.DECLINED, S.CANCELLED):
         assert referral.closed_at is not None
 

@@ -5,7 +5,9 @@ moves forward with time_machine."""
 from datetime import timedelta
 
 import time_machine
+from django.urls import reverse
 from django.utils import timezone, translation
+from rest_framework.test import APIClient
 
 from notifications.kinds import get_kind
 from notifications.models import Notification
@@ -96,3 +98,14 @@ def test_the_hub_is_told_it_owes_the_answer_not_that_the_partner_is_late(db, set
         assert referral_services.referral_expire_overdue() == 0
     # Once per pause.
     assert referral_remind_answer_owed(now=later + timedelta(hours=1)) == 0
+
+
+def test_the_api_says_when_the_deadline_was_paused(db):
+    world = build()
+    referral = world.refer()
+    partner_agent = world.partner[Role.WORKER]
+    referral = act(referral, "request_info", partner_agent, note="¿Tiene permiso de trabajo?")
+    api = APIClient()
+    api.force_authenticate(partner_agent)
+    detail = api.get(reverse("referral-detail", args=[referral.pk])).json()
+    assert detail["paused_at"] is not None and detail["status"] == ReferralStatus.INFO_REQUESTED
