@@ -117,6 +117,9 @@ def publish(request, trajectory_id: int):
     trajectory = Trajectory.objects.filter(pk=trajectory_id, organisation=hub).first()
     if trajectory is None:
         raise Http404
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to say you have read what publishing does."))
+        return redirect("trajectory:design")
     try:
         services.trajectory_publish(actor=request.user, trajectory=trajectory)
     except ApplicationError as error:

@@ -219,6 +219,9 @@ def test_a_coordinator_changes_a_step_in_a_draft_and_publishes_it(world):
     assert response.status_code == 200 and "Indiquez ce qui porte cette étape." in response.content.decode()
     assert coordinator.post(reverse("trajectory:publish", args=[draft.pk])).status_code == 302
     draft.refresh_from_db()
+    assert draft.status == "draft"  # not without ticking what publishing does
+    assert coordinator.post(reverse("trajectory:publish", args=[draft.pk]), {"confirm": "1"}).status_code == 302
+    draft.refresh_from_db()
     assert draft.status == "published"
     # The English name is missing: the English page shows the French, marked.
     english = client_for(world.coordinator)
