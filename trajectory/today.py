@@ -1,5 +1,6 @@
 """The trajectory's part of the today page for hub case workers (registered by
-``TrajectoryConfig.ready``): the steps overdue on the paths of the people the hub works with."""
+``TrajectoryConfig.ready``): on the paths of the people the hub works with, the steps overdue and
+the next steps due this week, each one tap from the person's path."""
 
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ from trajectory.texts import content_language, translated
 ACTIVE_DAYS = 365
 # The people listed by name (the rest are counted).
 LISTED = 5
+# "This week": the next steps due within this many days.
+WEEK_DAYS = 7
 
 
 def today_sections(context) -> list[TodaySection]:
@@ -35,23 +38,50 @@ def today_sections(context) -> list[TodaySection]:
     if not paths:
         return [TodaySection(title=_("Paths"), links=links)]
     language = content_language(get_language())
-    late = sorted(
-        ((person, paths[person.pk].overdue[0]) for person in people if person.pk in paths and paths[person.pk].overdue),
-        key=lambda row: row[1].due_on,
-    )
-    entries = [
-        TodayEntry(
+
+    def entry(person, status, late: bool) -> TodayEntry:
+        return TodayEntry(
             label=f"{person.full_name}: {translated(status.step, 'name', language).text}",
             url=f"{reverse('people:file', args=[person.pk])}#trajectory",
             hint=_("Planned by %(date)s") % {"date": date_format(status.due_on, "SHORT_DATE_FORMAT")},
-            late=True,
+            late=late,
         )
-        for person, status in late[:LISTED]
-    ]
+
+    late, this_week = [], []
+    for person in people:
+        path = paths.get(person.pk)
+        if path is None:
+            continue
+        if path.overdue:
+            late.append((person, path.overdue[0]))
+        coming = [
+            status
+            for status in path.next_steps
+            if status.due_on and today <= status.due_on <= today + timedelta(days=WEEK_DAYS)
+        ]
+        if coming:
+            this_week.append((person, coming[0]))
+    late.sort(key=lambda row: row[1].due_on)
+    this_week.sort(key=lambda row: row[1].due_on)
+    people_list = reverse("people:list")
     return [
         TodaySection(
             title=_("Paths"),
-            items=[counted(_("People with a step overdue"), reverse("people:list"), len(late), entries, late=True)],
+            items=[
+                counted(
+                    _("People with a step overdue"),
+                    people_list,
+                    len(late),
+                    [entry(person, status, True) for person, status in late[:LISTED]],
+                    late=True,
+                ),
+                counted(
+                    _("Next steps this week"),
+                    people_list,
+                    len(this_week),
+                    [entry(person, status, False) for person, status in this_week[:LISTED]],
+                ),
+            ],
             links=links,
         )
     ]

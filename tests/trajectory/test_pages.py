@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from organisations.choices import Role
 from people import services as people_services
@@ -253,3 +254,20 @@ def test_another_hubs_step_is_a_404_as_a_missing_one(world):
         foreign_answer = client.post(reverse(name, args=[foreign.pk, world.case.person.pk]), {"state": "done"})
         missing_answer = client.post(reverse(name, args=[999999, world.case.person.pk]), {"state": "done"})
         assert foreign_answer.status_code == missing_answer.status_code == 404
+
+
+def test_the_hubs_today_page_lists_the_steps_overdue_and_those_due_this_week(world):
+    """First visit two days ago: the welcome (due that day) is overdue, the needs assessment
+    (within 7 days) is due this week; each links to the person's path."""
+    case = world.case
+    people_services.person_update(
+        actor=case.hub_worker, person=case.person, first_intake_date=timezone.localdate() - timedelta(days=2)
+    )
+    html = client_for(case.hub_worker).get(reverse("home")).content.decode()
+    with translation.override("fr-ca"):
+        overdue, this_week = gettext("People with a step overdue"), gettext("Next steps this week")
+    assert overdue in html and this_week in html
+    late_part, week_part = html.split(this_week)[0].split(overdue)[1], html.split(this_week)[1]
+    assert "Accueil à la Passerelle" in late_part
+    assert "Évaluation de vos besoins" in week_part.split("</ul>")[0]
+    assert f"{reverse('people:file', args=[case.person.pk])}#trajectory" in html
