@@ -24,6 +24,8 @@ from trajectory.texts import content_language, translated
 
 # The people counted: files opened (first visit) within this time.
 PERIOD_DAYS = 365
+# A table's total among the cells of the programmes' tables.
+TOTAL = "__total__"
 # The milestones whose delay from the arrival is reported.
 DELAY_MILESTONES = [MilestoneKind.BOC_SENT, MilestoneKind.WORK_PERMIT_ISSUED, MilestoneKind.EMPLOYMENT_STARTED]
 
@@ -34,17 +36,91 @@ class Table:
     title: str
     rows: list[tuple[str, str]]  # (label, display)
     total: str
+    unit: str = ""  # what is counted ("People" when empty)
 
 
-def _table(key: str, title: str, counts: dict[str, int], *, suppressed: bool) -> Table:
+def _table(key: str, title: str, counts: dict[str, int], *, suppressed: bool, unit: str = "") -> Table:
     """A table of counts and its total; outside the hub, suppressed as the reports' tables are."""
     total = sum(counts.values())
     if not suppressed:
-        return Table(key, title, [(label, str(count)) for label, count in counts.items()], str(total))
+        return Table(key, title, [(label, str(count)) for label, count in counts.items()], str(total), unit)
     values = {**counts, "__total__": total}
     status = protect(values, [(list(counts), "__total__")])
     rows = [(label, display(count, status[label])) for label, count in counts.items()]
-    return Table(key, title, rows, display(total, status["__total__"]))
+    return Table(key, title, rows, display(total, status["__total__"]), unit)
+
+
+def programme_cells(programmes: list) -> tuple[dict, list]:
+    """The cells of the programmes' tables and their equations, for the suppression: cells keyed
+    (programme id or "all", outcome code), ``TOTAL`` a table's total (the code of "still enrolled"
+    is "", an outcome like the others). Each table adds up to its total, and each row (and the
+    totals) of the programmes to the overall table's."""
+    codes = list(EnrolmentOutcome.values)
+    counts = {
+        (programme_id, outcome): count
+        for programme_id, outcome, count in Enrolment.objects.filter(programme__in=programmes)
+        .values_list("programme_id", "outcome")
+        .annotate(count=Count("pk"))
+    }
+    values: dict = {}
+    for programme in programmes:
+        for code in codes:
+            values[(programme.pk, code)] = counts.get((programme.pk, code), 0)
+        values[(programme.pk, TOTAL)] = sum(values[(programme.pk, code)] for code in codes)
+    for code in [*codes, TOTAL]:
+        values[("all", code)] = sum(values[(programme.pk, code)] for programme in programmes)
+    owners = ["all", *(programme.pk for programme in programmes)]
+    groups = [([(owner, code) for code in codes], (owner, TOTAL)) for owner in owners]
+    groups += [([(programme.pk, code) for programme in programmes], ("all", code)) for code in [*codes, TOTAL]]
+    return values, groups
+
+
+def _programme_tables(*, suppressed: bool) -> list[Table]:
+    """The outcomes of all programmes, then of each. Outside the hub the tables are suppressed
+    together (``programme_cells``): a hidden cell of one programme could otherwise be worked out
+    from the overall figure and the other programmes'. A programme is named only for the hub (its
+    name is the hub's free text); others read its period and places."""
+    programmes = list(Programme.objects.filter(organisation__kind=OrganisationKind.HUB).order_by("-starts_on", "pk"))
+    outcomes = [(code, str(label)) for code, label in EnrolmentOutcome.choices]
+    values, groups = programme_cells(programmes)
+    status = protect(values, groups) if suppressed else None
+
+    def shown(key) -> str:
+        return display(values[key], status[key]) if suppressed else str(values[key])
+
+    tables = [
+        Table(
+            "programme_outcomes",
+            _("Programme outcomes"),
+            [(label, shown(("all", code))) for code, label in outcomes],
+            shown(("all", TOTAL)),
+        )
+    ]
+    for number, programme in enumerate(programmes, start=1):
+        details = {
+            "start": date_format(programme.starts_on, "DATE_FORMAT"),
+            "end": date_format(programme.ends_on, "DATE_FORMAT"),
+            "places": programme.capacity,
+        }
+        if suppressed:
+            title = _("Programme %(number)s (%(start)s – %(end)s, %(places)s places): its people") % {
+                "number": number,
+                **details,
+            }
+        else:
+            title = _("%(programme)s (%(start)s – %(end)s, %(places)s places): its people") % {
+                "programme": programme.name,
+                **details,
+            }
+        tables.append(
+            Table(
+                f"programme_{programme.pk}",
+                title,
+                [(label, shown((programme.pk, code))) for code, label in outcomes],
+                shown((programme.pk, TOTAL)),
+            )
+        )
+    return tables
 
 
 def trajectory_report(*, suppressed: bool, today: date | None = None) -> list[Table]:
@@ -66,11 +142,6 @@ def trajectory_report(*, suppressed: bool, today: date | None = None) -> list[Ta
         for status in path.overdue:
             name = translated(status.step, "name", language).text
             overdue[name] = overdue.get(name, 0) + 1
-    outcomes = dict(
-        Enrolment.objects.filter(programme__organisation__kind=OrganisationKind.HUB)
-        .values_list("outcome")
-        .annotate(count=Count("pk"))
-    )
     unmet = dict(
         InterpreterRequest.objects.filter(
             status=InterpreterStatus.NOT_FOUND, needed_at__date__gte=today - timedelta(days=PERIOD_DAYS)
@@ -78,39 +149,23 @@ def trajectory_report(*, suppressed: bool, today: date | None = None) -> list[Ta
         .values_list("language")
         .annotate(count=Count("pk"))
     )
-    programme_tables = []
-    for programme in Programme.objects.filter(organisation__kind=OrganisationKind.HUB).order_by("-starts_on", "name"):
-        counts = dict(programme.enrolments.values_list("outcome").annotate(count=Count("pk")))
-        programme_tables.append(
-            _table(
-                f"programme_{programme.pk}",
-                _("%(programme)s (%(start)s – %(end)s, %(places)s places): its people")
-                % {
-                    "programme": programme.name,
-                    "start": date_format(programme.starts_on, "DATE_FORMAT"),
-                    "end": date_format(programme.ends_on, "DATE_FORMAT"),
-                    "places": programme.capacity,
-                },
-                {str(label): counts.get(code, 0) for code, label in EnrolmentOutcome.choices},
-                suppressed=suppressed,
-            )
-        )
     return [
         _table("people_by_phase", _("People by phase of their path"), by_phase, suppressed=suppressed),
-        _table("overdue_steps", _("Steps overdue, by step"), dict(sorted(overdue.items())), suppressed=suppressed),
         _table(
-            "programme_outcomes",
-            _("Programme outcomes"),
-            {str(label): outcomes.get(code, 0) for code, label in EnrolmentOutcome.choices},
+            "overdue_steps",
+            _("Steps overdue, by step"),
+            dict(sorted(overdue.items())),
             suppressed=suppressed,
+            unit=_("Steps overdue"),
         ),
         _table(
             "unmet_interpreters",
             _("Interpreter requests left unmet, by language"),
             {str(SPOKEN_LANGUAGES.get(code, code)): count for code, count in sorted(unmet.items())},
             suppressed=suppressed,
+            unit=_("Requests"),
         ),
-        *programme_tables,
+        *_programme_tables(suppressed=suppressed),
     ]
 
 

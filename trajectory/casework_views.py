@@ -4,6 +4,7 @@ requests, programmes and their enrolments, and the people in a complex situation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,8 +42,9 @@ def _require_hub_case_worker(user) -> None:
         raise Http404
 
 
-def _run(request, form, write, success: str) -> None:
-    """Call the service ``write`` for a valid ``form``; its errors become messages on the file."""
+def _run(request, form, write, success: str) -> bool:
+    """Call the service ``write`` for a valid ``form``; True when it wrote, else the form holds
+    the errors, field by field."""
     if form.is_valid():
         try:
             write(form.cleaned_data)
@@ -52,15 +54,25 @@ def _run(request, form, write, success: str) -> None:
             add_validation_error(form, error)
         else:
             messages.success(request, success)
-            return
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            return True
+    return False
 
 
-def _active_programmes(user, person: Person):
-    return selectors.programmes(user=user).filter(organisation=person.owner, ends_on__gte=timezone.localdate())
+def _form_page(request, *, form, title: str, back: str):
+    """A refused form on its own page, as it was typed, each error next to its field (on a
+    phone the file's form would be screens away from a message at the top)."""
+    return render(request, "trajectory/form_page.html", {"form": form, "title": title, "back": back})
+
+
+def _open_programmes(user, person: Person):
+    """The hub's programmes the person may join now: running, with a place left, not already in."""
+    return (
+        selectors.programmes(user=user)
+        .filter(organisation=person.owner, ends_on__gte=timezone.localdate())
+        .exclude(enrolments__person=person)
+        .annotate(taken=Count("enrolments", filter=Q(enrolments__outcome="")))
+        .filter(taken__lt=F("capacity"))
+    )
 
 
 def person_file_section(request, person: Person) -> FileSection | None:
@@ -84,7 +96,7 @@ def person_file_section(request, person: Person) -> FileSection | None:
             "interpreter_requests": requests,
             "interpreter_form": InterpreterRequestForm(person=person),
             "enrolments": list(selectors.enrolments(user=user, person=person)),
-            "enrol_form": EnrolForm(programmes=_active_programmes(user, person)),
+            "enrol_form": EnrolForm(programmes=_open_programmes(user, person)),
             "toc_anchor": "situation",
             "toc_label": _("Situation"),
         },
@@ -96,13 +108,14 @@ def person_file_section(request, person: Person) -> FileSection | None:
 def assessment_create(request, person_id: int):
     person = _person(request, person_id)
     form = AssessmentForm(request.POST)
-    _run(
+    if _run(
         request,
         form,
         lambda data: services.assessment_record(actor=request.user, person=person, **data),
         _("Assessment recorded."),
-    )
-    return redirect(_back(person))
+    ):
+        return redirect(_back(person))
+    return _form_page(request, form=form, title=_("Record an assessment"), back=_back(person))
 
 
 @login_required
@@ -110,13 +123,14 @@ def assessment_create(request, person_id: int):
 def interpreter_request_create(request, person_id: int):
     person = _person(request, person_id)
     form = InterpreterRequestForm(request.POST, person=person)
-    _run(
+    if _run(
         request,
         form,
         lambda data: services.interpreter_request_create(actor=request.user, person=person, **data),
         _("Interpreter requested."),
-    )
-    return redirect(_back(person))
+    ):
+        return redirect(_back(person))
+    return _form_page(request, form=form, title=_("Ask for an interpreter"), back=_back(person))
 
 
 @login_required
@@ -140,14 +154,15 @@ def interpreter_request_update(request, interpreter_request_id: int):
 @require_POST
 def enrolment_create(request, person_id: int):
     person = _person(request, person_id)
-    form = EnrolForm(request.POST, programmes=_active_programmes(request.user, person))
-    _run(
+    form = EnrolForm(request.POST, programmes=_open_programmes(request.user, person))
+    if _run(
         request,
         form,
         lambda data: services.enrolment_create(actor=request.user, programme=data["programme"], person=person),
         _("Enrolled in the programme."),
-    )
-    return redirect(_back(person))
+    ):
+        return redirect(_back(person))
+    return _form_page(request, form=form, title=_("Enrol"), back=_back(person))
 
 
 @login_required
@@ -185,8 +200,7 @@ def programmes(request):
                     )
                 )
 
-            _run(request, form, save, _("Programme saved."))
-            if saved:
+            if _run(request, form, save, _("Programme saved.")):
                 return redirect("trajectory:programme", saved[0].pk)
     elif request.method == "POST":
         raise Http404
@@ -219,10 +233,12 @@ def enrolment_outcome(request, enrolment_id: int):
     except NotFoundError:
         raise Http404 from None
     form = OutcomeForm(request.POST)
-    _run(
+    back = reverse("trajectory:programme", args=[enrolment.programme_id])
+    if _run(
         request,
         form,
         lambda data: services.enrolment_outcome_record(actor=request.user, enrolment=enrolment, **data),
         _("Outcome recorded."),
-    )
-    return redirect("trajectory:programme", enrolment.programme_id)
+    ):
+        return redirect(back)
+    return _form_page(request, form=form, title=_("Record the outcome"), back=back)

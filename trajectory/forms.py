@@ -178,6 +178,13 @@ class InterpreterRequestForm(forms.Form):
     provider = forms.CharField(label=_("Asked of"), max_length=200, help_text=_("The interpreter bank, a volunteer…"))
     purpose = forms.CharField(label=_("For"), max_length=300, help_text=_("The appointment or the intervention."))
 
+    def clean_needed_at(self):
+        needed_at = self.cleaned_data["needed_at"]
+        # Refused here, before any conversion to UTC (near year 9999 it overflows).
+        if needed_at.year > timezone.localdate().year + 2:
+            raise forms.ValidationError(_("Give a date from the last month to two years from now."))
+        return needed_at
+
     def __init__(self, *args, person=None, **kwargs):
         # On the person file beside other forms with a language and a mode: ids of its own.
         kwargs.setdefault("auto_id", "id_interpreter_%s")
@@ -226,4 +233,4 @@ class EnrolForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=EnrolmentOutcome.choices, required=False)
-    outcome_on = forms.DateField(label=_("On"), widget=DateInput(), required=False)
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=DateInput(), required=False)

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.deconstruct import deconstructible
@@ -372,7 +372,9 @@ class Programme(models.Model):
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    capacity = models.PositiveSmallIntegerField(_("places"), validators=[MaxValueValidator(10000)])
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
     eligibility = models.TextField(_("who may join"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

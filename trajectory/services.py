@@ -41,6 +41,11 @@ STEP_FIELDS = [
 PHASE_FIELDS = ["position", "name_fr", "name_en", "name_es"]
 # An interpreter request is recorded for what is to come, or caught up within this many days.
 INTERPRETER_PAST_DAYS = 31
+# An assessment's review comes within this many days.
+REVIEW_WITHIN_DAYS = 2 * 365
+# Programmes are recorded from this year on, for this many days at most.
+PROGRAMMES_FROM_YEAR = 2000
+PROGRAMME_MAX_DAYS = 5 * 366
 
 
 def _require_manager(actor: User, organisation: Organisation) -> None:
@@ -373,8 +378,11 @@ def interpreter_request_create(
 ) -> InterpreterRequest:
     """Ask for an interpreter for the person's appointment or intervention."""
     permissions.require(actor, Action.CHANGE, person)
-    if needed_at < timezone.now() - timedelta(days=INTERPRETER_PAST_DAYS):
-        raise ValidationError({"needed_at": _("Give a date within the last month or to come.")})
+    # The year first: a date near year 9999 cannot even be compared with now in UTC.
+    if needed_at.year > timezone.localdate().year + 2 or needed_at < timezone.now() - timedelta(
+        days=INTERPRETER_PAST_DAYS
+    ):
+        raise ValidationError({"needed_at": _("Give a date from the last month to two years from now.")})
     request = InterpreterRequest(
         organisation=person.owner,
         person=person,
@@ -408,10 +416,14 @@ def assessment_record(*, actor: User, person: Person, **fields) -> Assessment:
     """Record the person's situation at intake or at a review; the latest one is current."""
     permissions.require(actor, Action.CHANGE, person)
     assessment = Assessment(person=person, assessed_by=actor, **fields)
-    if assessment.assessed_on and assessment.assessed_on > timezone.localdate():
-        raise ValidationError({"assessed_on": _("This date is in the future.")})
-    if assessment.review_on and assessment.assessed_on and assessment.review_on < assessment.assessed_on:
-        raise ValidationError({"review_on": _("The review comes after the assessment.")})
+    try:
+        recent_date_validator(assessment.assessed_on)
+    except ValidationError as error:
+        raise ValidationError({"assessed_on": error.messages}) from error
+    if assessment.review_on and not (
+        assessment.assessed_on <= assessment.review_on <= assessment.assessed_on + timedelta(days=REVIEW_WITHIN_DAYS)
+    ):
+        raise ValidationError({"review_on": _("The review comes after the assessment, within two years.")})
     assessment.full_clean()
     assessment.save()
     _audit(actor, person.owner, "assessment.recorded", assessment, person=person.pk, fields=sorted(fields))
@@ -425,12 +437,22 @@ def programme_save(
     """Create or change a programme of the hub (its coordinators)."""
     _require_manager(actor, organisation)
     programme = programme or Programme(organisation=organisation)
+    created = programme.pk is None
     for name, value in fields.items():
         setattr(programme, name, value)
+    if programme.starts_on and programme.starts_on.year < PROGRAMMES_FROM_YEAR:
+        raise ValidationError({"starts_on": _("Give a start from the year 2000.")})
+    if (
+        programme.starts_on
+        and programme.ends_on
+        and programme.ends_on > programme.starts_on + timedelta(days=PROGRAMME_MAX_DAYS)
+    ):
+        raise ValidationError({"ends_on": _("A programme runs five years at most.")})
     programme.full_clean()
     programme.save()
     programme.partners.set(partners)
-    _audit(actor, organisation, "programme.changed", programme, fields=sorted(fields))
+    action = "programme.created" if created else "programme.changed"
+    _audit(actor, organisation, action, programme, fields=sorted(fields))
     return programme
 
 
@@ -462,6 +484,11 @@ def enrolment_outcome_record(
     outcome_on = (outcome_on or timezone.localdate()) if outcome else None
     if outcome_on and (outcome_on > timezone.localdate() or outcome_on < enrolment.enrolled_on):
         raise ValidationError({"outcome_on": _("Give a date between the enrolment and today.")})
+    programme = Programme.objects.select_for_update().get(pk=enrolment.programme_id)
+    enrolment.refresh_from_db()
+    taking_a_place_again = not outcome and enrolment.outcome
+    if taking_a_place_again and programme.enrolments.filter(outcome="").count() >= programme.capacity:
+        raise ApplicationError(_("The programme is full."), code="programme_full")
     Enrolment.objects.filter(pk=enrolment.pk).update(outcome=outcome, outcome_on=outcome_on)
     enrolment.refresh_from_db()
     _audit(

@@ -14,8 +14,11 @@ from organisations.choices import OrganisationKind, Role
 from organisations.errors import ApplicationError, NotFoundError
 from people import services as people_services
 from people.choices import MilestoneKind
+from reports import trajectory as trajectory_report
+from reports.suppression import HIDDEN, SHOWN, SMALL
 from tests import factories
 from tests.auth import login
+from tests.reports.test_suppression import possible_values
 from tests.trajectory.world import build_path_world
 from trajectory import selectors, services
 from trajectory.choices import AssessmentUrgency, EnrolmentOutcome, InterpreterStatus, Vulnerability
@@ -173,3 +176,95 @@ def test_the_report_counts_through_the_suppression_outside_the_hub(world):
     services.enrolment_create(actor=case.hub_worker, programme=programme, person=case.person)
     assert f'id="programme_{programme.pk}"' in client_for(liaison).get(reverse("reports:trajectory")).content.decode()
     assert client_for(case.hub_worker).get(reverse("reports:trajectory")).status_code == 404
+
+
+def test_no_programme_figure_can_be_worked_out_from_the_others(world):
+    """The outside test's case: programme A (7 people, 1 left), B (5, all left), C (1 left). With
+    each table suppressed alone, the overall "left" (7) minus B's (5) gave A's and C's hidden
+    "<5" away as 1 each. Suppressed together, no small cell has a single possible value."""
+    case = world.case
+    today = timezone.localdate()
+
+    def programme(name, people, left):
+        found = services.programme_save(
+            actor=world.coordinator, organisation=case.hub, name=name, starts_on=today, ends_on=today, capacity=20
+        )
+        for index in range(people):
+            person = people_services.person_create(
+                actor=case.hub_worker, owner=case.hub, given_names=f"{name}{index}", family_names="Test"
+            )
+            enrolment = services.enrolment_create(actor=case.hub_worker, programme=found, person=person)
+            if index < left:
+                services.enrolment_outcome_record(actor=case.hub_worker, enrolment=enrolment, outcome="left")
+        return found
+
+    programmes = [programme("A", 7, 1), programme("B", 5, 5), programme("C", 1, 1)]
+    values, groups = trajectory_report.programme_cells(programmes)
+    assert values[("all", "left")] == 7
+    # What the page shows, read back as a reader would: "<5" small, "x" hidden, else shown.
+    tables = {table.key: table for table in trajectory_report.trajectory_report(suppressed=True)}
+    labels = dict(EnrolmentOutcome.choices)
+    status = {}
+    for owner in ["all", *(found.pk for found in programmes)]:
+        table = tables["programme_outcomes" if owner == "all" else f"programme_{owner}"]
+        rows = {**dict(table.rows), "__total__": table.total}
+        for code in [*EnrolmentOutcome.values, trajectory_report.TOTAL]:
+            display = rows[str(labels[code])] if code in labels else rows["__total__"]
+            status[(owner, code)] = {"<5": SMALL, "x": HIDDEN}.get(display, SHOWN)
+    for cell, options in possible_values(values, status, groups).items():
+        assert len(options) >= 2, f"{cell} can be worked out from the page: {options}"
+    assert "A" not in {table.title for table in tables.values()}  # the hub's names stay the hub's
+
+
+def test_a_refused_form_comes_back_as_typed_with_its_errors(world):
+    client = client_for(world.case.hub_worker)
+    person = world.case.person
+    far = client.post(
+        reverse("trajectory:interpreter-create", args=[person.pk]),
+        {
+            "language": "pt",
+            "needed_at": "9999-12-31T23:59",
+            "mode": "phone",
+            "provider": "Bénévole",
+            "purpose": "Audience",
+        },
+    )
+    assert far.status_code == 200 and "field--error" in far.content.decode()
+    assert 'value="Bénévole"' in far.content.decode()  # what was typed stays
+    today = timezone.localdate()
+    backwards = client.post(
+        reverse("trajectory:assessment-create", args=[person.pk]),
+        {
+            "assessed_on": today.isoformat(),
+            "urgency": "days",
+            "review_on": (today - timedelta(days=3)).isoformat(),
+            "note": "Revoir avec la famille",
+        },
+    )
+    assert backwards.status_code == 200 and "Revoir avec la famille" in backwards.content.decode()
+    assert not person.assessments.exists()
+
+
+def test_a_place_freed_cannot_be_taken_twice(world):
+    """Two places: one person leaves, a third takes the place; the first cannot then be put
+    back as still enrolled (three people for two places)."""
+    case = world.case
+    today = timezone.localdate()
+    programme = services.programme_save(
+        actor=world.coordinator, organisation=case.hub, name="Deux places", starts_on=today, ends_on=today, capacity=2
+    )
+    people = [case.person] + [
+        people_services.person_create(actor=case.hub_worker, owner=case.hub, given_names=name, family_names="Paz")
+        for name in ("Luis", "Rosa")
+    ]
+    first = services.enrolment_create(actor=case.hub_worker, programme=programme, person=people[0])
+    services.enrolment_create(actor=case.hub_worker, programme=programme, person=people[1])
+    # A full programme is not offered on the third person's file.
+    html = client_for(case.hub_worker).get(reverse("people:file", args=[people[2].pk])).content.decode()
+    assert f'<option value="{programme.pk}"' not in html
+    services.enrolment_outcome_record(actor=case.hub_worker, enrolment=first, outcome=EnrolmentOutcome.LEFT)
+    services.enrolment_create(actor=case.hub_worker, programme=programme, person=people[2])
+    with pytest.raises(ApplicationError) as full:
+        services.enrolment_outcome_record(actor=case.hub_worker, enrolment=first, outcome=EnrolmentOutcome.ONGOING)
+    assert full.value.code == "programme_full"
+    assert programme.enrolments.filter(outcome="").count() == 2
