@@ -36,6 +36,34 @@ VERBS = {
     "set": pgettext_lazy("audit action", "set"),
     "updated": pgettext_lazy("audit action", "changed"),
     "withdrawn": pgettext_lazy("audit action", "withdrawn"),
+    # A partnership's proposal and a referral's moves (``referrals.services.TRANSITIONS``).
+    "proposed": pgettext_lazy("audit action", "proposed"),
+    "assigned": pgettext_lazy("audit action", "assigned"),
+    "send": pgettext_lazy("audit action", "sent"),
+    "request_info": pgettext_lazy("audit action", "asked for more information"),
+    "answer_info": pgettext_lazy("audit action", "answered"),
+    "accept": pgettext_lazy("audit action", "accepted"),
+    "decline": pgettext_lazy("audit action", "declined"),
+    "start": pgettext_lazy("audit action", "started"),
+    "complete": pgettext_lazy("audit action", "completed"),
+    "cancel": pgettext_lazy("audit action", "cancelled"),
+    "expire": pgettext_lazy("audit action", "expired"),
+    "expired": pgettext_lazy("audit action", "expired"),
+    # Two-step verification, beds and sites, households, interventions, messages.
+    "enabled": pgettext_lazy("audit action", "turned on"),
+    "disabled": pgettext_lazy("audit action", "turned off"),
+    "reset": pgettext_lazy("audit action", "reset"),
+    "recovery_code_used": pgettext_lazy("audit action", "recovery code used"),
+    "recovery_codes_renewed": pgettext_lazy("audit action", "recovery codes renewed"),
+    "in_service": pgettext_lazy("audit action", "back in service"),
+    "out_of_service": pgettext_lazy("audit action", "out of service"),
+    "confirmed": pgettext_lazy("audit action", "confirmed"),
+    "dissolved": pgettext_lazy("audit action", "dissolved"),
+    "member_added": pgettext_lazy("audit action", "member added"),
+    "member_removed": pgettext_lazy("audit action", "member removed"),
+    "relationship_changed": pgettext_lazy("audit action", "relationship changed"),
+    "logged": pgettext_lazy("audit action", "logged"),
+    "posted": pgettext_lazy("audit action", "posted"),
 }
 
 # Words between the object and the verb (``people.person.file.read``: the file).
@@ -57,7 +85,12 @@ OBJECT_ALIASES = {
     "privacy.emergency_communication": "privacy.emergencycommunication",
     "privacy.incident": "privacy.confidentialityincident",
     "retention.legal_hold": "retention.legalhold",
+    "referrals.message": "referrals.referralmessage",
 }
+
+
+# Objects that are no model of their own.
+OBJECT_NAMES = {"accounts.two_factor": pgettext_lazy("audit object", "Two-step verification")}
 
 
 @cache
@@ -72,6 +105,8 @@ def _model_named(app_label: str, name: str):
 
 def object_label(label: str) -> str:
     """``people.person`` as the reader calls it ("Person"); an unknown code as it is."""
+    if label in OBJECT_NAMES:
+        return str(OBJECT_NAMES[label])
     app_label, _dot, name = OBJECT_ALIASES.get(label, label).partition(".")
     model = _model_named(app_label, name) if name else None
     return capfirst(str(model._meta.verbose_name)) if model is not None else label
