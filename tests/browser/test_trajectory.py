@@ -65,13 +65,16 @@ def test_a_worker_follows_a_new_arrivals_path_and_prints_it_in_spanish(new_page,
     page.wait_for_selector("#document-form")
     page.select_option("#id_language", "es")
     page.check("#id_immigration")
-    page.locator("#document-form button[type=submit]").click()
+    page.click("#document-show")
     page.wait_for_selector("#person-document")
     document = page.inner_text("#person-document")
     assert "Mi trayecto" in document and "Sus próximos pasos" in document
     assert "Asistencia jurídica" in document and "Examen médico" not in document  # health not ticked
     assert fits_the_phone(page)
-    pdf = page.request.get(page.get_attribute("#document-pdf", "href"))
+    # The PDF button submits the form as it is on screen to the PDF's address.
+    query = page.evaluate("() => new URLSearchParams(new FormData(document.forms['document-form'])).toString()")
+    assert "immigration=on" in query and "language=es" in query
+    pdf = page.request.get(f"{page.get_attribute('#document-pdf', 'formaction')}?{query}")
     assert pdf.headers["content-type"] == "application/pdf"
     text = pdf_text(pdf.body())
     assert "Mi trayecto" in text and "Valentina Muñoz" in text
