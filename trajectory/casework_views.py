@@ -58,9 +58,12 @@ def _run(request, form, write, success: str) -> bool:
     return False
 
 
-def _form_page(request, *, form, title: str, back: str):
-    """A refused form on its own page, as it was typed, each error next to its field (on a
-    phone the file's form would be screens away from a message at the top)."""
+def _submitted(request, form, write, *, success: str, title: str, back: str):
+    """Back to ``back`` once ``write`` saved the form; a refused form comes back on its own
+    page, as it was typed, each error next to its field (on a phone the file's form would be
+    screens away from a message at the top)."""
+    if _run(request, form, write, success):
+        return redirect(back)
     return render(request, "trajectory/form_page.html", {"form": form, "title": title, "back": back})
 
 
@@ -108,14 +111,16 @@ def person_file_section(request, person: Person) -> FileSection | None:
 def assessment_create(request, person_id: int):
     person = _person(request, person_id)
     form = AssessmentForm(request.POST)
-    if _run(
+    return _submitted(
         request,
         form,
         lambda data: services.assessment_record(actor=request.user, person=person, **data),
-        _("Assessment recorded."),
-    ):
-        return redirect(_back(person))
-    return _form_page(request, form=form, title=_("Record an assessment"), back=_back(person))
+        success=_("Assessment recorded."),
+        title=_("Record an assessment"),
+        back=_back(
+            person,
+        ),
+    )
 
 
 @login_required
@@ -123,14 +128,16 @@ def assessment_create(request, person_id: int):
 def interpreter_request_create(request, person_id: int):
     person = _person(request, person_id)
     form = InterpreterRequestForm(request.POST, person=person)
-    if _run(
+    return _submitted(
         request,
         form,
         lambda data: services.interpreter_request_create(actor=request.user, person=person, **data),
-        _("Interpreter requested."),
-    ):
-        return redirect(_back(person))
-    return _form_page(request, form=form, title=_("Ask for an interpreter"), back=_back(person))
+        success=_("Interpreter requested."),
+        title=_("Ask for an interpreter"),
+        back=_back(
+            person,
+        ),
+    )
 
 
 @login_required
@@ -155,14 +162,16 @@ def interpreter_request_update(request, interpreter_request_id: int):
 def enrolment_create(request, person_id: int):
     person = _person(request, person_id)
     form = EnrolForm(request.POST, programmes=_open_programmes(request.user, person))
-    if _run(
+    return _submitted(
         request,
         form,
         lambda data: services.enrolment_create(actor=request.user, programme=data["programme"], person=person),
-        _("Enrolled in the programme."),
-    ):
-        return redirect(_back(person))
-    return _form_page(request, form=form, title=_("Enrol"), back=_back(person))
+        success=_("Enrolled in the programme."),
+        title=_("Enrol"),
+        back=_back(
+            person,
+        ),
+    )
 
 
 @login_required
@@ -234,11 +243,11 @@ def enrolment_outcome(request, enrolment_id: int):
         raise Http404 from None
     form = OutcomeForm(request.POST)
     back = reverse("trajectory:programme", args=[enrolment.programme_id])
-    if _run(
+    return _submitted(
         request,
         form,
         lambda data: services.enrolment_outcome_record(actor=request.user, enrolment=enrolment, **data),
-        _("Outcome recorded."),
-    ):
-        return redirect(back)
-    return _form_page(request, form=form, title=_("Record the outcome"), back=back)
+        success=_("Outcome recorded."),
+        title=_("Record the outcome"),
+        back=back,
+    )

@@ -14,7 +14,7 @@ from organisations.models import Organisation
 from organisations.permissions import Action, organisation_ids_with_permission
 from people import selectors as people_selectors
 from people.choices import DataGroup, NeedStatus
-from people.composition import composition_of, is_adult
+from people.composition import is_adult
 from people.models import DeadlineRule, Intervention, Milestone, Need, Person
 from referrals import selectors as referral_selectors
 from referrals import sharing
@@ -120,43 +120,10 @@ def step_on_path(*, person: Person, step_id: int) -> Step:
     return step
 
 
-def _has_children(person: Person) -> bool:
-    """Whether the person's household counts a child (the person included)."""
-    if person.household_id:
-        return composition_of(household=person.household).has_minors
-    return composition_of(person=person).has_minors
-
-
-def _gathered(milestones, interventions, referrals, needs) -> PathFacts:
-    """The facts of one person from their rows already read."""
-    latest: dict[str, date] = {}
-    for intervention in interventions:
-        if intervention.type not in latest or intervention.occurred_on > latest[intervention.type]:
-            latest[intervention.type] = intervention.occurred_on
-    return PathFacts(
-        milestones={milestone.kind: milestone for milestone in milestones},
-        interventions=latest,
-        referrals=sorted(referrals, key=lambda referral: referral.created_at, reverse=True),
-        needs={need.category for need in needs if need.status != NeedStatus.WITHDRAWN},
-    )
-
-
-def _facts(person: Person, *, milestones, interventions, referrals, needs) -> PathFacts:
-    facts = _gathered(milestones, interventions, referrals, needs)
-    decisions = StepDecision.objects.filter(person=person).select_related("decided_by")
-    facts.decisions = {decision.step_id: decision for decision in decisions}
-    facts.has_children = _has_children(person)
-    return facts
-
-
-def _bulk_paths(people: list[Person], *, milestones, interventions, referrals, needs, today: date) -> dict:
-    """The paths of ``people`` from the querysets given (filtered here to these people), in a
-    fixed number of queries; people whose hub has no trajectory are left out."""
+def _facts_of(people: list[Person], *, milestones, interventions, referrals, needs, today: date) -> dict:
+    """What each person's file says (person id → ``PathFacts``), from the querysets given
+    (filtered here to these people), in a fixed number of queries whatever their number."""
     ids = [person.pk for person in people]
-    versions = _published_versions({person.owner_id for person in people})
-    if not versions or not ids:
-        return {}
-    chosen = dict(PersonTrajectory.objects.filter(person_id__in=ids).values_list("person_id", "trajectory_id"))
     rows = {name: {pk: [] for pk in ids} for name in ("milestones", "interventions", "referrals", "needs", "decisions")}
     for milestone in milestones.filter(person_id__in=ids):
         rows["milestones"][milestone.person_id].append(milestone)
@@ -168,26 +135,43 @@ def _bulk_paths(people: list[Person], *, milestones, interventions, referrals, n
         rows["referrals"][referral.person_id].append(referral)
     for need in needs.filter(person_id__in=ids):
         rows["needs"][need.person_id].append(need)
-    for decision in StepDecision.objects.filter(person_id__in=ids):
+    for decision in StepDecision.objects.filter(person_id__in=ids).select_related("decided_by"):
         rows["decisions"][decision.person_id].append(decision)
     members: dict[int, list[Person]] = {}
     households = {person.household_id for person in people if person.household_id}
     for member in Person.objects.filter(household_id__in=households):
         members.setdefault(member.household_id, []).append(member)
+    facts = {}
+    for person in people:
+        latest: dict[str, date] = {}
+        for intervention in rows["interventions"][person.pk]:
+            if intervention.type not in latest or intervention.occurred_on > latest[intervention.type]:
+                latest[intervention.type] = intervention.occurred_on
+        facts[person.pk] = PathFacts(
+            milestones={milestone.kind: milestone for milestone in rows["milestones"][person.pk]},
+            interventions=latest,
+            referrals=sorted(rows["referrals"][person.pk], key=lambda referral: referral.created_at, reverse=True),
+            decisions={decision.step_id: decision for decision in rows["decisions"][person.pk]},
+            needs={need.category for need in rows["needs"][person.pk] if need.status != NeedStatus.WITHDRAWN},
+            # A child in the household, the person included.
+            has_children=any(not is_adult(member, today) for member in members.get(person.household_id, [person])),
+        )
+    return facts
+
+
+def _bulk_paths(people: list[Person], *, today: date, **querysets) -> dict:
+    """The paths of ``people`` (``_facts_of`` reads ``querysets``); people whose hub has no
+    trajectory are left out."""
+    versions = _published_versions({person.owner_id for person in people})
+    if not versions or not people:
+        return {}
+    chosen = dict(PersonTrajectory.objects.filter(person__in=people).values_list("person_id", "trajectory_id"))
+    facts = _facts_of(people, today=today, **querysets)
     paths = {}
     for person in people:
         trajectory = _version_for(person, versions, chosen.get(person.pk))
-        if trajectory is None:
-            continue
-        facts = _gathered(
-            rows["milestones"][person.pk],
-            rows["interventions"][person.pk],
-            rows["referrals"][person.pk],
-            rows["needs"][person.pk],
-        )
-        facts.decisions = {decision.step_id: decision for decision in rows["decisions"][person.pk]}
-        facts.has_children = any(not is_adult(member, today) for member in members.get(person.household_id, [person]))
-        paths[person.pk] = compute_path(trajectory, person, facts, today)
+        if trajectory is not None:
+            paths[person.pk] = compute_path(trajectory, person, facts[person.pk], today)
     return paths
 
 
@@ -219,13 +203,14 @@ def paths_for_counting(*, people: list[Person], today: date | None = None) -> di
 
 def person_facts(*, user, person: Person) -> PathFacts:
     """What ``person``'s file says, as ``user`` may read it (each read audited)."""
-    return _facts(
-        person,
-        milestones=people_selectors.milestone_list(user=user).filter(person=person),
-        interventions=people_selectors.intervention_list(user=user).filter(people=person),
-        referrals=referral_selectors.referral_list(user=user).filter(person=person),
-        needs=people_selectors.need_list(user=user).filter(person=person),
-    )
+    return _facts_of(
+        [person],
+        milestones=people_selectors.milestone_list(user=user),
+        interventions=people_selectors.intervention_list(user=user),
+        referrals=referral_selectors.referral_list(user=user),
+        needs=people_selectors.need_list(user=user),
+        today=timezone.localdate(),
+    )[person.pk]
 
 
 def person_path(*, user, person: Person, today: date | None = None) -> tuple[PersonPath, PathFacts] | None:
@@ -254,13 +239,14 @@ def partner_view(*, referral: Referral, organisation_id: int, today: date | None
     today = today or timezone.localdate()
     # Read on the person's consent, for the hub that holds the file: only the phase and the
     # partner's own steps leave this function.
-    facts = _facts(
-        person,
-        milestones=Milestone.objects.filter(person=person),
-        interventions=Intervention.objects.filter(people=person),
-        referrals=Referral.objects.filter(person=person),
-        needs=Need.objects.filter(person=person),
-    )
+    facts = _facts_of(
+        [person],
+        milestones=Milestone.objects.all(),
+        interventions=Intervention.objects.all(),
+        referrals=Referral.objects.all(),
+        needs=Need.objects.all(),
+        today=today,
+    )[person.pk]
     path = compute_path(trajectory, person, facts, today)
     steps = [
         status
@@ -311,13 +297,6 @@ def deadline_rule(*, organisation: Organisation, rule_id: int) -> DeadlineRule:
     if rule is None:
         raise NotFoundError()
     return rule
-
-
-def decisions_of(*, user, person: Person) -> QuerySet[StepDecision]:
-    """The decisions on ``person``'s steps, for a person ``user`` may change."""
-    if not Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk).exists():
-        return StepDecision.objects.none()
-    return StepDecision.objects.filter(person=person)
 
 
 # --- Interpreters, assessments, programmes ---------------------------------------------------------

@@ -4,9 +4,6 @@ missing."""
 
 from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-
 from organisations.choices import SPOKEN_LANGUAGES
 from trajectory.choices import CONTENT_LANGUAGES, FALLBACK_LANGUAGE
 
@@ -64,14 +61,3 @@ def blocks(text: str) -> list[tuple[str, list[str]]]:
         else:
             result.append(("p", [" ".join(lines)]))
     return result
-
-
-def as_html(text: str) -> SafeString:
-    """A guide's text as escaped HTML paragraphs and lists."""
-    parts = []
-    for kind, items in blocks(text):
-        if kind == "ul":
-            parts.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
-        else:
-            parts.append(f"<p>{escape(items[0])}</p>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
