@@ -25,9 +25,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
-# The code stays owned by root (read-only for the app user); only var/ is writable.
+# The code stays owned by root (read-only for the app user); only var/ and private/ are writable.
 COPY . .
-RUN mkdir -p /app/var && chown passerelle:passerelle /app/var
+RUN mkdir -p /app/var /app/private && chown passerelle:passerelle /app/var /app/private
 
 # collectstatic imports the settings, which need a SECRET_KEY: a throwaway one, for this RUN only
 # (it is not an ENV, so it is not in the image's environment). No database is touched.

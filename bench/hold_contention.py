@@ -110,12 +110,15 @@ def django_setup(database_url: str) -> None:
 def seed(clients: int) -> dict:
     """The bench world, created once (more workers and persons added if --clients grew; the
     family site and its households added to a world seeded before them)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
     from accounts.models import ApiToken
     from housing import services as housing_services
     from housing.choices import RoomKind, SiteKind
     from housing.models import Bed, Room, Site
     from organisations import services as organisation_services
-    from organisations.choices import OrganisationKind, PartnershipScope, Role
+    from organisations.choices import DataGroup, NeedCategory, OrganisationKind, PartnershipScope, Role
     from organisations.models import Organisation, User
     from people import services as people_services
     from people.models import Household, Person
@@ -129,11 +132,22 @@ def seed(clients: int) -> dict:
         provider = organisation_services.organisation_create(
             actor=None, name="Bench provider", slug="bench-holds-provider", kind=OrganisationKind.HOUSING_PROVIDER
         )
-        organisation_services.partnership_accept(
+        partnership = organisation_services.partnership_accept(
             actor=None,
             partnership=organisation_services.partnership_propose(
                 actor=None, organisation=hub, partner=provider, scope=PartnershipScope.HOUSING
             ),
+        )
+        # Holds need a data-sharing agreement in force on the partnership.
+        organisation_services.agreement_record(
+            actor=None,
+            partnership=partnership,
+            reference="BENCH-1",
+            purposes=list(NeedCategory.values),
+            data_groups=list(DataGroup.values),
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate() + timedelta(days=365),
+            document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bench.pdf"),
         )
         site = housing_services.site_create(
             actor=None, provider=provider, name="Bench site", address="1, rue du Banc", kind=SiteKind.SHORT_TERM

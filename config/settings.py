@@ -97,6 +97,8 @@ SESSION_COOKIE_HTTPONLY = True
 INSTALLED_APPS = [
     "daphne",
     "csp",
+    # Before the admin, so that its admin classes know the translated fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -409,6 +411,13 @@ LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", "Français"), ("en-ca", "English"), ("es-419", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
+# What organisations write for others to read (services, sites, guides…) is stored in three
+# columns per text (django-modeltranslation, ``<field>_fr``/``_en``/``_es``): the interface
+# languages by their first part, French the reference every reader falls back to
+# (organisations/texts.py marks the fallback "not yet translated").
+MODELTRANSLATION_LANGUAGES = ("fr", "en", "es")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 LANGUAGE_COOKIE_NAME = "passerelle_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/Toronto"
@@ -422,8 +431,17 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The embedded default serves straight from the source folders; production collects them.
 WHITENOISE_USE_FINDERS = not HTTPS
+# Uploaded documents that name people or organisations' commitments (signed data-sharing
+# agreements) are kept outside any served folder, with no URL: only a view that checks permission
+# streams them (organisations.views.agreement_document). Back this folder up with the database.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+AGREEMENT_DOCUMENT_MAX_BYTES = int(os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", 10 * 2**20))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "organisations.storage.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "file_permissions_mode": 0o600},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

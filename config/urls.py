@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from organisations import onboarding_views
 from organisations import views as organisation_views
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("directory/", organisation_views.directory, name="directory"),
-    path("directory/<slug:slug>/", organisation_views.organisation_detail, name="directory-organisation"),
+    path("directory/<slug:slug>/", onboarding_views.organisation_detail, name="directory-organisation"),
     path("profile/", organisation_views.profile, name="profile"),
     path("", include("organisations.urls")),
     path("people/", include("people.urls")),

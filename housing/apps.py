@@ -14,7 +14,9 @@ class HousingConfig(AppConfig):
 
         for label, spec in PERSONAL_READS.items():
             register_personal_read(label, spec)
+        from housing import profile
         from notifications import streams
+        from organisations import onboarding_views
         from organisations.choices import PartnershipScope
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
@@ -43,3 +45,4 @@ class HousingConfig(AppConfig):
         register_links(views.navigation_links)
         register_section(today.today_sections, order=10)
         people_views.person_file_sections.append(person_file.person_file_housing)
+        onboarding_views.organisation_profile_sections.append(profile.organisation_sites_section)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.choices import AllocationKind, ExitDestination, HoldStatus, RoomKind, SiteKind, StayStatus, UnmetReason
 from organisations.models import Organisation
 from organisations.querysets import RestrictedQuerySet
+from organisations.texts import require_french
 from organisations.validators import validate_name
 from people.models import Household, Person
 
@@ -37,6 +38,9 @@ class Site(models.Model):
     minors_accompanied = models.BooleanField(_("accompanied minors"), default=False)
     pets = models.BooleanField(_("pets allowed"), default=False)
     wheelchair_access = models.BooleanField(_("wheelchair access"), default=False)
+    description = models.TextField(
+        _("description"), blank=True, max_length=2000, help_text=_("What the place is like, for those who refer.")
+    )
     max_stay_days = models.PositiveSmallIntegerField(_("maximum stay (days)"), default=30)
     staff_languages = models.JSONField(_("languages spoken by staff"), default=list, blank=True)
     meals = models.CharField(_("meals"), max_length=200, blank=True)
@@ -85,6 +89,9 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        require_french(self)
 
 
 class Room(models.Model):

@@ -35,10 +35,11 @@ from notifications.jobs import periodic_job
 from notifications.models import StreamVersion
 from organisations import permissions
 from organisations.audit import audit_record
-from organisations.choices import NeedCategory
+from organisations.choices import NeedCategory, PartnershipScope
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, User
 from organisations.permissions import Action
+from organisations.selectors import agreement_in_force
 from people import services as people_services
 from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRelationship
 from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
@@ -200,6 +201,24 @@ def _require_hold_rights(actor, organisation, site, household, person) -> None:
         raise ApplicationError(_("Choose a household or a person."), code="occupant_required")
     if occupant.owner_id != organisation.pk:
         raise NotFoundError()
+
+
+def _check_agreement(organisation: Organisation, site: Site, *, identity_shared: bool) -> None:
+    """A hold of another organisation's beds tells that provider about the household (its size
+    and composition, which its rules read) for the site's housing purpose, and with the people's
+    consent their names: the two organisations' data-sharing agreement must cover it
+    (``organisations.selectors.agreement_in_force``). A provider placing its own files shares
+    nothing."""
+    if organisation.pk == site.provider_id:
+        return
+    data_groups = [DataGroup.HOUSEHOLD, DataGroup.IDENTITY] if identity_shared else [DataGroup.HOUSEHOLD]
+    agreement_in_force(
+        organisation=organisation,
+        partner=site.provider,
+        scope=PartnershipScope.HOUSING,
+        purposes=[PURPOSE_OF_SITE_KIND[site.kind]],
+        data_groups=data_groups,
+    )
 
 
 def _already_held_message(for_household: bool):
@@ -370,6 +389,7 @@ def hold_create(
     Under contention most requests are refused: they are answered before any transaction or lock
     (rights, then the beds read once), and write nothing. The locked check decides the others."""
     _require_hold_rights(actor, organisation, site, household, person)
+    _check_agreement(organisation, site, identity_shared=identity_consent is not None)
     now = timezone.now()
     expires_at = _check_arrival(site, expected_arrival_at, now, confirm_outside_check_in)
     _check_beds_free(site, bed_ids, household, person, now, expires_at)
@@ -461,7 +481,7 @@ def hold_request(
     )
     if unavailable is not None:
         _refuse_unavailable(unavailable, for_household=household_id is not None)
-    site = Site.objects.filter(pk=site_id).first()
+    site = Site.objects.select_related("provider").filter(pk=site_id).first()
     if household_id is not None:
         household = Household.objects.select_related("owner").filter(pk=household_id).first()
         occupant, person = household, None
@@ -760,6 +780,9 @@ def move(
         raise NotFoundError()
     if not permissions.can(actor, "hold", site):
         raise NotFoundError()
+    if site.provider_id != from_site.provider_id:
+        # Moving to another provider's site tells that provider about the household, as a hold does.
+        _check_agreement(record.organisation, site, identity_shared=False)
     now = timezone.now()
     if isinstance(record, Hold):
         if record.status != HoldStatus.ACTIVE or record.expires_at <= now:

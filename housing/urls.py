@@ -1,6 +1,6 @@
 from django.urls import path
 
-from housing import views
+from housing import site_views, views
 
 app_name = "housing"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("stays/<int:stay_id>/move/", views.stay_move, name="stay-move"),
     path("provider/", views.provider, name="provider"),
     path("provider/sites/<int:site_id>/confirm/", views.site_confirm, name="site-confirm"),
+    path("provider/sites/<int:site_id>/texts/", site_views.site_texts, name="site-texts"),
     path("provider/beds/<int:bed_id>/out-of-service/", views.bed_out_of_service, name="bed-out-of-service"),
     path("provider/beds/<int:bed_id>/in-service/", views.bed_in_service, name="bed-in-service"),
     path("provider/holds/<int:hold_id>/check-in/", views.hold_check_in, name="hold-check-in"),

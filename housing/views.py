@@ -40,12 +40,14 @@ from housing.forms import (
     start_of_day,
 )
 from housing.models import Bed, BedAllocation, Site
+from housing.site_views import SITE_TEXTS
 from organisations import permissions
 from organisations import selectors as organisation_selectors
 from organisations.choices import SPOKEN_LANGUAGES, OrganisationKind
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, ObjectPermission
+from organisations.texts import missing_languages
 from organisations.validators import parse_id
 from people import selectors as people_selectors
 from people.models import Person
@@ -663,6 +665,7 @@ def _provider_context(request, *, bound: tuple[str, int, object] | None = None) 
                 "arrival_groups": _arrival_groups(holds, today),
                 "stays": stays,
                 "no_shows": selectors.no_show_count(site=site),
+                "texts_missing": missing_languages(site, *SITE_TEXTS),
             }
         )
     # A refused hold or stay may have left the lists (it ended meanwhile): say why at the top.

@@ -5,6 +5,7 @@ partnerships and invitations are read-only (the organisations themselves grant t
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from organisations import services
 from organisations.models import (
@@ -34,7 +35,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
@@ -116,7 +117,7 @@ class MembershipInvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(TranslationAdmin):
     list_display = ["name", "organisation", "is_active"]
     list_filter = ["is_active", "organisation__kind"]
     search_fields = ["name", "organisation__name"]
@@ -127,7 +128,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(TranslationAdmin):
     list_display = ["name", "organisation", "city", "is_active"]
     search_fields = ["name", "organisation__name"]
 

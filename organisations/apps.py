@@ -65,6 +65,26 @@ class OrganisationsConfig(AppConfig):
             ),
             withdraw=ObjectPermission("manage_partnerships", "proposed_by"),
         )
+        # A partnership's data-sharing agreements: both sides' members see what they cover (why
+        # a referral is refused); either side's partnership managers record or end one and read
+        # the signed document, which may name the signatories.
+        either_manager = AnyOf(
+            (
+                ObjectPermission("manage_partnerships", "partnership__organisation"),
+                ObjectPermission("manage_partnerships", "partnership__partner"),
+            )
+        )
+        register_policy(
+            models.DataSharingAgreement,
+            view=AnyOf(
+                (
+                    ObjectPermission("view_internal", "partnership__organisation"),
+                    ObjectPermission("view_internal", "partnership__partner"),
+                )
+            ),
+            change=either_manager,
+            document=either_manager,
+        )
         # Append-only: read by the organisation's privacy officer, written only by services.
         register_policy(models.AuditEntry, view=ObjectPermission("view_audit", "organisation"))
         streams.register(MembershipStream())

@@ -36,6 +36,9 @@ VERBS = {
     "set": pgettext_lazy("audit action", "set"),
     "updated": pgettext_lazy("audit action", "changed"),
     "withdrawn": pgettext_lazy("audit action", "withdrawn"),
+    # A hub brings a partner organisation into the network and invites its first admin.
+    "onboarded": pgettext_lazy("audit action", "brought into the network"),
+    "first_admin_invited": pgettext_lazy("audit action", "first admin invited"),
     # A partnership's proposal and a referral's moves (``referrals.services.TRANSITIONS``).
     "proposed": pgettext_lazy("audit action", "proposed"),
     "assigned": pgettext_lazy("audit action", "assigned"),
@@ -64,11 +67,15 @@ VERBS = {
     "relationship_changed": pgettext_lazy("audit action", "relationship changed"),
     "logged": pgettext_lazy("audit action", "logged"),
     "posted": pgettext_lazy("audit action", "posted"),
+    # A spreadsheet loaded at once (people.imports, organisations.service_import).
+    "imported": pgettext_lazy("audit action", "imported from a spreadsheet"),
+    "discarded": pgettext_lazy("audit action", "discarded"),
 }
 
 # Words between the object and the verb (``people.person.file.read``: the file).
 PARTS = {
     "detail": pgettext_lazy("audit object", "detail"),
+    "document": pgettext_lazy("audit object", "signed document"),
     "duplicates": pgettext_lazy("audit object", "duplicate check"),
     "emergency_register": pgettext_lazy("audit object", "register of communications without consent"),
     "export": pgettext_lazy("audit object", "export"),
@@ -81,6 +88,7 @@ PARTS = {
 
 # Actions named after their object's short name, not its model's.
 OBJECT_ALIASES = {
+    "organisations.agreement": "organisations.datasharingagreement",
     "privacy.request": "privacy.privacyrequest",
     "privacy.emergency_communication": "privacy.emergencycommunication",
     "privacy.incident": "privacy.confidentialityincident",

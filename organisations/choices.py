@@ -80,6 +80,22 @@ class NeedCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DataGroup(models.TextChoices):
+    """Groups of a person's data that a consent lets the hub share, one by one, and that a
+    data-sharing agreement between two organisations covers."""
+
+    IDENTITY = "identity", _("Identity and languages")
+    CONTACT = "contact", _("Contact details")
+    HOUSEHOLD = "household", _("Household")
+    IMMIGRATION = "immigration", _("Immigration and claim")
+    HEALTH = "health", _("Health")
+    SOGI = "sogi", _("Gender identity and sexual orientation")
+    NOTES = "notes", _("Notes")
+    # Where the person is in the hub's service trajectory and the steps that concern the partner
+    # (trajectory.selectors.partner_view); never the rest of the file.
+    TRAJECTORY = "trajectory", _("Service path")
+
+
 class UILanguage(models.TextChoices):
     """Languages of the interface (settings.LANGUAGES)."""
 

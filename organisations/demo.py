@@ -242,6 +242,29 @@ PARTNERSHIPS = [
     )
 ] + [(HUB, slug, PartnershipScope.HOUSING) for slug in ("hebergement-accueil", "maison-le-phare")]
 
+# Each demo partnership rests on a data-sharing agreement covering every need and every group of
+# information, signed a year ago for two years; the French-course centre's lapses in 20 days, so
+# the partnerships page and the lapse notice have something to show.
+AGREEMENT_SIGNED_DAYS_AGO = 365
+AGREEMENT_DAYS_LEFT = {"francisation-saint-roch": 20}
+AGREEMENT_DEFAULT_DAYS_LEFT = 365
+
+
+def agreement_pdf(*, reference: str, organisation: str, partner: str, scope_label: str) -> bytes:
+    """A one-page signed agreement for the demo, as the PDF a coordinator would upload."""
+    from organisations.pdf import FAMILY, a4_document
+
+    document = a4_document(title=reference, language="fr")
+    document.set_font(FAMILY, "B", 14)
+    document.multi_cell(0, 8, f"Entente de partage de renseignements {reference}", new_x="LMARGIN", new_y="NEXT")
+    document.set_font(FAMILY, "", 11)
+    document.multi_cell(
+        0,
+        6,
+        f"Entre {organisation} et {partner} ({scope_label}).\nDocument de démonstration : aucune valeur juridique.",
+    )
+    return bytes(document.output())
+
 
 # Later apps add their demo data (people, referrals, housing) by registering a loader from their
 # AppConfig.ready: a function that runs after the network exists and returns how many records it
@@ -251,3 +274,146 @@ DEMO_LOADERS: list[tuple[str, Callable[[], int]]] = []
 
 def register_demo_loader(name: str, loader: Callable[[], int]) -> None:
     DEMO_LOADERS.append((name, loader))
+
+
+# The demo directory's texts in Spanish and English, by their French text. Spanish is written for
+# every text (nine in ten people the hub serves read it); English is left out of a few, so that
+# the "not yet translated" marks and the authors' "missing" lists have something to show.
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    # The organisations' descriptions.
+    "Accueil, évaluation des besoins et accompagnement des personnes demandeuses d'asile.": {
+        "es": "Acogida, evaluación de necesidades y acompañamiento de las personas solicitantes de asilo.",
+        "en": "Welcome, needs assessment and support for people claiming asylum.",
+    },
+    "Hébergement temporaire pour familles et personnes seules en attente d'un logement.": {
+        "es": "Alojamiento temporal para familias y personas solas mientras esperan una vivienda.",
+        "en": "Temporary housing for families and single people waiting for a home.",
+    },
+    "Logement social et aide à la recherche de logement.": {
+        "es": "Vivienda social y ayuda para buscar vivienda.",
+        "en": "Social housing and help finding a home.",
+    },
+    "Suivi de la demande et des capacités d'accueil sur le territoire.": {
+        "es": "Seguimiento de la demanda y de la capacidad de acogida en el territorio.",
+        "en": "Monitoring of demand and reception capacity in the city.",
+    },
+    "Clinique santé des personnes réfugiées et demandeuses d'asile.": {
+        "es": "Clínica de salud para personas refugiadas y solicitantes de asilo.",
+        "en": "Health clinic for refugees and asylum claimants.",
+    },
+    "Accompagnement vers l'emploi des personnes immigrantes (organisme fictif).": {
+        "es": "Acompañamiento hacia el empleo de las personas inmigrantes (organización ficticia).",
+        "en": "Employment support for immigrants (fictional organisation).",
+    },
+    "Refuge d'urgence pour femmes et enfants (organisme fictif).": {
+        "es": "Refugio de emergencia para mujeres y niños (organización ficticia).",
+        "en": "Emergency shelter for women and children (fictional organisation).",
+    },
+    "Dépannage alimentaire hebdomadaire (organisme fictif).": {
+        "es": "Ayuda alimentaria semanal (organización ficticia).",
+    },
+    "Cours de français à temps plein et à temps partiel.": {
+        "es": "Cursos de francés a tiempo completo y a tiempo parcial.",
+        "en": "Full-time and part-time French courses.",
+    },
+    "Représentation devant la Commission de l'immigration et du statut de réfugié.": {
+        "es": "Representación ante la Comisión de Inmigración y Refugio.",
+        "en": "Representation before the Immigration and Refugee Board.",
+    },
+    # The services' names.
+    "Accueil et évaluation des besoins": {
+        "es": "Acogida y evaluación de necesidades",
+        "en": "Welcome and needs assessment",
+    },
+    "Hébergement temporaire pour familles": {
+        "es": "Alojamiento temporal para familias",
+        "en": "Temporary housing for families",
+    },
+    "Aide à la recherche de logement": {"es": "Ayuda para buscar vivienda", "en": "Help finding a home"},
+    "Évaluation de santé à l'arrivée": {"es": "Evaluación de salud a la llegada", "en": "Health assessment on arrival"},
+    "Soutien psychosocial": {"es": "Apoyo psicosocial", "en": "Psychosocial support"},
+    "Recherche d'emploi et permis de travail": {
+        "es": "Búsqueda de empleo y permiso de trabajo",
+        "en": "Job search and work permits",
+    },
+    "Hébergement d'urgence pour femmes et enfants": {
+        "es": "Alojamiento de emergencia para mujeres y niños",
+        "en": "Emergency housing for women and children",
+    },
+    "Dépannage alimentaire": {"es": "Ayuda alimentaria"},
+    "Cours de français pour adultes": {"es": "Cursos de francés para adultos", "en": "French courses for adults"},
+    "Formulaire Fondement de la demande d'asile": {
+        "es": "Formulario Fundamento de la solicitud de asilo",
+        "en": "Basis of Claim form",
+    },
+    # Who is eligible.
+    "Personnes demandeuses d'asile et nouvelles personnes arrivantes.": {
+        "es": "Personas solicitantes de asilo y personas recién llegadas.",
+        "en": "Asylum claimants and newcomers.",
+    },
+    "Familles et personnes seules référées par le centre d'accueil.": {
+        "es": "Familias y personas solas referidas por el centro de acogida.",
+        "en": "Families and single people referred by the welcome centre.",
+    },
+    "Ménages à faible revenu résidant à Québec.": {
+        "es": "Grupos familiares de bajos ingresos que viven en Quebec.",
+        "en": "Low-income households living in Québec City.",
+    },
+    "Personnes demandeuses d'asile couvertes par le PFSI.": {
+        "es": "Personas solicitantes de asilo cubiertas por el PFSI.",
+        "en": "Asylum claimants covered by the IFHP.",
+    },
+    "Personnes vivant un stress post-migratoire.": {"es": "Personas que viven un estrés posmigratorio."},
+    "Personnes titulaires d'un permis de travail ouvert ou en attente.": {
+        "es": "Personas con un permiso de trabajo abierto o en trámite.",
+        "en": "People holding or waiting for an open work permit.",
+    },
+    "Femmes seules ou avec enfants.": {"es": "Mujeres solas o con hijos.", "en": "Women alone or with children."},
+    "Ménages du quartier Limoilou et personnes référées.": {
+        "es": "Grupos familiares del barrio Limoilou y personas referidas.",
+    },
+    "Adultes de 16 ans et plus.": {"es": "Personas adultas de 16 años o más.", "en": "Adults aged 16 and over."},
+    "Personnes demandeuses d'asile admissibles à l'aide juridique.": {
+        "es": "Personas solicitantes de asilo que pueden recibir asistencia jurídica.",
+        "en": "Asylum claimants eligible for legal aid.",
+    },
+    # How to refer.
+    "Se présenter sans rendez-vous, du lundi au vendredi, de 8 h 30 à 16 h 30.": {
+        "es": "Presentarse sin cita, de lunes a viernes, de 8:30 a 16:30.",
+        "en": "Walk in, Monday to Friday, 8:30 a.m. to 4:30 p.m.",
+    },
+    "Référence par le centre d'accueil.": {
+        "es": "Referencia por el centro de acogida.",
+        "en": "Referral by the welcome centre.",
+    },
+    "Formulaire de demande avec le dossier de la personne.": {
+        "es": "Formulario de solicitud con el expediente de la persona.",
+        "en": "Application form with the person's file.",
+    },
+    "Référence avec consentement santé exprès.": {
+        "es": "Referencia con consentimiento expreso de salud.",
+        "en": "Referral with express health consent.",
+    },
+    "Référence par une intervenante.": {"es": "Referencia por una interventora.", "en": "Referral by a worker."},
+    "Référence en ligne.": {"es": "Referencia en línea.", "en": "Online referral."},
+    "Appeler la ligne 24 h avant toute référence.": {
+        "es": "Llamar a la línea 24 h antes de cualquier referencia.",
+        "en": "Call the 24-hour line before any referral.",
+    },
+    "Référence avec l'adresse et la taille du ménage.": {
+        "es": "Referencia con la dirección y el tamaño del grupo familiar.",
+    },
+    "Inscription après évaluation du niveau de français.": {
+        "es": "Inscripción después de evaluar el nivel de francés.",
+        "en": "Enrolment after a French level assessment.",
+    },
+    "Référence au plus tard 5 jours après la demande d'asile.": {
+        "es": "Referencia a más tardar 5 días después de la solicitud de asilo.",
+        "en": "Referral no later than 5 days after the asylum claim.",
+    },
+}
+
+
+def in_three_languages(field: str, french: str) -> dict[str, str]:
+    """``{field}_fr`` and, where the demo has them, ``{field}_es`` and ``{field}_en``."""
+    return {f"{field}_fr": french, **{f"{field}_{code}": text for code, text in TRANSLATIONS.get(french, {}).items()}}

@@ -5,18 +5,33 @@ from datetime import datetime, time
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from organisations import audit_labels
-from organisations.choices import SPOKEN_LANGUAGES, NeedCategory, OrganisationKind, PartnershipScope, Role, UILanguage
+from organisations.choices import (
+    SPOKEN_LANGUAGES,
+    DataGroup,
+    NeedCategory,
+    OrganisationKind,
+    PartnershipScope,
+    Role,
+    UILanguage,
+)
 from organisations.models import Organisation
 from organisations.permissions import Action, restrict_queryset
 
 
 class DirectorySearchForm(forms.Form):
+    text = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=100,
+        help_text=_("In a service's name, description or eligibility, in any language."),
+    )
     need_category = forms.ChoiceField(
         label=_("Need"), required=False, choices=[("", _("All needs")), *NeedCategory.choices]
     )
@@ -60,6 +75,14 @@ class RestrictedChoicesForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, RestrictedModelChoiceField):
                 field.user = user
+
+
+def add_model_errors(form: forms.BaseForm, error: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """Each verdict of a model's validation next to its field in ``form`` (``fields`` renames a
+    model field to the form's), the rest above the form."""
+    for name, field_messages in error.message_dict.items():
+        name = (fields or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, field_messages)
 
 
 def hide_single_choice(field: forms.ModelChoiceField) -> None:
@@ -132,6 +155,31 @@ class PartnershipProposeForm(RestrictedChoicesForm):
         }
 
 
+class AgreementForm(forms.Form):
+    """Record the signed data-sharing agreement a partnership rests on, with its PDF. The rules
+    (dates in order, a real PDF of a bounded size, known codes) are the model's, checked by
+    ``services.agreement_record``, whose messages land next to these fields."""
+
+    reference = forms.CharField(
+        label=_("Reference of the agreement"),
+        max_length=100,
+        help_text=_("The number or title on the signed agreement."),
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("For these needs"), choices=NeedCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    data_groups = forms.MultipleChoiceField(
+        label=_("Information it lets you share"), choices=DataGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    document = forms.FileField(
+        label=_("Signed agreement (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text=_("Kept privately: only both organisations' admins and coordinators can open it."),
+    )
+
+
 class InvitationForm(RestrictedChoicesForm):
     """Invite someone to a role: they answer from the link in the email."""
 
@@ -190,6 +238,132 @@ class InvitationAccountForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords are not the same."))
         return data
+
+
+# --- Bringing a partner organisation in, and its profile ---------------------------------------------
+
+# Kinds a hub's admin may give a new partner organisation: a welcome hub is added by the platform.
+PARTNER_KINDS = [(value, label) for value, label in OrganisationKind.choices if value != OrganisationKind.HUB]
+
+
+def languages_served_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Languages served"),
+        required=False,
+        choices=list(SPOKEN_LANGUAGES.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class OrganisationContactForm(forms.Form):
+    """What an organisation tells the network about itself, beside its name: the fields of
+    ``organisation_update`` that its admins change (``PROFILE_FIELDS``)."""
+
+    PROFILE_FIELDS = ("languages_served", "email", "phone", "website")
+
+    languages_served = languages_served_field()
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+
+    def profile(self) -> dict:
+        """The cleaned fields as ``organisation_update`` takes them."""
+        return {name: self.cleaned_data[name] for name in self.PROFILE_FIELDS}
+
+
+def description_field(label, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text
+    )
+
+
+class OrganisationProfileForm(OrganisationContactForm):
+    """An organisation's admins edit its profile; only the platform renames an organisation. The
+    description is written in the three content languages (``organisations.translation``), French
+    required once another is written (``organisations.texts.require_french``, told on the French)."""
+
+    PROFILE_FIELDS = ("description_fr", "description_en", "description_es", *OrganisationContactForm.PROFILE_FIELDS)
+
+    description_fr = description_field(
+        _("Description in French"),
+        _("What the organisation does and for whom. Readers without their language see the French text."),
+    )
+    description_en = description_field(_("Description in English"))
+    description_es = description_field(_("Description in Spanish"))
+
+    field_order = [
+        "description_fr",
+        "description_en",
+        "description_es",
+        "languages_served",
+        "email",
+        "phone",
+        "website",
+    ]
+
+
+class OrganisationOnboardForm(RestrictedChoicesForm, OrganisationContactForm):
+    """A hub's admin brings a new partner organisation into the network and invites its first
+    admin, who completes the profile and invites colleagues."""
+
+    hub = RestrictedModelChoiceField(label=_("Your hub"), queryset=Organisation.objects.none(), empty_label=None)
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=PARTNER_KINDS)
+    first_admin_email = forms.EmailField(
+        label=_("Email of its first admin"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("This person receives an invitation to manage the organisation in Passerelle."),
+    )
+    first_admin_language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=UILanguage.choices,
+        help_text=_("For someone with no account yet; a person with an account gets it in their own language."),
+    )
+    propose_referrals = forms.BooleanField(
+        label=_("We will send them referrals"),
+        required=False,
+        initial=True,
+        help_text=_("Proposes the referrals partnership now; it takes effect when their admin accepts it."),
+    )
+
+    field_order = [
+        "hub",
+        "name",
+        "kind",
+        "languages_served",
+        "email",
+        "phone",
+        "website",
+        "first_admin_email",
+        "first_admin_language",
+        "propose_referrals",
+    ]
+
+    def __init__(self, *args, hub_ids, **kwargs):
+        """``hub_ids``: the hubs for which the user brings partner organisations in."""
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = Organisation.objects.filter(pk__in=hub_ids)
+        self.fields["first_admin_language"].initial = translation.get_language()
+        hide_single_choice(self.fields["hub"])
+
+    def onboarding(self) -> dict:
+        """The cleaned form as ``organisation_onboard`` takes it."""
+        names = ("hub", "name", "kind", "first_admin_email", "first_admin_language", "propose_referrals")
+        return {**{name: self.cleaned_data[name] for name in names}, **self.profile()}
+
+
+class FirstAdminInvitationForm(forms.Form):
+    """The hub invites a new organisation's first admin again (the first link expired or was
+    declined)."""
+
+    email = forms.EmailField(
+        label=_("Email of its first admin"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=UILanguage.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()
 
 
 # --- The audit log -------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ audit log: the ground floor every other app builds on."""
 
 import hashlib
 import unicodedata
+import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from organisations.choices import (
+    DataGroup,
     InvitationStatus,
     NeedCategory,
     OrganisationKind,
@@ -25,7 +28,16 @@ from organisations.choices import (
     UILanguage,
 )
 from organisations.querysets import AuditQuerySet, RestrictedQuerySet
-from organisations.validators import validate_name
+from organisations.storage import private_storage
+from organisations.texts import require_french
+from organisations.validators import (
+    validate_data_groups,
+    validate_name,
+    validate_pdf,
+    validate_purposes,
+    validate_text,
+    working_date_validator,
+)
 
 language_code_validator = RegexValidator(
     r"\A[a-z]{2,3}\Z", _("Use a two- or three-letter language code, for example “es” or “fr”.")
@@ -147,6 +159,7 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self):
+        require_french(self)
         # The key follows the name; the clash is told on the name, which is what a person typed.
         self.name_key = organisation_name_key(self.name)
         if Organisation.objects.filter(name_key=self.name_key).exclude(pk=self.pk).exists():
@@ -434,6 +447,127 @@ class Partnership(models.Model):
         return partnership_summary(self.organisation.name, self.partner.name, self.scope)
 
 
+def agreement_document_path(agreement: "DataSharingAgreement", filename: str) -> str:
+    """Where a signed agreement is stored: under its partnership, with a random name (the
+    uploaded name may hold anything, and is not needed)."""
+    return f"agreements/{agreement.partnership_id}/{uuid.uuid4().hex}.pdf"
+
+
+class DataSharingAgreementQuerySet(RestrictedQuerySet):
+    def in_force(self, on: date | None = None) -> "DataSharingAgreementQuerySet":
+        """The agreements in force on ``on`` (today): not ended, and their dates contain the day."""
+        on = on or timezone.localdate()
+        return self.filter(ended_at__isnull=True, valid_from__lte=on, valid_until__gte=on)
+
+
+class DataSharingAgreement(models.Model):
+    """The signed agreement a partnership rests on: which purposes (need categories) and which
+    groups of a person's data ``partnership.organisation`` may share with ``partnership.partner``,
+    from ``valid_from`` to ``valid_until``.
+
+    The agreement decides per organisation, the consent per person: a referral or a hold needs
+    both (``organisations.selectors.agreement_in_force``). A partnership may carry several over
+    time; the ones in force are those whose dates contain today and that were not ended. The
+    signed PDF is kept in the private storage and only streamed to the two sides' managers.
+    ``lapse_notified_at`` records that the coordinators were told it lapses soon, so they are told
+    once.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("partnership")
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        validators=[validate_text],
+        help_text=_("The number or title the two organisations gave the signed agreement."),
+    )
+    purposes = models.JSONField(
+        _("purposes"), validators=[validate_purposes], help_text=_("Needs for which data may be shared.")
+    )
+    data_groups = models.JSONField(_("data shared"), validators=[validate_data_groups])
+    valid_from = models.DateField(_("valid from"), validators=[working_date_validator])
+    valid_until = models.DateField(_("valid until"), validators=[working_date_validator])
+    document = models.FileField(
+        _("signed agreement (PDF)"),
+        storage=private_storage,
+        upload_to=agreement_document_path,
+        max_length=200,
+        validators=[validate_pdf],
+    )
+    recorded_for = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("recorded by (organisation)")
+    )
+    # None: recorded by the platform itself (the demo seed, an agreement signed before Passerelle).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    lapse_notified_at = models.DateTimeField(_("lapse notice sent"), null=True, blank=True)
+
+    # How long before its last day an agreement is announced as lapsing (both sides' managers are
+    # told, the partnerships page counts the days): time to have the renewal signed.
+    LAPSE_WARNING_DAYS = 30
+
+    objects = DataSharingAgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data-sharing agreement")
+        verbose_name_plural = _("data-sharing agreements")
+        ordering = ["partnership", "-valid_until", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="agreement_period_order"),
+        ]
+        indexes = [models.Index(fields=["valid_until"], name="agreement_valid_until")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.partnership})"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError(
+                {"valid_until": _("The agreement cannot end before it starts: give an end date on or after the start.")}
+            )
+
+    def is_in_force(self, on: date | None = None) -> bool:
+        """The rule of ``DataSharingAgreementQuerySet.in_force`` on one agreement."""
+        on = on or timezone.localdate()
+        return self.ended_at is None and self.valid_from <= on <= self.valid_until
+
+    def covers(self, *, purposes, data_groups) -> bool:
+        """Whether this agreement names every purpose and every data group given."""
+        return set(purposes) <= set(self.purposes) and set(data_groups) <= set(self.data_groups)
+
+    def days_left(self, on: date | None = None) -> int:
+        """Days from ``on`` (today) to the last day of the agreement (0: it lapses tonight)."""
+        return (self.valid_until - (on or timezone.localdate())).days
+
+    @property
+    def lapses_soon(self) -> bool:
+        """In force and lapsing within ``LAPSE_WARNING_DAYS``: time to record the renewal."""
+        return self.is_in_force() and self.days_left() <= self.LAPSE_WARNING_DAYS
+
+    def purpose_labels(self) -> list[str]:
+        return [str(NeedCategory(code).label) for code in self.purposes if code in NeedCategory.values]
+
+    def data_group_labels(self) -> list[str]:
+        return [str(DataGroup(code).label) for code in self.data_groups if code in DataGroup.values]
+
+
 def partnership_summary(organisation: str, partner: str, scope: str) -> str:
     """What a partnership of ``scope`` lets ``organisation`` do with ``partner``, in a sentence of
     the active language (pages and notifications, which keep only names and codes)."""
@@ -475,6 +609,9 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        require_french(self)
+
 
 class Service(models.Model):
     """A service an organisation offers, as listed in the directory (HSDS ``service``).
@@ -505,6 +642,9 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        require_french(self)
 
     @property
     def need_categories(self) -> list[str]:

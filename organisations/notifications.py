@@ -1,25 +1,35 @@
-"""Notifications of the organisations app: one's own memberships (a role granted or ended), and
-partnerships (proposed, accepted, declined, withdrawn, ended).
+"""Notifications of the organisations app: one's own memberships (a role granted or ended),
+partnerships (proposed, accepted, declined, withdrawn, ended) and their data-sharing agreements
+(recorded, ended, lapsing within 30 days).
 
 Registered from this side (``notifications`` imports no other app at import time). A membership
 tells the member only, and never when they changed their own membership; a partnership tells the
 partnership managers (admins and coordinators) of the side that did not act, who answer proposals
-and may end it.
+and may end it. An agreement about to lapse tells both sides' partnership managers, once: either
+side may record the renewed one.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, choice_label, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
-from organisations.choices import OrganisationKind, PartnershipScope, Role
-from organisations.models import Membership, Organisation, Partnership, User, partnership_summary
+from organisations.choices import OrganisationKind, PartnershipScope, PartnershipStatus, Role
+from organisations.models import (
+    DataSharingAgreement,
+    Membership,
+    Organisation,
+    Partnership,
+    User,
+    partnership_summary,
+)
 from organisations.permissions import users_with_organisation_permission
 
 MEMBERSHIP_GRANTED = "membership_granted"
@@ -182,3 +192,146 @@ def notify_partnership_changed(
                 "by_joined": timezone.localdate(side.created_at).isoformat(),
             },
         )
+
+
+# --- Data-sharing agreements ----------------------------------------------------------------------
+
+AGREEMENT_RECORDED = "agreement_recorded"
+AGREEMENT_ENDED = "agreement_ended"
+AGREEMENT_LAPSING = "agreement_lapsing"
+AGREEMENT_LAPSE_WARNING_DAYS = DataSharingAgreement.LAPSE_WARNING_DAYS
+
+
+def _day(iso: str) -> str:
+    return formats.date_format(date.fromisoformat(iso), "DATE_FORMAT")
+
+
+register_kind(
+    NotificationKind(
+        code=AGREEMENT_RECORDED,
+        label=gettext_lazy("Data-sharing agreement recorded"),
+        model=DataSharingAgreement,
+        text=lambda p: (
+            _(
+                "%(by)s recorded the data-sharing agreement “%(reference)s”, in force from %(from)s to %(until)s: "
+                "%(summary)s"
+            )
+            % {
+                "by": p["by"],
+                "reference": p["reference"],
+                "from": _day(p["valid_from"]),
+                "until": _day(p["valid_until"]),
+                "summary": _summary(p),
+            }
+        ),
+        url=_partnerships_url,
+    )
+)
+register_kind(
+    NotificationKind(
+        code=AGREEMENT_ENDED,
+        label=gettext_lazy("Data-sharing agreement ended"),
+        model=DataSharingAgreement,
+        text=lambda p: (
+            _("%(by)s ended the data-sharing agreement “%(reference)s”: %(summary)s")
+            % {"by": p["by"], "reference": p["reference"], "summary": _summary(p)}
+        ),
+        url=_partnerships_url,
+        default=Delivery.EMAIL,
+    )
+)
+register_kind(
+    NotificationKind(
+        code=AGREEMENT_LAPSING,
+        label=gettext_lazy("Data-sharing agreement lapsing in 30 days"),
+        model=DataSharingAgreement,
+        text=lambda p: (
+            _(
+                "The data-sharing agreement “%(reference)s” lapses on %(until)s (%(summary)s) Record the renewed "
+                "agreement before then: without one, referrals and holds between the two organisations are refused."
+            )
+            % {"reference": p["reference"], "until": _day(p["valid_until"]), "summary": _summary(p)}
+        ),
+        url=_partnerships_url,
+        default=Delivery.EMAIL,
+    )
+)
+
+
+def _agreement_params(agreement: DataSharingAgreement, **extra) -> dict:
+    partnership = agreement.partnership
+    return {
+        "organisation": partnership.organisation.name,
+        "partner": partnership.partner.name,
+        "scope": partnership.scope,
+        "reference": agreement.reference,
+        "valid_from": agreement.valid_from.isoformat(),
+        "valid_until": agreement.valid_until.isoformat(),
+        **extra,
+    }
+
+
+def _managers(organisation: Organisation):
+    return users_with_organisation_permission(organisation, "manage_partnerships")
+
+
+def notify_agreement_changed(
+    *, agreement: DataSharingAgreement, kind: str, actor: User | None, side: Organisation
+) -> None:
+    """Called by ``agreement_record`` and ``agreement_end`` inside their transaction: the other
+    side's partnership managers are told what ``side`` did (theirs knew it). The platform's own
+    records (``actor=None``: the demo seed) tell nobody."""
+    if actor is None:
+        return
+    partnership = agreement.partnership
+    for organisation in (partnership.organisation, partnership.partner):
+        if organisation.pk == side.pk:
+            continue
+        notify(
+            kind=kind,
+            subject=agreement,
+            recipients=_managers(organisation),
+            organisation=organisation,
+            actor=actor,
+            params=_agreement_params(agreement, by=side.name),
+        )
+
+
+@periodic_job("organisations.agreement_lapse_notice", every=timedelta(hours=1))
+def agreement_notify_lapsing(batch_size: int = 100, now: datetime | None = None) -> int:
+    """Tell both sides' partnership managers (admins and coordinators), once, that an agreement
+    in force lapses within ``AGREEMENT_LAPSE_WARNING_DAYS``: either side may record the renewal.
+
+    Once: ``lapse_notified_at`` is set in the same transaction as the notifications, and each
+    notification is unique per recipient and end date (``occasion``), so a second run or a
+    second worker (SKIP LOCKED) tells nobody again. An agreement of a closed partnership, or
+    one already ended, is not announced. Each recipient reads it in their own language (the
+    text is written from codes when shown or sent)."""
+    today = timezone.localdate(now or timezone.now())
+    due = DataSharingAgreement.objects.in_force(today).filter(
+        lapse_notified_at__isnull=True,
+        valid_until__lte=today + timedelta(days=AGREEMENT_LAPSE_WARNING_DAYS),
+        partnership__status__in=[PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE],
+    )
+
+    def announce(agreement: DataSharingAgreement) -> int:
+        told = 0
+        partnership = agreement.partnership
+        for organisation in (partnership.organisation, partnership.partner):
+            told += len(
+                notify(
+                    kind=AGREEMENT_LAPSING,
+                    subject=agreement,
+                    recipients=_managers(organisation),
+                    organisation=organisation,
+                    occasion=f"until:{agreement.valid_until.isoformat()}",
+                    params=_agreement_params(agreement),
+                )
+            )
+        agreement.lapse_notified_at = timezone.now()
+        agreement.save(update_fields=["lapse_notified_at"])
+        return told
+
+    return for_each_row_locked(
+        due.select_related("partnership__organisation", "partnership__partner"), announce, batch_size
+    )

@@ -487,6 +487,32 @@ def can_override_housing_rules(user, organisation) -> bool:
     return has_organisation_permission(user, "override_housing_rules", organisation)
 
 
+# Loading a spreadsheet writes thousands of a hub's files at once (``people.imports``): its
+# admins and coordinators may, the roles that both work its cases and answer for it to others
+# (``manage_partnerships``); not a worker, whose writes are one file at a time, nor anyone of a
+# partner (person files belong to hubs).
+IMPORT_RIGHTS = ("work_cases", "manage_partnerships")
+
+
+def import_organisation_ids(user) -> set[int]:
+    """The ids of the active hubs whose files ``user`` may load from a spreadsheet."""
+    from organisations.choices import OrganisationKind
+    from organisations.models import Organisation
+
+    ids = set.intersection(*(organisation_ids_with_permission(user, codename) for codename in IMPORT_RIGHTS))
+    if not ids:
+        return set()
+    hubs = Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.HUB, is_active=True)
+    return set(hubs.values_list("pk", flat=True))
+
+
+def require_import(user, organisation) -> None:
+    """Raise ``NotFoundError`` unless ``user`` may load ``organisation``'s files from a
+    spreadsheet (``import_organisation_ids``)."""
+    if organisation is None or organisation.pk not in import_organisation_ids(user):
+        raise NotFoundError()
+
+
 def organisation_ids_with_permission(user, codename: str) -> set[int]:
     """The ids of the organisations where one of ``user``'s role groups holds ``codename``: no
     query inside ``rights_read_once()`` once the user's grants are read, one outside."""
@@ -507,6 +533,43 @@ def organisation_with_permission(user, codename: str, organisation) -> models.Qu
         return Organisation.objects.none()
     rule = ObjectPermission(codename)
     return Organisation.objects.filter(rule.q(user, Organisation), pk=organisation.pk)
+
+
+# --- Bringing partner organisations into the network ------------------------------------------------
+
+
+def onboarding_hub_ids(user) -> set[int]:
+    """The hubs for which ``user`` may bring a new partner organisation into the network: the
+    active welcome hubs (``OrganisationKind.HUB``) whose members they manage, i.e. their admins.
+    Nobody else creates organisations, but the platform's staff in the Django admin."""
+    from organisations.choices import OrganisationKind
+    from organisations.models import Organisation
+
+    managed = organisation_ids_with_permission(user, "manage_members")
+    if not managed:
+        return set()
+    hubs = Organisation.objects.filter(pk__in=managed, kind=OrganisationKind.HUB, is_active=True)
+    return set(hubs.values_list("pk", flat=True))
+
+
+def first_admin_inviting_hub(user, organisation):
+    """The hub on whose behalf ``user`` may invite ``organisation``'s first admin, or None: one of
+    ``user``'s onboarding hubs that brought ``organisation`` into the network. The append-only
+    audit entry of that act (``organisations.organisation.onboarded``, on the hub's log) is the
+    record of which hub it was. Whether the organisation still waits for its first admin is the
+    service's rule (``organisation_invite_first_admin``)."""
+    from organisations.models import AuditEntry, Organisation
+
+    hubs = onboarding_hub_ids(user)
+    if not hubs:
+        return None
+    onboarded_by = AuditEntry.objects.filter(
+        action="organisations.organisation.onboarded",
+        organisation__in=hubs,
+        object_type=Organisation._meta.label_lower,
+        object_id=str(organisation.pk),
+    ).values("organisation_id")
+    return Organisation.objects.filter(pk__in=onboarded_by).order_by("pk").first()
 
 
 # --- Role groups ----------------------------------------------------------------------------------------

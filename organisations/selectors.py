@@ -2,13 +2,17 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from organisations import permissions
-from organisations.audit import audit_record, people_text
+from organisations.audit import audit_read, audit_record, people_text
+from organisations.choices import DataGroup, NeedCategory, PartnershipStatus, Role
+from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import (
     AuditEntry,
+    DataSharingAgreement,
     Location,
     Membership,
     MembershipInvitation,
@@ -18,10 +22,29 @@ from organisations.models import (
     User,
 )
 from organisations.permissions import Action
+from organisations.texts import in_any_language
 
 
 def organisation_list(*, user, action: str = Action.VIEW) -> QuerySet[Organisation]:
     return Organisation.objects.restrict(user, action)
+
+
+def organisation_edited(*, user, slug: str) -> Organisation:
+    """The organisation ``slug`` whose directory entry ``user`` writes (its admins); 404 for
+    any other."""
+    organisation = Organisation.objects.restrict(user, Action.CHANGE).filter(slug=slug).first()
+    if organisation is None:
+        raise NotFoundError()
+    return organisation
+
+
+def service_edited(*, user, pk: int) -> Service:
+    """The service ``pk`` that ``user`` may change (its organisation's admins); 404 for any
+    other."""
+    service = Service.objects.restrict(user, Action.CHANGE).select_related("organisation").filter(pk=pk).first()
+    if service is None:
+        raise NotFoundError()
+    return service
 
 
 def directory_services(
@@ -30,11 +53,21 @@ def directory_services(
     need_category: str | None = None,
     language: str | None = None,
     organisation_kind: str | None = None,
+    text: str | None = None,
     include_inactive: bool = False,
 ) -> QuerySet[Service]:
-    """Directory services ``user`` may see, searchable by need category, language and kind of
-    organisation, with what a listing shows prefetched."""
+    """Directory services ``user`` may see, searchable by need category, language, kind of
+    organisation and words (in the service's texts, in any of the three languages, or in the
+    organisation's name), with what a listing shows prefetched."""
     services = Service.objects.restrict(user, Action.VIEW)
+    if text and text.strip():
+        words = text.strip()
+        services = services.filter(
+            in_any_language("name", "icontains", words)
+            | in_any_language("description", "icontains", words)
+            | in_any_language("eligibility", "icontains", words)
+            | Q(organisation__name__icontains=words)
+        )
     if not include_inactive:
         services = services.filter(is_active=True, organisation__is_active=True)
     if need_category:
@@ -71,9 +104,142 @@ def partnership_list(*, user, action: str = Action.VIEW) -> QuerySet[Partnership
     )
 
 
+def agreement_list(*, user, action: str = Action.VIEW) -> QuerySet[DataSharingAgreement]:
+    """Data-sharing agreements ``user`` may see (``view``: both sides' members) or act on
+    (``change``, ``document``: both sides' partnership managers), newest period first."""
+    return (
+        DataSharingAgreement.objects.restrict(user, action)
+        .select_related("partnership__organisation", "partnership__partner", "recorded_for")
+        .order_by("-valid_until", "-recorded_at", "-pk")
+    )
+
+
+def agreement_document(*, user, pk: int) -> DataSharingAgreement | None:
+    """The agreement whose signed document ``user`` may open (both sides' partnership managers),
+    or None; an opening is audited for the side the user manages, so either organisation's
+    privacy officer sees who read it."""
+    agreement = agreement_list(user=user, action="document").filter(pk=pk).first()
+    if agreement is None:
+        return None
+    partnership = agreement.partnership
+    managed = permissions.organisation_ids_with_permission(user, "manage_partnerships")
+    side = partnership.organisation if partnership.organisation_id in managed else partnership.partner
+    audit_read(actor=user, organisation=side, obj=agreement, what="organisations.agreement.document")
+    return agreement
+
+
+def _labels(choices, codes) -> str:
+    return ", ".join(f"“{choices(code).label}”" for code in codes)
+
+
+def agreement_in_force(
+    *,
+    organisation: Organisation,
+    partner: Organisation,
+    scope: str,
+    purposes=(),
+    data_groups=(),
+    on=None,
+) -> DataSharingAgreement:
+    """The data-sharing agreement that lets ``organisation`` share ``data_groups`` for
+    ``purposes`` (need categories) with ``partner`` under their active ``scope`` partnership on
+    ``on`` (today); else an ``ApplicationError`` that names the partner and what is missing:
+    ``no_agreement`` (none in force: never recorded, lapsed or ended) or ``beyond_agreement``
+    (those in force do not cover it).
+
+    The one check of the rule, called by the services that share people's information across
+    organisations (a referral created, sent or answered; a hold of another organisation's beds).
+    The agreement decides per organisation; the person's consent is checked beside it."""
+    on = on or timezone.localdate()
+    partnership_agreements = DataSharingAgreement.objects.filter(
+        partnership__organisation=organisation,
+        partnership__partner=partner,
+        partnership__scope=scope,
+        partnership__status=PartnershipStatus.ACTIVE,
+    )
+    in_force = list(partnership_agreements.in_force(on).order_by("-valid_until", "-pk"))
+    purposes, data_groups = sorted(set(purposes)), sorted(set(data_groups))
+    for agreement in in_force:
+        if agreement.covers(purposes=purposes, data_groups=data_groups):
+            return agreement
+    names = {"partner": partner.name, "organisation": organisation.name}
+    if not in_force:
+        lapsed = (
+            partnership_agreements.filter(ended_at__isnull=True, valid_until__lt=on)
+            .order_by("-valid_until")
+            .values_list("valid_until", flat=True)
+            .first()
+        )
+        if lapsed is not None:
+            message = _(
+                "The data-sharing agreement with %(partner)s lapsed on %(date)s: %(organisation)s cannot share "
+                "people's information with it until a renewed agreement is recorded on the partnerships page."
+            ) % {**names, "date": formats.date_format(lapsed, "DATE_FORMAT")}
+        else:
+            message = (
+                _(
+                    "No data-sharing agreement with %(partner)s is in force: %(organisation)s cannot share people's "
+                    "information with it until one is recorded on the partnerships page."
+                )
+                % names
+            )
+        raise ApplicationError(message, code="no_agreement", extra={"partner": partner.pk})
+    covered_purposes = set().union(*(agreement.purposes for agreement in in_force))
+    covered_groups = set().union(*(agreement.data_groups for agreement in in_force))
+    # Each missing code may be covered by one agreement and not another: then name them all.
+    missing_purposes = [code for code in purposes if code not in covered_purposes]
+    missing_groups = [code for code in data_groups if code not in covered_groups]
+    if not missing_purposes and not missing_groups:
+        missing_purposes, missing_groups = purposes, data_groups
+    needs, groups = _labels(NeedCategory, missing_purposes), _labels(DataGroup, missing_groups)
+    if missing_purposes and missing_groups:
+        message = _(
+            "No data-sharing agreement in force with %(partner)s covers these needs: %(needs)s, "
+            "with this information: %(groups)s."
+        ) % {**names, "needs": needs, "groups": groups}
+    elif missing_purposes:
+        message = _("No data-sharing agreement in force with %(partner)s covers these needs: %(needs)s.") % {
+            **names,
+            "needs": needs,
+        }
+    else:
+        message = _("No data-sharing agreement in force with %(partner)s covers this information: %(groups)s.") % {
+            **names,
+            "groups": groups,
+        }
+    raise ApplicationError(
+        message,
+        code="beyond_agreement",
+        extra={"partner": partner.pk, "purposes": missing_purposes, "data_groups": missing_groups},
+    )
+
+
 def invitation_list(*, user) -> QuerySet[MembershipInvitation]:
     """Invitations of the organisations whose members ``user`` manages."""
     return MembershipInvitation.objects.restrict(user, Action.VIEW).select_related("organisation", "invited_by")
+
+
+def partnerships_in_force(*, user, organisation: Organisation) -> QuerySet[Partnership]:
+    """The active partnerships of ``organisation`` that ``user`` may see (both sides' members:
+    its own members see all of them, a partner's members those with their organisation)."""
+    return (
+        partnership_list(user=user)
+        .active()
+        .filter(Q(organisation=organisation) | Q(partner=organisation))
+        .order_by("scope", "organisation__name", "partner__name")
+    )
+
+
+def first_admin_waiting(*, user, organisation: Organisation) -> dict | None:
+    """For the admins of the hub that brought ``organisation`` in, while it has no admin: the
+    admin invitation waiting for an answer (``invitation``, or None when the last one expired or
+    was declined: then they may send another). None for everyone else, and once it has an admin."""
+    if permissions.first_admin_inviting_hub(user, organisation) is None:
+        return None
+    if Membership.objects.filter(organisation=organisation, role=Role.ADMIN, is_active=True).exists():
+        return None
+    waiting = MembershipInvitation.objects.pending().filter(organisation=organisation, role=Role.ADMIN).first()
+    return {"invitation": waiting}
 
 
 def invitation_for_token(*, token: str) -> MembershipInvitation | None:
@@ -166,7 +332,12 @@ def hsds_organisations(*, user) -> QuerySet[Organisation]:
     return (
         Organisation.objects.restrict(user, Action.VIEW)
         .filter(is_active=True)
-        .prefetch_related(Prefetch("services", queryset=active_services), "locations")
+        .prefetch_related(
+            Prefetch("services", queryset=active_services),
+            Prefetch(
+                "locations", queryset=Location.objects.prefetch_related(Prefetch("services", queryset=active_services))
+            ),
+        )
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,9 +31,17 @@ from notifications.rendering import absolute
 from notifications.services import email_queue
 from organisations import permissions
 from organisations.audit import audit_record
-from organisations.choices import InvitationStatus, PartnershipStatus, Role, UILanguage
+from organisations.choices import (
+    InvitationStatus,
+    OrganisationKind,
+    PartnershipScope,
+    PartnershipStatus,
+    Role,
+    UILanguage,
+)
 from organisations.errors import ApplicationError, ConflictError, NotFoundError, TooManyRequestsError
 from organisations.models import (
+    DataSharingAgreement,
     Location,
     Membership,
     MembershipInvitation,
@@ -44,11 +53,14 @@ from organisations.models import (
     User,
 )
 from organisations.notifications import (
+    AGREEMENT_ENDED,
+    AGREEMENT_RECORDED,
     PARTNERSHIP_ACCEPTED,
     PARTNERSHIP_DECLINED,
     PARTNERSHIP_ENDED,
     PARTNERSHIP_PROPOSED,
     PARTNERSHIP_WITHDRAWN,
+    notify_agreement_changed,
     notify_membership_changed,
     notify_partnership_changed,
 )
@@ -89,7 +101,8 @@ def user_update_profile(*, user: User, full_name: str | None = None, preferred_l
 
 @transaction.atomic
 def organisation_create(*, actor: User | None, name: str, slug: str, kind: str, **fields) -> Organisation:
-    """Create an organisation and its role groups. Only the platform (admin site, seed) does this."""
+    """Create an organisation and its role groups: the platform (admin site, seed), or a hub's
+    admin bringing a partner in (``organisation_onboard``, which checks that right)."""
     organisation = Organisation(name=name, slug=slug, kind=kind, **fields)
     organisation.full_clean()
     organisation.save()
@@ -146,6 +159,117 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **fie
         details={"previous_name": renamed_from} if renamed_from is not None else None,
     )
     return organisation
+
+
+# --- Bringing a partner organisation into the network -------------------------------------------
+
+ONBOARDED = "organisations.organisation.onboarded"
+
+
+@transaction.atomic
+def organisation_onboard(
+    *,
+    actor: User,
+    hub: Organisation,
+    name: str,
+    kind: str,
+    first_admin_email: str,
+    first_admin_language: str | None = None,
+    propose_referrals: bool = False,
+    **fields,
+) -> Organisation:
+    """A hub's admin brings a new partner organisation into the network, in one transaction: the
+    organisation and its role groups (``organisation_create``), the invitation of its first admin
+    (the usual email, in the invitee's language, with a link that expires), and, if asked, the
+    hub's proposal to send it referrals, which the partner's admin accepts on its partnerships
+    page. Recorded on both organisations' logs. A name another organisation already reads as is
+    refused on the name (``ValidationError``)."""
+    if hub.pk not in permissions.onboarding_hub_ids(actor):
+        raise NotFoundError()
+    if kind == OrganisationKind.HUB:
+        raise ApplicationError(
+            _("A welcome hub is added by the platform's staff. Choose the partner's kind of work."), code="hub_kind"
+        )
+    try:
+        organisation = organisation_create(actor=actor, name=name, slug=_free_slug(name), kind=kind, **fields)
+    except IntegrityError:
+        # Another organisation with this name (or this address) was saved since the check.
+        raise ConflictError(
+            _("Another organisation was added with this name at the same moment. Check the directory."),
+            code="name_taken",
+        ) from None
+    audit_record(actor=actor, organisation=hub, action=ONBOARDED, obj=organisation, details={"kind": kind})
+    _invite_first_admin(
+        actor=actor, hub=hub, organisation=organisation, email=first_admin_email, language=first_admin_language
+    )
+    if propose_referrals:
+        partnership_propose(
+            actor=actor,
+            organisation=hub,
+            partner=organisation,
+            scope=PartnershipScope.REFERRALS,
+            proposed_by=hub,
+        )
+    return organisation
+
+
+def _free_slug(name: str) -> str:
+    """A slug for ``name`` that no organisation has yet (``-2``, ``-3``… after a namesake's)."""
+    base = slugify(name)[:70].strip("-") or "organisation"
+    slug, number = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def organisation_invite_first_admin(
+    *, actor: User, organisation: Organisation, email: str, language: str | None = None
+) -> MembershipInvitation:
+    """The hub that brought ``organisation`` in invites its first admin again, when the first
+    invitation expired or was declined: nobody in the organisation can, and the platform's staff
+    are not needed. Only while the organisation has no admin and no admin invitation waiting."""
+    hub = permissions.first_admin_inviting_hub(actor, organisation)
+    if hub is None:
+        raise NotFoundError()
+    return _invite_first_admin(actor=actor, hub=hub, organisation=organisation, email=email, language=language)
+
+
+def _invite_first_admin(
+    *, actor: User, hub: Organisation, organisation: Organisation, email: str, language: str | None
+) -> MembershipInvitation:
+    """Invite ``organisation``'s first admin on behalf of ``hub``, which is no member of it: a
+    right that ends as soon as the organisation has an admin (then its admins invite) or an admin
+    invitation waits (one person at a time is offered the organisation's keys)."""
+    # Locked, so that two of the hub's admins sending at once cannot both find no invitation waiting.
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True))
+    if Membership.objects.filter(organisation=organisation, role=Role.ADMIN, is_active=True).exists():
+        raise ConflictError(
+            _("This organisation has an admin now: its admins invite their colleagues."), code="has_admin"
+        )
+    if MembershipInvitation.objects.pending().filter(organisation=organisation, role=Role.ADMIN).exists():
+        raise ConflictError(
+            _("An invitation to be this organisation's admin is waiting for an answer."), code="admin_invited"
+        )
+    invitation = _invitation_send(
+        actor=actor, organisation=organisation, email=email, role=Role.ADMIN, valid_until=None, language=language
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="organisations.invitation.created",
+        obj=invitation,
+        details={"role": Role.ADMIN, "by_organisation": hub.pk},
+    )
+    audit_record(
+        actor=actor,
+        organisation=hub,
+        action="organisations.organisation.first_admin_invited",
+        obj=organisation,
+        details={"invitation": invitation.pk},
+    )
+    return invitation
 
 
 # --- Memberships --------------------------------------------------------------------------------
@@ -327,6 +451,32 @@ def invitation_create(
     ``language``, else the active one), which only the owner of the address reads."""
     if actor is not None and not permissions.has_organisation_permission(actor, "manage_members", organisation):
         raise NotFoundError()
+    invitation = _invitation_send(
+        actor=actor, organisation=organisation, email=email, role=role, valid_until=valid_until, language=language
+    )
+    _require(actor, Action.ADD, invitation)
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="organisations.invitation.created",
+        obj=invitation,
+        details={"role": role},
+    )
+    return invitation
+
+
+def _invitation_send(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    valid_until: datetime | None,
+    language: str | None,
+) -> MembershipInvitation:
+    """The checks, the row and the email of an invitation, for a caller that has checked who may
+    send it (``invitation_create``: the organisation's admins; ``organisation_invite_first_admin``:
+    the hub that brought the organisation in) and that records the audit entry."""
     _check_valid_until(valid_until)
     email = email.strip().lower()
     # Both are visible to the admin anyway (the members and invitations of their organisation):
@@ -356,14 +506,6 @@ def invitation_create(
         invited_by=actor,
         token_hash=MembershipInvitation.hash_token(token),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
-    _require(actor, Action.ADD, invitation)
-    audit_record(
-        actor=actor,
-        organisation=organisation,
-        action="organisations.invitation.created",
-        obj=invitation,
-        details={"role": role},
     )
     # Worded now, in the invitee's language: the link is the only copy of the secret, and it is
     # erased from the outbox once sent.
@@ -747,6 +889,121 @@ def _publish_partnership_access(partnership: Partnership) -> None:
     publish_access_changed_on_commit(members)
 
 
+# --- Data-sharing agreements ------------------------------------------------------------------------
+
+
+def _agreement_details(agreement: DataSharingAgreement) -> dict:
+    return {
+        "partnership": agreement.partnership_id,
+        "reference": agreement.reference,
+        "purposes": agreement.purposes,
+        "data_groups": agreement.data_groups,
+        "valid_from": agreement.valid_from.isoformat(),
+        "valid_until": agreement.valid_until.isoformat(),
+    }
+
+
+def _sorted_codes(codes):
+    """A list of codes once each, in order; anything else as it came, for the model's validator
+    to refuse on its field."""
+    if isinstance(codes, list | tuple | set) and all(isinstance(code, str) for code in codes):
+        return sorted(set(codes))
+    return codes
+
+
+def _acting_side(actor: User | None, partnership: Partnership) -> Organisation:
+    """The side ``actor`` acts for: the first of the two whose partnerships they manage (the
+    platform itself, ``actor=None``, acts for the first side)."""
+    sides = (partnership.organisation, partnership.partner)
+    if actor is None:
+        return sides[0]
+    return next(side for side in sides if _manages_partnerships(actor, side))
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    reference: str,
+    purposes: list[str],
+    data_groups: list[str],
+    valid_from,
+    valid_until,
+    document,
+) -> DataSharingAgreement:
+    """Record the signed data-sharing agreement ``partnership`` rests on, with its PDF
+    (``document``, an uploaded file). Either side's partnership managers may, on a partnership
+    proposed or active; the other side's managers are told.
+
+    Invalid input (reversed dates, a file that is not a PDF or is too large, unknown codes) is a
+    ``ValidationError`` whose messages name their fields; nothing is written then, the file
+    included (it is stored on save, after every check)."""
+    _require(actor, Action.CHANGE, partnership)
+    partnership = (
+        Partnership.objects.select_for_update().select_related("organisation", "partner").get(pk=partnership.pk)
+    )
+    if partnership.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
+        raise ConflictError(_("This partnership is closed: propose a new one first."), code="not_active")
+    side = _acting_side(actor, partnership)
+    agreement = DataSharingAgreement(
+        partnership=partnership,
+        reference=reference.strip(),
+        purposes=_sorted_codes(purposes),
+        data_groups=_sorted_codes(data_groups),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        document=document,
+        recorded_for=side,
+        recorded_by=actor,
+    )
+    agreement.full_clean()
+    agreement.save()
+    try:
+        _require(actor, Action.CHANGE, agreement)
+        audit_record(
+            actor=actor,
+            organisation=side,
+            action="organisations.agreement.recorded",
+            obj=agreement,
+            details=_agreement_details(agreement),
+        )
+        notify_agreement_changed(agreement=agreement, kind=AGREEMENT_RECORDED, actor=actor, side=side)
+    except BaseException:
+        # The file was stored by save(); the transaction's rollback cannot take it back.
+        agreement.document.storage.delete(agreement.document.name)
+        raise
+    return agreement
+
+
+@transaction.atomic
+def agreement_end(*, actor: User | None, agreement: DataSharingAgreement) -> DataSharingAgreement:
+    """End an agreement before its date (terminated, or recorded by mistake): from the commit it
+    covers nothing. Either side's partnership managers may; the other side's are told. The row
+    and its document are kept as the record of what was agreed."""
+    _require(actor, Action.CHANGE, agreement)
+    agreement = (
+        DataSharingAgreement.objects.select_for_update()
+        .select_related("partnership__organisation", "partnership__partner")
+        .get(pk=agreement.pk)
+    )
+    if agreement.ended_at is not None:
+        raise ConflictError(_("This agreement was already ended."), code="already_ended")
+    side = _acting_side(actor, agreement.partnership)
+    agreement.ended_at = timezone.now()
+    agreement.ended_by = actor
+    agreement.save(update_fields=["ended_at", "ended_by"])
+    audit_record(
+        actor=actor,
+        organisation=side,
+        action="organisations.agreement.ended",
+        obj=agreement,
+        details=_agreement_details(agreement),
+    )
+    notify_agreement_changed(agreement=agreement, kind=AGREEMENT_ENDED, actor=actor, side=side)
+    return agreement
+
+
 # --- The service directory -------------------------------------------------------------------
 
 
@@ -769,16 +1026,18 @@ def service_create(
     *,
     actor: User | None,
     organisation: Organisation,
-    name: str,
+    name_fr: str,
     need_categories: list[str],
     languages: list[str],
     locations: list[Location] | None = None,
     **fields,
 ) -> Service:
-    """Add a service to an organisation's directory entry (its admins)."""
+    """Add a service to an organisation's directory entry (its admins). Its texts are given per
+    language (``name_fr``, ``description_es``…, ``organisations/translation.py``); French is
+    the reference and the name must be written in it."""
     if actor is not None and not permissions.has_organisation_permission(actor, "change_organisation", organisation):
         raise NotFoundError()
-    service = Service(organisation=organisation, name=name, **fields)
+    service = Service(organisation=organisation, name_fr=name_fr, **fields)
     service.full_clean()
     service.save()
     _set_service_links(service, need_categories, languages)
@@ -824,11 +1083,12 @@ def _set_service_locations(service: Service, locations: list[Location] | None) -
 
 
 @transaction.atomic
-def location_create(*, actor: User | None, organisation: Organisation, name: str, **fields) -> Location:
-    """Add a location to an organisation's directory entry (its admins)."""
+def location_create(*, actor: User | None, organisation: Organisation, name_fr: str, **fields) -> Location:
+    """Add a location to an organisation's directory entry (its admins); its name and description
+    are given per language, as a service's texts."""
     if actor is not None and not permissions.has_organisation_permission(actor, "change_organisation", organisation):
         raise NotFoundError()
-    location = Location(organisation=organisation, name=name, **fields)
+    location = Location(organisation=organisation, name_fr=name_fr, **fields)
     location.full_clean()
     location.save()
     _require(actor, Action.ADD, location)

@@ -9,11 +9,14 @@ no schema can state, so a date out of range is refused with the rule code ``impl
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import DataGroup, NeedCategory
 
 # Characters a name may not hold. Control characters (C0, DEL, C1: terminal escapes among them)
 # and the invisible format characters (Unicode category Cf: bidi embeddings, overrides and
@@ -174,3 +177,46 @@ recent_date_validator = PlausibleDateValidator(years_back=10, days_ahead=0)
 # membership, a bed out of service): within ten years of today. A date-time far beyond that would
 # be stored, and then be past what Python can read back (year 10000 in UTC).
 working_date_validator = PlausibleDateValidator(years_back=10, days_ahead=3653)
+
+
+def _code_list_validator(choices, message):
+    """A validator of a JSON list of codes: a list, not empty, of distinct codes of ``choices``."""
+
+    def validate(value) -> None:
+        if not isinstance(value, list) or not value:
+            raise ValidationError(_("Choose at least one."), code="required")
+        if not all(isinstance(code, str) and code in choices.values for code in value) or len(set(value)) != len(value):
+            raise ValidationError(message, code="invalid_choice")
+
+    return validate
+
+
+def validate_purposes(value) -> None:
+    """A data-sharing agreement's purposes: need categories (organisations.choices.NeedCategory)."""
+    _code_list_validator(NeedCategory, _("Choose purposes from the list of needs."))(value)
+
+
+def validate_data_groups(value) -> None:
+    """A data-sharing agreement's data groups (organisations.choices.DataGroup)."""
+    _code_list_validator(DataGroup, _("Choose data groups from the list."))(value)
+
+
+# A PDF file starts with these bytes (ISO 32000-1, 7.5.2); its name and its declared type prove nothing.
+PDF_MAGIC = b"%PDF-"
+
+
+def validate_pdf(file) -> None:
+    """Refuse an uploaded document that is not a PDF (by its first bytes) or is larger than
+    ``settings.AGREEMENT_DOCUMENT_MAX_BYTES``."""
+    limit = settings.AGREEMENT_DOCUMENT_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("This file is too large: send a PDF of %(megabytes)s MB at most.") % {"megabytes": limit // 2**20},
+            code="file_too_large",
+        )
+    position = file.tell()
+    file.seek(0)
+    head = file.read(len(PDF_MAGIC))
+    file.seek(position)
+    if head != PDF_MAGIC:
+        raise ValidationError(_("This file is not a PDF: send the signed agreement as a PDF."), code="not_pdf")

@@ -1,5 +1,6 @@
 """Pages of the web shell: home, the organisation directory, the profile, the language switch,
-partnerships, members and invitations, the audit log, and the error pages. Views read through
+partnerships, members and invitations, the audit log, and the error pages (an organisation's own
+page, onboarding and the end of a role are in ``onboarding_views``). Views read through
 selectors and write through services."""
 
 import csv
@@ -10,11 +11,11 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -26,6 +27,7 @@ from organisations.choices import SPOKEN_LANGUAGES, InvitationStatus, Partnershi
 from organisations.context_processors import navigation_context
 from organisations.errors import ApplicationError, NotFoundError, TooManyRequestsError
 from organisations.forms import (
+    AgreementForm,
     AuditLogFilterForm,
     DirectorySearchForm,
     InvitationAccountForm,
@@ -60,24 +62,12 @@ def directory(request):
         need_category=filters.get("need_category") or None,
         language=filters.get("language") or None,
         organisation_kind=filters.get("organisation_kind") or None,
+        text=filters.get("text") or None,
     )
     return render(
         request,
         "organisations/directory.html",
         {"form": form, "services": services_found, "language_names": SPOKEN_LANGUAGES},
-    )
-
-
-@login_required
-def organisation_detail(request, slug: str):
-    organisation = selectors.organisation_list(user=request.user).filter(slug=slug).first()
-    if organisation is None:
-        raise Http404
-    services_offered = selectors.directory_services(user=request.user).filter(organisation=organisation)
-    return render(
-        request,
-        "organisations/organisation_detail.html",
-        {"organisation": organisation, "services": services_offered, "language_names": SPOKEN_LANGUAGES},
     )
 
 
@@ -120,15 +110,28 @@ def partnerships(request):
     return _render_partnerships(request, _managed_or_404(request.user, "manage_partnerships"))
 
 
-def _render_partnerships(request, managed: set[int], form=None, status: int = 200):
+def _render_partnerships(request, managed: set[int], form=None, status: int = 200, agreement_form=None):
+    """``agreement_form``: the agreement form sent for one partnership and refused, shown with
+    its errors in that partnership's place (``agreement_views.agreement_record``)."""
     rows = list(
         selectors.partnership_list(user=request.user)
         .filter(Q(organisation__in=managed) | Q(partner__in=managed))
+        .prefetch_related(Prefetch("agreements", queryset=selectors.agreement_list(user=request.user)))
         .order_by("-created_at", "-pk")
     )
+    today_date = timezone.localdate()
     for row in rows:
         # The side the user deals with, shown with what tells it apart from a namesake.
         row.other_side = row.organisation if row.partner_id in managed else row.partner
+        # Agreements in force or to come; when there is none, the last one that lapsed.
+        agreements = [agreement for agreement in row.agreements.all() if agreement.ended_at is None]
+        row.current_agreements = sorted(
+            (agreement for agreement in agreements if agreement.valid_until >= today_date),
+            key=lambda agreement: agreement.valid_from,
+        )
+        row.lapsed_agreement = next((a for a in agreements if a.valid_until < today_date), None)
+        sent = agreement_form is not None and agreement_form.partnership_id == row.pk
+        row.agreement_form = agreement_form if sent else AgreementForm(prefix=f"agreement-{row.pk}")
     proposed = [row for row in rows if row.status == PartnershipStatus.PROPOSED]
     closed = [row for row in rows if row.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)]
     context = {
@@ -226,6 +229,7 @@ def _render_members(request, managed: set[int], form=None, status: int = 200):
         "memberships": memberships,
         "invitations": selectors.invitation_list(user=request.user).pending().order_by("-created_at", "-pk"),
         "form": form or InvitationForm(user=request.user, managed_ids=managed),
+        "can_onboard": bool(permissions.onboarding_hub_ids(request.user)),
     }
     return render(request, "organisations/members.html", context, status=status)
 

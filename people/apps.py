@@ -10,7 +10,7 @@ class PeopleConfig(AppConfig):
         from organisations.navigation import register_links
         from organisations.permissions import ObjectPermission, register_policy
         from organisations.today import register_section
-        from people import models, today, views
+        from people import imports, models, today, views  # noqa: F401 - imports registers its job
 
         # Only the owning hub's case workers reach person files; partners see what referrals
         # share under consent, never these rows.

@@ -4,6 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# DataGroup lives with the organisations, whose data-sharing agreements name data groups too
+# (imports point downward); person files keep importing it from here.
+from organisations.choices import DataGroup
+
 
 class GenderIdentity(models.TextChoices):
     WOMAN = "woman", _("Woman")
@@ -158,21 +162,6 @@ class NeedStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("need status", "Withdrawn")
 
 
-class DataGroup(models.TextChoices):
-    """Groups of a person's data that a consent lets the hub share, one by one."""
-
-    IDENTITY = "identity", _("Identity and languages")
-    CONTACT = "contact", _("Contact details")
-    HOUSEHOLD = "household", _("Household")
-    IMMIGRATION = "immigration", _("Immigration and claim")
-    HEALTH = "health", _("Health")
-    SOGI = "sogi", _("Gender identity and sexual orientation")
-    NOTES = "notes", _("Notes")
-    # Where the person is in the hub's service trajectory and the steps that concern the partner
-    # (trajectory.selectors.partner_view); never the rest of the file.
-    TRAJECTORY = "trajectory", _("Service path")
-
-
 # Law 25: sensitive information needs express consent and is never shared by default.
 SENSITIVE_DATA_GROUPS = {DataGroup.IMMIGRATION, DataGroup.HEALTH, DataGroup.SOGI, DataGroup.NOTES}
 
@@ -236,3 +225,17 @@ class InterpreterUsed(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional")
     VOLUNTEER = "volunteer", _("Volunteer")
     FAMILY = "family", _("Family member")
+
+
+class ImportKind(models.TextChoices):
+    """What the rows of an imported spreadsheet are (``people.imports``)."""
+
+    PEOPLE = "people", _("People")
+    HOUSEHOLDS = "households", _("Households")
+    INTERVENTIONS = "interventions", _("Interventions")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, not imported")
+    COMMITTED = "committed", _("Imported")
+    DISCARDED = "discarded", _("Discarded")

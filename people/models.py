@@ -2,6 +2,7 @@
 and the intervention log. Everything here is personal data owned by a hub organisation; partners
 never read these rows directly, only what a referral shares under an active consent."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from people.choices import (
     FrenchLevel,
     GenderIdentity,
     HouseholdRelationship,
+    ImportKind,
+    ImportStatus,
     IntakeChannel,
     InterpreterUsed,
     InterventionMode,
@@ -126,6 +129,11 @@ class Person(models.Model):
         _("relationship in the household"), max_length=20, choices=HouseholdRelationship.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The file's number in the spreadsheet the hub kept before Passerelle, written by an import
+    # (``people.imports``) so that later imports (households, interventions) can name the person.
+    external_reference = models.CharField(
+        _("reference in the former register"), max_length=64, blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -136,6 +144,13 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["family_names", "given_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="unique_person_external_reference",
+            ),
+        ]
 
     def __str__(self) -> str:
         return Person.name_from(self.given_names, self.family_names)
@@ -426,3 +441,47 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_type_display()}"
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet uploaded to load a hub's past years (``people.imports``): its rows are
+    checked and shown (the preview) before anything is written, then committed all at once or
+    not at all. The file itself is personal data: it is kept only between the preview and the
+    commit (``content`` is emptied when the batch is committed or discarded); the batch keeps
+    what was done, by whom, and how many rows."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind of rows"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("file"), blank=True, default=b"", editable=False)
+    sha256 = models.CharField(_("file fingerprint"), max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("possible duplicates"), default=0)
+    created_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+        constraints = [
+            # The same file is not imported twice into one organisation (interventions have no
+            # natural key: a second import would count them twice in the reports).
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "sha256"],
+                condition=Q(status="committed"),
+                name="unique_committed_import_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"

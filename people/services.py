@@ -41,16 +41,33 @@ def _require_case_worker(actor: User, organisation: Organisation) -> None:
 # --- People -----------------------------------------------------------------------------------
 
 
+def person_build(
+    *, actor: User, owner: Organisation, given_names: str, family_names: str, validate: bool = True, **fields
+) -> Person:
+    """A new file, not saved, checked by the rules every way of opening one shares (the page,
+    the API, the spreadsheet import): names trimmed, search keys computed, every field's
+    validators. Reads nothing: the rules against stored rows (one reference per file in the
+    organisation) are the caller's, ``person_create``'s or the import's (one query per file).
+    ``validate=False`` only for values this function already checked (an import's commit of the
+    very bytes its preview checked: ``people.imports``)."""
+    person = Person(
+        owner=owner, given_names=given_names.strip(), family_names=family_names.strip(), created_by=actor, **fields
+    )
+    person.set_search_keys()
+    if validate:
+        person.full_clean(
+            exclude=["household", "owner", "created_by"], validate_unique=False, validate_constraints=False
+        )
+    return person
+
+
 @transaction.atomic
 def person_create(*, actor: User, owner: Organisation, given_names: str, family_names: str, **fields) -> Person:
     """Open a person file in ``owner`` (the actor's hub). Call ``person_possible_duplicates``
     first to offer an existing file instead."""
     _require_case_worker(actor, owner)
-    person = Person(
-        owner=owner, given_names=given_names.strip(), family_names=family_names.strip(), created_by=actor, **fields
-    )
-    person.set_search_keys()
-    person.full_clean(exclude=["household"])
+    person = person_build(actor=actor, owner=owner, given_names=given_names, family_names=family_names, **fields)
+    person.validate_constraints(exclude=["household"])
     person.save()
     permissions.require(actor, Action.ADD, person)
     audit_record(actor=actor, organisation=owner, action="people.person.created", obj=person)
@@ -507,6 +524,21 @@ def milestone_schedule(
 # --- Interventions ----------------------------------------------------------------------------------
 
 
+def intervention_build(
+    *, actor: User, organisation: Organisation, type: str, language_used: str, validate: bool = True, **fields
+) -> Intervention:
+    """A new intervention, not saved, checked by the rules the quick log, the API and the
+    spreadsheet import share (every field's validators: a date in the last ten years, codes of
+    the enumerations). Reads nothing; who it names is the caller's. ``validate=False`` as for
+    ``person_build``."""
+    intervention = Intervention(
+        organisation=organisation, type=type, language_used=language_used, recorded_by=actor, **fields
+    )
+    if validate:
+        intervention.full_clean(exclude=["recorded_by", "organisation"])
+    return intervention
+
+
 @transaction.atomic
 def intervention_log(
     *, actor: User, organisation: Organisation, people: list[Person], type: str, language_used: str, **fields
@@ -517,10 +549,9 @@ def intervention_log(
         raise ApplicationError(_("Choose at least one person."), code="no_people")
     for person in people:
         permissions.require(actor, Action.CHANGE, person)
-    intervention = Intervention(
-        organisation=organisation, type=type, language_used=language_used, recorded_by=actor, **fields
+    intervention = intervention_build(
+        actor=actor, organisation=organisation, type=type, language_used=language_used, **fields
     )
-    intervention.full_clean()
     intervention.save()
     intervention.people.set(people)
     audit_record(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import views
+from people import import_views, views
 
 app_name = "people"
 
@@ -28,4 +28,9 @@ urlpatterns = [
     path("households/<int:household_id>/edit/", views.household_update, name="household-update"),
     path("households/<int:household_id>/members/", views.household_member_add, name="household-member-add"),
     path("households/<int:household_id>/members/new/", views.household_member_create, name="household-member-create"),
+    path("import/", import_views.import_start, name="import"),
+    path("import/template/<str:kind>/", import_views.import_template, name="import-template"),
+    path("import/<str:token>/", import_views.import_batch, name="import-batch"),
+    path("import/<str:token>/commit/", import_views.import_commit, name="import-commit"),
+    path("import/<str:token>/discard/", import_views.import_discard, name="import-discard"),
 ]

@@ -22,6 +22,7 @@ from organisations.choices import PartnershipScope, Role
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, Partnership, Service, User
 from organisations.permissions import Action
+from organisations.selectors import agreement_in_force
 from people.choices import NeedUrgency
 from people.models import Consent, Person
 from referrals.choices import CLOSED_STATUSES, DECLINE_SIDE, DeclineReason, ReferralEventKind, ReferralStatus
@@ -69,6 +70,10 @@ TRANSITIONS = {
     "expire": Transition("system", frozenset({S.SENT}), S.EXPIRED, ReferralEventKind.EXPIRED),
 }
 RECIPIENT_RESPONSES = {"request_info", "accept", "decline"}
+# The moves that put the referral, and what it shares, before the partner (again): each needs a
+# data-sharing agreement in force that covers it (a draft sent days later, an answer after the
+# agreement lapsed).
+AGREEMENT_ACTIONS = {"send", "answer_info"}
 
 
 def _side_action(side: str) -> str:
@@ -86,6 +91,18 @@ def _check_consent(*, person: Person, recipient: Organisation, need_category: st
         raise ApplicationError(
             _("Share only information the person consented to share with this organisation."), code="beyond_consent"
         )
+
+
+def _check_agreement(*, sender: Organisation, recipient: Organisation, need_category: str, shared_groups) -> None:
+    """The organisations' data-sharing agreement must cover what the referral shares, for its
+    need, whatever the person consented to (``organisations.selectors.agreement_in_force``)."""
+    agreement_in_force(
+        organisation=sender,
+        partner=recipient,
+        scope=PartnershipScope.REFERRALS,
+        purposes=[need_category],
+        data_groups=shared_groups,
+    )
 
 
 def _record_event(referral, *, actor, organisation, kind, from_status="", reason="", note="") -> ReferralEvent:
@@ -155,6 +172,7 @@ def referral_create(
         raise ApplicationError(
             _("Your organisation does not send referrals to this organisation."), code="no_partnership"
         )
+    _check_agreement(sender=sender, recipient=recipient, need_category=need_category, shared_groups=shared_groups)
     if service is not None and (service.organisation_id != recipient.pk or not service.is_active):
         raise ApplicationError(_("This service is not offered by this organisation."), code="foreign_service")
     _check_consent(
@@ -236,6 +254,13 @@ def referral_transition(
         raise ApplicationError(_("Say why, in a few words."), code="decline_note_required")
     if action in {"request_info", "answer_info"} and not note.strip():
         raise ApplicationError(_("Write the question or the answer."), code="message_required")
+    if action in AGREEMENT_ACTIONS:
+        _check_agreement(
+            sender=referral.sender,
+            recipient=referral.recipient,
+            need_category=referral.need_category,
+            shared_groups=referral.shared_groups,
+        )
     from_status = referral.status
     now = timezone.now()
     referral.status = transition.target

@@ -14,13 +14,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from organisations.choices import SPOKEN_LANGUAGES, OrganisationKind
+from organisations.texts import content_language, translated
 from people.choices import MilestoneKind
 from people.models import Milestone, Person
 from reports.suppression import SMALL_MAX, display, protect
 from trajectory import selectors as trajectory_selectors
 from trajectory.choices import EnrolmentOutcome, InterpreterStatus
 from trajectory.models import Enrolment, InterpreterRequest, Programme
-from trajectory.texts import content_language, translated
 
 # The people counted: files opened (first visit) within this time.
 PERIOD_DAYS = 365

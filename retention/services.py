@@ -117,6 +117,8 @@ def _people_anonymise(ids: list[int], cutoff: datetime | None = None) -> None:
         email="",
         address="",
         notes="",
+        # The number in the hub's former register (people.imports) names the person there.
+        external_reference="",
     )
     Consent.objects.filter(person__in=ids).update(given_by_name="")
     Need.objects.filter(person__in=ids).update(note="")

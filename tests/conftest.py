@@ -49,6 +49,21 @@ def fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def private_files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def private_files(private_files_root, settings):
+    """Uploaded private documents (signed agreements) go to a temporary folder, not ``var/``."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": private_files_root}},
+    }
+    return private_files_root
+
+
 @pytest.fixture(autouse=True)
 def fresh_audit_cache():
     """Each test starts with no refused read counted: ids are reused from test to test, and a

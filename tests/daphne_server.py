@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ def free_port() -> int:
 def server_environment() -> dict:
     """This process's environment (REDIS_URL included), pointed at the test database."""
     env = dict(os.environ, WORKER_IN_PROCESS="false", DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost")
+    # Uploaded private documents (signed agreements) in a folder of the run, not in var/.
+    env.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="passerelle-private-"))
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(database["NAME"])

@@ -4,6 +4,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from organisations import services
@@ -51,15 +52,26 @@ def member(organisation: Organisation, role: str, **user_fields) -> User:
     return person
 
 
+def _in_french(fields: dict, *texts: str) -> dict:
+    """A factory's ``name="…"`` is the French text (``name_fr``): tests write in the reference
+    language unless they say which."""
+    for text in texts:
+        if text in fields:
+            fields[f"{text}_fr"] = fields.pop(text)
+    return fields
+
+
 def service(organisation: Organisation, **fields):
-    fields.setdefault("name", f"Service {next(_sequence)}")
+    _in_french(fields, "name", "description", "eligibility", "how_to_refer")
+    fields.setdefault("name_fr", f"Service {next(_sequence)}")
     fields.setdefault("need_categories", [NeedCategory.FOOD])
     fields.setdefault("languages", ["fr", "es"])
     return services.service_create(actor=None, organisation=organisation, **fields)
 
 
 def location(organisation: Organisation, **fields):
-    fields.setdefault("name", f"Location {next(_sequence)}")
+    _in_french(fields, "name", "description")
+    fields.setdefault("name_fr", f"Location {next(_sequence)}")
     fields.setdefault("address_1", "1, rue Principale")
     return services.location_create(actor=None, organisation=organisation, **fields)
 
@@ -121,13 +133,44 @@ def consent(person, recipient: Organisation, *, actor: User | None = None, **fie
     )
 
 
-def partnership(organisation: Organisation, partner: Organisation, scope: str = PartnershipScope.REFERRALS):
-    """The active partnership, proposed and accepted by the platform if there is none."""
-    existing = Partnership.objects.active().filter(organisation=organisation, partner=partner, scope=scope).first()
-    if existing is not None:
-        return existing
-    proposal = services.partnership_propose(actor=None, organisation=organisation, partner=partner, scope=scope)
-    return services.partnership_accept(actor=None, partnership=proposal)
+# A PDF as far as the agreement's document check reads it (its first bytes).
+AGREEMENT_PDF = b"%PDF-1.4\n% a signed data-sharing agreement\n%%EOF\n"
+
+
+def agreement_document(content: bytes = AGREEMENT_PDF, name: str = "agreement.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def agreement(partnership: Partnership, *, actor: User | None = None, **fields):
+    """A data-sharing agreement on ``partnership``: by default every purpose and every data
+    group, from a month ago to a year from now, recorded by the platform."""
+    today = timezone.localdate()
+    fields.setdefault("reference", f"EPR-{next(_sequence)}")
+    fields.setdefault("purposes", list(NeedCategory.values))
+    fields.setdefault("data_groups", list(DataGroup.values))
+    fields.setdefault("valid_from", today - timedelta(days=30))
+    fields.setdefault("valid_until", today + timedelta(days=365))
+    fields.setdefault("document", agreement_document())
+    return services.agreement_record(actor=actor, partnership=partnership, **fields)
+
+
+def partnership(
+    organisation: Organisation,
+    partner: Organisation,
+    scope: str = PartnershipScope.REFERRALS,
+    *,
+    with_agreement: bool = True,
+):
+    """The active partnership, proposed and accepted by the platform if there is none, with a
+    data-sharing agreement in force that covers everything unless ``with_agreement=False``
+    (referrals and holds need one)."""
+    found = Partnership.objects.active().filter(organisation=organisation, partner=partner, scope=scope).first()
+    if found is None:
+        proposal = services.partnership_propose(actor=None, organisation=organisation, partner=partner, scope=scope)
+        found = services.partnership_accept(actor=None, partnership=proposal)
+    if with_agreement and not found.agreements.in_force().exists():
+        agreement(found)
+    return found
 
 
 def referral(sender: Organisation, recipient: Organisation, *, person=None, actor: User | None = None, **fields):

@@ -24,6 +24,7 @@ from housing.models import Bed, Hold, Site, Stay, UnmetHousingRequest
 from notifications.models import Notification
 from organisations.models import (
     AuditEntry,
+    DataSharingAgreement,
     Location,
     Membership,
     MembershipInvitation,
@@ -72,6 +73,7 @@ PARAMETER_MODELS = {
     "membership_id": Membership,
     "token_key": ApiToken,
     "slug": Organisation,
+    "service_id": Service,
     "legal_hold_id": LegalHold,
     "request_id": PrivacyRequest,
     "rectification_id": Rectification,
@@ -103,11 +105,25 @@ ROUTES = {
     "organisations:partnership-decline": Route(GRANTED, HUB_ADMIN, Partnership),
     "organisations:partnership-withdraw": Route(GRANTED, HUB_ADMIN, Partnership),
     "organisations:partnership-end": Route(GRANTED, HUB_ADMIN, Partnership),
+    # A partnership's data-sharing agreements: recorded and ended by either side's admins and
+    # coordinators, the signed PDF read by them only.
+    "organisations:agreement-record": Route(GRANTED, HUB_ADMIN, Partnership),
+    "organisations:agreement-end": Route(GRANTED, HUB_ADMIN, DataSharingAgreement),
+    "organisations:agreement-document": Route(GRANTED, HUB_ADMIN, DataSharingAgreement),
     "organisations:members": Route(MEMBER, HUB_ADMIN),
     "organisations:member-invite": Route(MEMBER, HUB_ADMIN),
     "organisations:invitation-revoke": Route(GRANTED, HUB_ADMIN, MembershipInvitation),
     "organisations:invitation": Route(PUBLIC),
+    # Bringing a partner organisation in (the hub's admins), its profile (its admins), a role's end.
+    "organisations:organisation-new": Route(MEMBER, HUB_ADMIN),
+    "organisations:organisation-edit": Route(MEMBER, HUB_ADMIN),
+    "organisations:first-admin-invite": Route(MEMBER, HUB_ADMIN),
+    "organisations:membership-end": Route(GRANTED, HUB_ADMIN),
     # The audit log: the privacy officers' page (a 404 for everyone else).
+    # The directory entry is the network's to read and its organisation's admins' to write.
+    "organisations:services": Route(MEMBER, HUB_ADMIN),
+    "organisations:service-create": Route(MEMBER, HUB_ADMIN),
+    "organisations:service-edit": Route(MEMBER, HUB_ADMIN),
     "organisations:audit-log": Route(MEMBER, PRIVACY_OFFICER),
     "organisations:audit-log-export": Route(MEMBER, PRIVACY_OFFICER),
     # Person files.
@@ -147,6 +163,7 @@ ROUTES = {
     "housing:hold-move": Route(GRANTED),
     "housing:stay-move": Route(GRANTED, PROVIDER),
     "housing:provider": Route(MEMBER, PROVIDER),
+    "housing:site-texts": Route(GRANTED, PROVIDER),
     "housing:site-confirm": Route(GRANTED, PROVIDER),
     "housing:bed-out-of-service": Route(GRANTED, PROVIDER),
     "housing:bed-in-service": Route(GRANTED, PROVIDER),
@@ -225,6 +242,12 @@ ROUTES = {
     # The service trajectory: a person's path (their file's readers), the design (the hub's
     # coordinators; a partner sees the path only on a referral, with consent).
     "people:milestone-schedule": Route(GRANTED),
+    # Spreadsheet import (people.imports): a hub's admins and coordinators; a batch by its token.
+    "people:import": Route(GRANTED, HUB_COORDINATOR),
+    "people:import-template": Route(GRANTED, HUB_COORDINATOR),
+    "people:import-batch": Route(GRANTED, HUB_COORDINATOR),
+    "people:import-commit": Route(GRANTED, HUB_COORDINATOR),
+    "people:import-discard": Route(GRANTED, HUB_COORDINATOR),
     "trajectory:my-path": Route(GRANTED, model=Person),
     "trajectory:my-path-pdf": Route(GRANTED, model=Person),
     "trajectory:step-decide": Route(GRANTED),
@@ -330,4 +353,11 @@ ROUTES = {
 
 # Values of the parameters that are not objects.
 # ``step_id`` beside a person: any step (the person is the object the access policy protects).
-WORDS = {"section": "people", "action": "accept", "token": "not-a-real-token", "uidb64": "MQ", "step_id": "1"}
+WORDS = {
+    "section": "people",
+    "action": "accept",
+    "token": "not-a-real-token",
+    "uidb64": "MQ",
+    "step_id": "1",
+    "kind": "people",
+}

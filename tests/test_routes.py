@@ -16,13 +16,14 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import services as account_services
 from housing import services as housing_services
@@ -218,7 +219,10 @@ def snapshot(obj) -> dict | None:
     if obj is None:
         return None
     obj = type(obj)._default_manager.get(pk=obj.pk)
-    return model_to_dict(obj)
+    # In one language: a translated text's plain name reads the active language's column, which
+    # the request just answered may have changed (the three columns are in the dictionary too).
+    with translation.override(settings.LANGUAGE_CODE):
+        return model_to_dict(obj)
 
 
 def request(client: Client, method: str, path: str, api: bool):

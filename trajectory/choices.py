@@ -4,9 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# The languages a person's document and the hub's texts are written in; French is the fallback.
+# The languages a person's document is written in, each named in itself.
 CONTENT_LANGUAGES = [("fr", "Français"), ("en", "English"), ("es", "Español")]
-FALLBACK_LANGUAGE = "fr"
 
 
 class TrajectoryStatus(models.TextChoices):

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisations.errors import ApplicationError, NotFoundError
+from organisations.texts import missing_languages
 from people.forms import add_application_error
 from people.views import add_validation_error
 from trajectory import selectors, services
 from trajectory.choices import TrajectoryStatus
 from trajectory.forms import DeadlineRuleForm, EntitlementForm, GuideForm, PhaseForm, StepForm
 from trajectory.models import Entitlement, Guide, Phase, Step, Trajectory
-from trajectory.texts import missing_languages
 
 
 def _hub(request):

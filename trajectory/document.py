@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from organisations.choices import NeedCategory
 from organisations.pdf import FAMILY, a4_document
+from organisations.texts import content_language, translated
 from people.choices import MILESTONE_DUE_LABELS, DataGroup, MilestoneKind
 from referrals.sharing import HEALTH_NEEDS
 from trajectory.paths import PathFacts, PersonPath, entitlements_now_and_next
-from trajectory.texts import blocks, content_language, translated
+from trajectory.texts import blocks
 
 # The need categories whose partner reveals the claim or health, gated like the steps.
 NEED_GROUPS = {**dict.fromkeys(HEALTH_NEEDS, DataGroup.HEALTH), NeedCategory.LEGAL_IMMIGRATION: DataGroup.IMMIGRATION}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import SPOKEN_LANGUAGES
 from organisations.models import Organisation, Service
+from organisations.texts import translated
 from people.choices import ClaimPathway, ClaimStage, FrenchLevel
 from people.forms import DateInput
 from people.models import DeadlineRule
@@ -20,7 +21,6 @@ from trajectory.choices import (
     Vulnerability,
 )
 from trajectory.models import Assessment, Entitlement, Guide, Phase, Programme, Step
-from trajectory.texts import translated
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 

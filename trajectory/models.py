@@ -5,7 +5,7 @@ hub writes for the people it serves. A person's path is computed from their file
 
 Texts a person reads are written in French, English and Spanish (``*_fr``, ``*_en``, ``*_es``);
 French is required and is shown, marked, where the reader's language is missing
-(``trajectory.texts``)."""
+(``organisations.texts``)."""
 
 from datetime import date
 

@@ -11,10 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from organisations.choices import OrganisationKind
+from organisations.texts import content_language, translated
 from organisations.today import TodayEntry, TodaySection, counted
 from people import selectors as people_selectors
 from trajectory import selectors
-from trajectory.texts import content_language, translated
 
 # The people whose paths are computed: files opened, or seen, within this time.
 ACTIVE_DAYS = 365

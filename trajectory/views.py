@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.permissions import Action, can
+from organisations.texts import content_language
 from people import selectors as people_selectors
 from people.choices import DataGroup
 from people.forms import add_application_error
@@ -20,7 +21,6 @@ from people.views import FileSection, add_validation_error
 from trajectory import document, selectors, services
 from trajectory.forms import DocumentForm, StepDecisionForm
 from trajectory.models import Step
-from trajectory.texts import content_language
 
 
 def _person(request, person_id: int) -> Person:

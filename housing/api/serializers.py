@@ -24,6 +24,7 @@ from organisations.api.serializers import (
     OrganisationField,
     RestrictedPrimaryKeyField,
     UserBriefSerializer,
+    translated_fields,
 )
 from organisations.choices import NeedCategory
 from organisations.errors import NotFoundError
@@ -61,8 +62,7 @@ class SiteSerializer(strict.ModelSerializer):
             "wheelchair_access",
             "max_stay_days",
             "staff_languages",
-            "meals",
-            "check_in_hours",
+            *translated_fields("description", "meals", "check_in_hours"),
             "check_in_from",
             "check_in_until",
             "hold_grace",
@@ -70,7 +70,7 @@ class SiteSerializer(strict.ModelSerializer):
             "last_confirmed_at",
             "is_active",
         ]
-        read_only_fields = ["id", "last_confirmed_at", "is_active"]
+        read_only_fields = ["id", "last_confirmed_at", "is_active", "description", "meals", "check_in_hours"]
         extra_kwargs = {
             "check_in_from": {
                 "help_text": (

@@ -5,10 +5,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.api import strict
-from organisations.choices import InvitationStatus, NeedCategory, PartnershipScope, Role, UILanguage
+from organisations.choices import DataGroup, InvitationStatus, NeedCategory, PartnershipScope, Role, UILanguage
 from organisations.errors import NotFoundError
 from organisations.models import (
     AuditEntry,
+    DataSharingAgreement,
     Location,
     Membership,
     MembershipInvitation,
@@ -19,7 +20,21 @@ from organisations.models import (
     language_code_validator,
 )
 from organisations.permissions import Action
+from organisations.texts import LANGUAGE_CODES
 from organisations.validators import working_date_validator
+
+
+def translated_fields(*texts: str) -> list[str]:
+    """The API's fields for texts written in three languages (``organisations/translation.py``):
+    ``name`` in the reader's language (else French), read-only, then ``name_fr``, ``name_en``
+    and ``name_es`` to read and write, null where not written."""
+    return [field for text in texts for field in (text, *(f"{text}_{code}" for code in LANGUAGE_CODES))]
+
+
+def french_required(*texts: str) -> dict:
+    """``extra_kwargs`` making the French text of ``texts`` required and never null (French is
+    the reference every reader falls back to)."""
+    return {f"{text}_fr": {"required": True, "allow_null": False, "allow_blank": False} for text in texts}
 
 
 class RestrictedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -114,7 +129,7 @@ class OrganisationSerializer(strict.ModelSerializer):
             "name",
             "kind",
             "kind_label",
-            "description",
+            *translated_fields("description"),
             "languages_served",
             "email",
             "phone",
@@ -122,7 +137,7 @@ class OrganisationSerializer(strict.ModelSerializer):
             "is_active",
         ]
         # The name is the platform staff's to change (``organisation_update``).
-        read_only_fields = ["id", "slug", "name", "kind", "is_active"]
+        read_only_fields = ["id", "slug", "name", "kind", "is_active", "description"]
 
 
 class MembershipSerializer(strict.ModelSerializer):
@@ -211,9 +226,40 @@ class MeSerializer(strict.ModelSerializer):
         return MembershipSerializer(user_memberships(user=user), many=True).data
 
 
+class AgreementSerializer(strict.ModelSerializer):
+    """A data-sharing agreement the partnership rests on: what it covers and when. Its signed PDF
+    is not in the API: both sides' admins and coordinators open it on the partnerships page."""
+
+    purposes = serializers.ListField(child=serializers.ChoiceField(choices=NeedCategory.choices), read_only=True)
+    data_groups = serializers.ListField(child=serializers.ChoiceField(choices=DataGroup.choices), read_only=True)
+    in_force = serializers.SerializerMethodField()
+    recorded_by = OrganisationBriefSerializer(source="recorded_for", read_only=True)
+
+    class Meta:
+        model = DataSharingAgreement
+        fields = [
+            "id",
+            "reference",
+            "purposes",
+            "data_groups",
+            "valid_from",
+            "valid_until",
+            "in_force",
+            "recorded_by",
+            "recorded_at",
+            "ended_at",
+        ]
+        read_only_fields = fields
+
+    def get_in_force(self, agreement: DataSharingAgreement) -> bool:
+        """Whether it covers referrals or holds today."""
+        return agreement.is_in_force()
+
+
 class PartnershipSerializer(strict.ModelSerializer):
     """A partnership as both sides see it: which side proposed it and when it was answered or
-    ended (the people who acted are in each side's audit log)."""
+    ended (the people who acted are in each side's audit log), and the data-sharing agreements
+    it rests on (a referral or a hold needs one in force that covers what it shares)."""
 
     organisation = OrganisationBriefSerializer(read_only=True)
     partner = OrganisationBriefSerializer(read_only=True)
@@ -221,6 +267,7 @@ class PartnershipSerializer(strict.ModelSerializer):
     status_label = strict.CharField(source="get_status_display", read_only=True)
     proposed_by = OrganisationBriefSerializer(read_only=True)
     ended_by = OrganisationBriefSerializer(read_only=True)
+    agreements = AgreementSerializer(many=True, read_only=True)
 
     class Meta:
         model = Partnership
@@ -238,6 +285,7 @@ class PartnershipSerializer(strict.ModelSerializer):
             "answered_at",
             "ended_by",
             "ended_at",
+            "agreements",
         ]
         read_only_fields = fields
 
@@ -263,8 +311,7 @@ class LocationSerializer(strict.ModelSerializer):
         fields = [
             "id",
             "organisation",
-            "name",
-            "description",
+            *translated_fields("name", "description"),
             "address_1",
             "city",
             "region",
@@ -274,7 +321,8 @@ class LocationSerializer(strict.ModelSerializer):
             "longitude",
             "is_active",
         ]
-        read_only_fields = ["id"]
+        read_only_fields = ["id", "name", "description"]
+        extra_kwargs = french_required("name")
 
 
 class ServiceSerializer(strict.ModelSerializer):
@@ -290,10 +338,7 @@ class ServiceSerializer(strict.ModelSerializer):
         fields = [
             "id",
             "organisation",
-            "name",
-            "description",
-            "eligibility",
-            "how_to_refer",
+            *translated_fields("name", "description", "eligibility", "how_to_refer"),
             "email",
             "url",
             "need_categories",
@@ -302,7 +347,8 @@ class ServiceSerializer(strict.ModelSerializer):
             "is_active",
             "updated_at",
         ]
-        read_only_fields = ["id", "updated_at"]
+        read_only_fields = ["id", "updated_at", "name", "description", "eligibility", "how_to_refer"]
+        extra_kwargs = french_required("name")
 
 
 class AuditEntrySerializer(strict.ModelSerializer):

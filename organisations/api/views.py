@@ -2,10 +2,13 @@
 validate with a serializer and hand the result to a service."""
 
 import django_filters
+from django.db.models import Prefetch
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +31,7 @@ from organisations.api.serializers import (
 from organisations.choices import NeedCategory, OrganisationKind
 from organisations.models import (
     AuditEntry,
+    DataSharingAgreement,
     Location,
     Membership,
     MembershipInvitation,
@@ -36,6 +40,7 @@ from organisations.models import (
     Service,
 )
 from organisations.permissions import RestrictedObjectPermission
+from organisations.texts import LANGUAGE_CODES, content_language
 
 
 class MeView(APIView):
@@ -222,7 +227,9 @@ class PartnershipViewSet(
     side's admins or coordinators propose it; it takes effect only when the other side accepts;
     either side ends it."""
 
-    queryset = Partnership.objects.select_related("organisation", "partner", "proposed_by", "ended_by")
+    queryset = Partnership.objects.select_related(
+        "organisation", "partner", "proposed_by", "ended_by"
+    ).prefetch_related(Prefetch("agreements", queryset=DataSharingAgreement.objects.select_related("recorded_for")))
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
     lookup_value_regex = r"\d+"
@@ -335,7 +342,24 @@ class HSDSDirectoryView(APIView):
 
     permission_classes = [RestrictedObjectPermission]
 
-    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "language",
+                str,
+                enum=LANGUAGE_CODES,
+                description="The language of the texts (else French where a text is not translated); "
+                "by default the reader's.",
+            )
+        ],
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+    )
     def get(self, request):
+        requested = request.query_params.get("language")
+        if requested is not None and requested not in LANGUAGE_CODES:
+            raise ValidationError({"language": [_("Choose fr, en or es.")]})
+        language = requested or content_language(get_language())
         organisations = selectors.hsds_organisations(user=request.user)
-        return Response([hsds.organisation_to_hsds(organisation) for organisation in organisations])
+        response = Response([hsds.organisation_to_hsds(organisation, language) for organisation in organisations])
+        response["Content-Language"] = language
+        return response

@@ -167,7 +167,7 @@ def test_provider_staff_create_describe_confirm_and_furnish_a_site(api, world):
     assert site.staff_languages == ["es", "fr"]
     response = api.patch(
         reverse("housing-site-detail", args=[site.pk]),
-        {"check_in_hours": "8 h – 22 h", "provider": factories.organisation().pk},
+        {"check_in_hours_fr": "8 h – 22 h", "provider": factories.organisation().pk},
         format="json",
     )
     assert response.status_code == 200, response.json()

@@ -64,7 +64,7 @@ class TestOwnSitePermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
         return site_of(side.organisation)
 
     def update_payload(self, obj):
-        return {"meals": "Trois repas"}
+        return {"meals_fr": "Trois repas"}
 
     def changed(self, obj):
         return Site.objects.get(pk=obj.pk).meals == "Trois repas"
@@ -180,7 +180,7 @@ def request_for(world, endpoint):
     later = (timezone.now() + timedelta(days=9)).isoformat()
     return {
         "site-detail": ("get", reverse("housing-site-detail", args=[site.pk]), None),
-        "site-update": ("patch", reverse("housing-site-detail", args=[site.pk]), {"meals": "Souper"}),
+        "site-update": ("patch", reverse("housing-site-detail", args=[site.pk]), {"meals_fr": "Souper"}),
         "site-confirm": ("post", reverse("housing-site-confirm", args=[site.pk]), {}),
         "site-rooms": (
             "post",

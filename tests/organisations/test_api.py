@@ -83,7 +83,7 @@ def test_a_service_cannot_use_another_organisations_location(api, network):
         reverse("service-list"),
         {
             "organisation": network.a.organisation.pk,
-            "name": "X",
+            "name_fr": "X",
             "need_categories": ["food"],
             "languages": ["fr"],
             "locations": [foreign.pk],
@@ -106,7 +106,7 @@ def test_a_service_cannot_use_another_organisations_location(api, network):
 )
 def test_bad_service_input_gets_field_errors(api, network, payload, field):
     api.force_authenticate(network.a[Role.ADMIN])
-    body = {"organisation": network.a.organisation.pk, "name": "Service", **payload}
+    body = {"organisation": network.a.organisation.pk, "name_fr": "Service", **payload}
     response = api.post(reverse("service-list"), body, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"

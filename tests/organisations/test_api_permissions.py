@@ -28,7 +28,7 @@ class TestOrganisationPermissions(ViewMatrix, UpdateMatrix):
         return side.organisation
 
     def update_payload(self, obj):
-        return {"description": "Nouvelle description"}
+        return {"description_fr": "Nouvelle description"}
 
     def changed(self, obj):
         return Organisation.objects.get(pk=obj.pk).description == "Nouvelle description"
@@ -42,7 +42,7 @@ class TestServicePermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
         return factories.service(side.organisation)
 
     def update_payload(self, obj):
-        return {"name": "Renamed service", "need_categories": [NeedCategory.EMPLOYMENT]}
+        return {"name_fr": "Renamed service", "need_categories": [NeedCategory.EMPLOYMENT]}
 
     def changed(self, obj):
         service = Service.objects.get(pk=obj.pk)
@@ -51,7 +51,7 @@ class TestServicePermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
     def create_payload(self, side):
         return {
             "organisation": side.organisation.pk,
-            "name": "Clinique",
+            "name_fr": "Clinique",
             "need_categories": ["health_physical"],
             "languages": ["es"],
         }
@@ -74,7 +74,7 @@ class TestLocationPermissions(ViewMatrix, UpdateMatrix, CreateMatrix):
         return Location.objects.get(pk=obj.pk).postal_code == "G1K 3A9"
 
     def create_payload(self, side):
-        return {"organisation": side.organisation.pk, "name": "Point de service", "address_1": "2, rue du Pont"}
+        return {"organisation": side.organisation.pk, "name_fr": "Point de service", "address_1": "2, rue du Pont"}
 
     def count(self):
         return Location.objects.count()

@@ -58,11 +58,11 @@ def test_an_organisation_admin_cannot_rename_it(api, network):
     organisation = network.a.organisation
     api.force_authenticate(network.a[Role.ADMIN])
     url = reverse("organisation-detail", args=[organisation.pk])
-    response = api.patch(url, {"name": network.b.organisation.name, "description": "Nouvelle"}, format="json")
+    response = api.patch(url, {"name": network.b.organisation.name, "description_fr": "Nouvelle"}, format="json")
     assert response.status_code == 200
     organisation.refresh_from_db()
     assert organisation.name != network.b.organisation.name
-    assert organisation.description == "Nouvelle"
+    assert organisation.description_fr == "Nouvelle"
     # The service refuses it too, whoever calls it for a user.
     with pytest.raises(ApplicationError) as refused:
         services.organisation_update(actor=network.a[Role.ADMIN], organisation=organisation, name="Autre nom")

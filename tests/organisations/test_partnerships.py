@@ -113,7 +113,10 @@ def test_a_housing_proposal_gives_nothing_until_the_provider_accepts(api, world)
     assert board(api, world) == NO_BOARD
 
     assert act(api, world.provider[Role.COORDINATOR], proposed.json()["id"], "accept").status_code == 200
-    assert board(api, world) == {"listed": True, "detail": 200, "hold": 201}
+    # The board is open; holds wait for the data-sharing agreement (tests/organisations/test_agreements.py).
+    assert board(api, world) == {"listed": True, "detail": 200, "hold": 422}
+    factories.agreement(Partnership.objects.get(pk=proposed.json()["id"]))
+    assert board(api, world)["hold"] == 201
 
 
 def test_a_referrals_proposal_sends_nothing_until_the_partner_accepts(api, world):
@@ -125,6 +128,9 @@ def test_a_referrals_proposal_sends_nothing_until_the_partner_accepts(api, world
     assert (before.status_code, before.json()["code"]) == (422, "no_partnership")
 
     assert act(api, world.agency[Role.ADMIN], proposed.json()["id"], "accept").status_code == 200
+    # Referrals wait for the data-sharing agreement (tests/organisations/test_agreements.py).
+    assert refer(api, world).json()["code"] == "no_agreement"
+    factories.agreement(Partnership.objects.get(pk=proposed.json()["id"]))
     assert refer(api, world).status_code == 201
 
 

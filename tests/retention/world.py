@@ -95,7 +95,9 @@ def build_retention_world() -> RetentionWorld:
         housing = build_housing_world()
         hub = housing.hub
         partner = factories.organisation(kind=OrganisationKind.EMPLOYMENT)
-        factories.partnership(hub, partner, PartnershipScope.REFERRALS)
+        # The agreement lasts from the first file to the recent one, years later.
+        partnership = factories.partnership(hub, partner, PartnershipScope.REFERRALS, with_agreement=False)
+        factories.agreement(partnership, valid_until=RECENT.date() + timedelta(days=365))
         parts = {
             "hub": hub,
             "partner": partner,

@@ -1,12 +1,27 @@
 """``manage.py seed_demo``: load the demo network, idempotently (a second run adds nothing)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from organisations import services
-from organisations.demo import DEMO_LOADERS, DEMO_PASSWORD, ORGANISATIONS, PARTNERSHIPS, USERS
+from organisations.choices import DataGroup, NeedCategory
+from organisations.demo import (
+    AGREEMENT_DAYS_LEFT,
+    AGREEMENT_DEFAULT_DAYS_LEFT,
+    AGREEMENT_SIGNED_DAYS_AGO,
+    DEMO_LOADERS,
+    DEMO_PASSWORD,
+    ORGANISATIONS,
+    PARTNERSHIPS,
+    USERS,
+    agreement_pdf,
+    in_three_languages,
+)
 from organisations.models import Membership, Organisation, Partnership, User
 
 
@@ -56,17 +71,17 @@ class Command(BaseCommand):
     def ensure_organisation(self, spec: dict) -> int:
         if Organisation.objects.filter(slug=spec["slug"]).exists():
             return 0
-        fields = {
-            key: spec[key] for key in ("name", "slug", "kind", "description", "languages_served", "email", "phone")
-        }
-        organisation = services.organisation_create(actor=None, **fields)
+        fields = {key: spec[key] for key in ("name", "slug", "kind", "languages_served", "email", "phone")}
+        organisation = services.organisation_create(
+            actor=None, **in_three_languages("description", spec["description"]), **fields
+        )
         locations = []
         for name, address, postal_code, latitude, longitude in spec["locations"]:
             locations.append(
                 services.location_create(
                     actor=None,
                     organisation=organisation,
-                    name=name,
+                    name_fr=name,
                     address_1=address,
                     postal_code=postal_code,
                     latitude=Decimal(latitude) if latitude else None,
@@ -77,13 +92,13 @@ class Command(BaseCommand):
             services.service_create(
                 actor=None,
                 organisation=organisation,
-                name=name,
+                **in_three_languages("name", name),
                 need_categories=list(needs),
                 languages=languages,
-                eligibility=eligibility,
-                how_to_refer=how_to_refer,
+                **in_three_languages("eligibility", eligibility),
+                **in_three_languages("how_to_refer", how_to_refer),
                 locations=locations,
-                description=spec["description"],
+                **in_three_languages("description", spec["description"]),
                 email=spec["email"],
             )
         return 1
@@ -103,8 +118,38 @@ class Command(BaseCommand):
         platform itself (the demo flows need them in force)."""
         organisation = Organisation.objects.get(slug=organisation_slug)
         partner = Organisation.objects.get(slug=partner_slug)
-        if Partnership.objects.active().filter(organisation=organisation, partner=partner, scope=scope).exists():
+        partnership = (
+            Partnership.objects.active().filter(organisation=organisation, partner=partner, scope=scope).first()
+        )
+        created = 0
+        if partnership is None:
+            proposal = services.partnership_propose(actor=None, organisation=organisation, partner=partner, scope=scope)
+            partnership = services.partnership_accept(actor=None, partnership=proposal)
+            created = 1
+        return created + self.ensure_agreement(partnership)
+
+    def ensure_agreement(self, partnership: Partnership) -> int:
+        """The data-sharing agreement the demo partnership rests on, recorded by the platform
+        (its PDF made here), unless one is in force."""
+        if partnership.agreements.in_force().exists():
             return 0
-        proposal = services.partnership_propose(actor=None, organisation=organisation, partner=partner, scope=scope)
-        services.partnership_accept(actor=None, partnership=proposal)
+        today = timezone.localdate()
+        reference = f"EPR-{today.year - 1}-{partnership.pk:03d}"
+        days_left = AGREEMENT_DAYS_LEFT.get(partnership.partner.slug, AGREEMENT_DEFAULT_DAYS_LEFT)
+        pdf = agreement_pdf(
+            reference=reference,
+            organisation=partnership.organisation.name,
+            partner=partnership.partner.name,
+            scope_label=str(partnership.get_scope_display()),
+        )
+        services.agreement_record(
+            actor=None,
+            partnership=partnership,
+            reference=reference,
+            purposes=list(NeedCategory.values),
+            data_groups=list(DataGroup.values),
+            valid_from=today - timedelta(days=AGREEMENT_SIGNED_DAYS_AGO),
+            valid_until=today + timedelta(days=days_left),
+            document=ContentFile(pdf, name=f"{reference}.pdf"),
+        )
         return 1

@@ -1,4 +1,4 @@
-"""``{{ step|text:"name" }}``: a text the hub wrote in three languages, in the page's language
+"""``{{ service|text:"name" }}``: a text an organisation wrote in three languages, in the page's language
 (else French, marked "not yet translated")."""
 
 from django import template
@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from trajectory.texts import translated
+from organisations.texts import translated
 
 register = template.Library()
 
