@@ -94,6 +94,9 @@ class OrganisationsConfig(AppConfig):
         # These modules register their periodic jobs when imported.
         for module in ("organisations.services", "organisations.api.idempotency"):
             import_module(module)
+        from organisations.today import partnership_sections, register_section
+
+        register_section(partnership_sections, order=90)
 
 
 def sync_all_role_groups(sender, using="default", **kwargs):

@@ -219,6 +219,28 @@ def invitation_list(*, user) -> QuerySet[MembershipInvitation]:
     return MembershipInvitation.objects.restrict(user, Action.VIEW).select_related("organisation", "invited_by")
 
 
+def partnership_proposals_waiting(*, user) -> QuerySet[Partnership]:
+    """The proposals that ``user`` answers for their organisation (the side that did not
+    propose, its partnership managers), oldest first."""
+    return (
+        partnership_list(user=user, action="answer")
+        .filter(status=PartnershipStatus.PROPOSED)
+        .order_by("created_at", "pk")
+    )
+
+
+def agreements_lapsing(*, user, within_days: int = 30) -> QuerySet[DataSharingAgreement]:
+    """The agreements in force that ``user`` renews (either side's partnership managers) and
+    that lapse within ``within_days`` days, soonest first."""
+    today = timezone.localdate()
+    return (
+        agreement_list(user=user, action=Action.CHANGE)
+        .filter(ended_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+        .filter(valid_until__lte=today + timedelta(days=within_days))
+        .order_by("valid_until", "pk")
+    )
+
+
 def partnerships_in_force(*, user, organisation: Organisation) -> QuerySet[Partnership]:
     """The active partnerships of ``organisation`` that ``user`` may see (both sides' members:
     its own members see all of them, a partner's members those with their organisation)."""

@@ -253,7 +253,13 @@ def _invite_first_admin(
             _("An invitation to be this organisation's admin is waiting for an answer."), code="admin_invited"
         )
     invitation = _invitation_send(
-        actor=actor, organisation=organisation, email=email, role=Role.ADMIN, valid_until=None, language=language
+        actor=actor,
+        organisation=organisation,
+        email=email,
+        role=Role.ADMIN,
+        valid_until=None,
+        language=language,
+        sent_by=hub,
     )
     audit_record(
         actor=actor,
@@ -473,10 +479,12 @@ def _invitation_send(
     role: str,
     valid_until: datetime | None,
     language: str | None,
+    sent_by: Organisation | None = None,
 ) -> MembershipInvitation:
     """The checks, the row and the email of an invitation, for a caller that has checked who may
     send it (``invitation_create``: the organisation's admins; ``organisation_invite_first_admin``:
-    the hub that brought the organisation in) and that records the audit entry."""
+    the hub that brought the organisation in, ``sent_by``, which the email names) and that
+    records the audit entry."""
     _check_valid_until(valid_until)
     email = email.strip().lower()
     # Both are visible to the admin anyway (the members and invitations of their organisation):
@@ -516,6 +524,7 @@ def _invitation_send(
             language=language,
             params={
                 "organisation": organisation.name,
+                "sent_by": sent_by.name if sent_by is not None else "",
                 "role": str(Role(role).label),
                 "link": absolute(reverse("organisations:invitation", args=[token])),
                 "expires_at": formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -178,7 +179,7 @@ class Table:
             if count > self.max_rows:
                 raise TabularError(
                     _("The file has more than %(limit)s rows: split it, or ask for the import command.")
-                    % {"limit": f"{self.max_rows:,}"},
+                    % {"limit": number_format(self.max_rows, force_grouping=True)},
                     code="too_many_rows",
                 )
             yield Row(line, values)

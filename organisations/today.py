@@ -6,6 +6,11 @@ user's roles give, possibly none."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from organisations import permissions, selectors
 from organisations.navigation import NavigationContext
 
 
@@ -75,3 +80,44 @@ def sections_for(context: NavigationContext) -> list[TodaySection]:
     for _order, provider in sorted(section_providers, key=lambda pair: pair[0]):
         sections.extend(provider(context))
     return sorted(sections, key=lambda section: section.is_empty)
+
+
+# The rows listed under an item; the count says how many there are in all.
+ENTRIES = 10
+
+
+def partnership_sections(context: NavigationContext) -> list[TodaySection]:
+    """For the organisations' partnership managers (admins, coordinators): the proposals waiting
+    for their answer (a new partner's admin learns here that the hub proposed to send it
+    referrals) and the data-sharing agreements to renew within 30 days."""
+    if not permissions.organisation_ids_with_permission(context.user, "manage_partnerships"):
+        return []
+    page = reverse("organisations:partnerships")
+    proposals = selectors.partnership_proposals_waiting(user=context.user)
+    lapsing = selectors.agreements_lapsing(user=context.user)
+    return [
+        TodaySection(
+            _("Partnerships"),
+            [
+                counted(
+                    _("Proposals waiting for your answer"),
+                    f"{page}#waiting",
+                    proposals.count(),
+                    [TodayEntry(proposal.summary(), f"{page}#waiting") for proposal in proposals[:ENTRIES]],
+                ),
+                counted(
+                    _("Data-sharing agreements to renew within 30 days"),
+                    f"{page}#active",
+                    lapsing.count(),
+                    [
+                        TodayEntry(
+                            agreement.reference,
+                            f"{page}#active",
+                            _("lapses on %(date)s") % {"date": date_format(agreement.valid_until, "DATE_FORMAT")},
+                        )
+                        for agreement in lapsing[:ENTRIES]
+                    ],
+                ),
+            ],
+        )
+    ]

@@ -23,6 +23,12 @@ urlpatterns = [
     path("directory/<slug:slug>/first-admin/", onboarding_views.first_admin_invite, name="first-admin-invite"),
     path("directory/<slug:slug>/services/", directory_views.organisation_services, name="services"),
     path("directory/<slug:slug>/services/new/", directory_views.service_edit, name="service-create"),
+    path("directory/<slug:slug>/services/import/", directory_views.services_import, name="services-import"),
+    path(
+        "directory/<slug:slug>/services/import/template.csv",
+        directory_views.services_import_template,
+        name="services-import-template",
+    ),
     path("directory/services/<int:service_id>/", directory_views.service_edit, name="service-edit"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("audit-log/", views.audit_log, name="audit-log"),

@@ -6,6 +6,7 @@ selectors and write through services."""
 import csv
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -298,6 +299,11 @@ def invitation(request, token: str):
     if found.status != InvitationStatus.PENDING:
         return render(request, "organisations/invitation.html", {"state": found.status}, status=410)
     user = request.user if request.user.is_authenticated else None
+    if user is None and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # Someone without an account yet reads the page in the invitation's language, as the
+        # email was written, unless this browser chose one with the language switcher.
+        translation.activate(found.language)
+        request.LANGUAGE_CODE = translation.get_language()
     if user is not None and user.email.lower() != found.email:
         return render(request, "organisations/invitation.html", {"state": "someone_else"})
     if request.method == "POST":

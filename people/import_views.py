@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -120,7 +121,7 @@ def import_start(request):
             "form": form,
             "batches": batches,
             "kinds": ImportKind.choices,
-            "page_max_rows": f"{imports.PAGE_MAX_ROWS:,}",
+            "page_max_rows": number_format(imports.PAGE_MAX_ROWS, force_grouping=True),
         },
     )
 
@@ -161,7 +162,8 @@ def import_commit(request, token: str):
     else:
         messages.success(
             request,
-            _("Imported: %(rows)s rows of %(file)s.") % {"rows": f"{batch.row_count:,}", "file": batch.file_name},
+            _("Imported: %(rows)s rows of %(file)s.")
+            % {"rows": number_format(batch.row_count, force_grouping=True), "file": batch.file_name},
         )
     return redirect("people:import-batch", str(batch.token))
 

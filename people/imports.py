@@ -32,6 +32,7 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -257,14 +258,17 @@ class Preview:
 
     def summary(self) -> str:
         """One line for the command and the page: rows, errors, duplicates."""
-        parts = [ngettext("%(count)s row", "%(count)s rows", self.row_count) % {"count": f"{self.row_count:,}"}]
+        parts = [
+            ngettext("%(count)s row", "%(count)s rows", self.row_count)
+            % {"count": number_format(self.row_count, force_grouping=True)}
+        ]
         parts.append(
             ngettext("%(count)s row with errors", "%(count)s rows with errors", self.error_count)
-            % {"count": f"{self.error_count:,}"}
+            % {"count": number_format(self.error_count, force_grouping=True)}
         )
         parts.append(
             ngettext("%(count)s possible duplicate", "%(count)s possible duplicates", self.duplicate_count)
-            % {"count": f"{self.duplicate_count:,}"}
+            % {"count": number_format(self.duplicate_count, force_grouping=True)}
         )
         return ", ".join(parts)
 
@@ -732,7 +736,8 @@ def commit(
     ).first()
     if earlier is not None:
         raise ConflictError(
-            _("This file was already imported on %(day)s.") % {"day": timezone.localdate(earlier.committed_at)},
+            _("This file was already imported on %(day)s.")
+            % {"day": date_format(timezone.localdate(earlier.committed_at), "DATE_FORMAT")},
             code="already_imported",
         )
     if batch.error_count:

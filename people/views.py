@@ -160,6 +160,7 @@ def _render_list(request, *, hubs, create_form=None, duplicates=None, status=200
             "duplicates": duplicates,
             "hubs": hubs,
             "language_names": SPOKEN_LANGUAGES,
+            "can_import": bool(permissions.import_organisation_ids(request.user)),
         },
         status=status,
     )

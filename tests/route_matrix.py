@@ -124,6 +124,8 @@ ROUTES = {
     "organisations:services": Route(MEMBER, HUB_ADMIN),
     "organisations:service-create": Route(MEMBER, HUB_ADMIN),
     "organisations:service-edit": Route(MEMBER, HUB_ADMIN),
+    "organisations:services-import": Route(MEMBER, HUB_ADMIN),
+    "organisations:services-import-template": Route(MEMBER, HUB_ADMIN),
     "organisations:audit-log": Route(MEMBER, PRIVACY_OFFICER),
     "organisations:audit-log-export": Route(MEMBER, PRIVACY_OFFICER),
     # Person files.

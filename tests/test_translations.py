@@ -59,7 +59,7 @@ def test_an_api_error_in_each_language(api, network, accept_language, field_mess
     assert response.status_code == 400
     body = response.json()
     assert body["detail"] == detail
-    assert body["fields"]["name"] == [field_message]
+    assert body["fields"]["name_fr"] == [field_message]
 
 
 def test_the_user_preference_wins_over_the_browser_until_the_switcher_is_used(client, network):

@@ -1,10 +1,18 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from organisations.choices import OrganisationKind, Role
 from people import imports
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages these tests read are the English source (pages follow their user's language)."""
+    with translation.override("en-ca"):
+        yield
 
 
 @pytest.fixture

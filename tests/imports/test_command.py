@@ -35,6 +35,9 @@ def test_preview_then_commit_with_progress(hub, tmp_path, monkeypatch):
 
     people = tmp_path / "people.csv"
     people.write_bytes(write_csv(people_rows(5, start=date(2023, 5, 1), days=5), PEOPLE_COLUMNS))
+    # The command speaks its user's language.
+    hub[Role.COORDINATOR].preferred_language = "en-ca"
+    hub[Role.COORDINATOR].save(update_fields=["preferred_language"])
     output = command(hub, people, "people")
     assert "5 rows" in output and Person.objects.count() == 0
     command(hub, people, "people", "--commit")

@@ -53,6 +53,13 @@ class World:
         self.consent = factories.consent(self.person, self.agency.organisation, actor=self.hub[Role.WORKER])
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' messages these tests read are the English source."""
+    with translation.override("en-ca"):
+        yield
+
+
 @pytest.fixture
 def world(db):
     return World()
@@ -154,12 +161,12 @@ def test_the_partner_side_may_record_it_too(client, world):
         (
             {"valid_from": "2026-09-01", "valid_until": "2026-08-01"},
             "valid_until",
-            "cannot end before it starts",
+            "ne peut pas prendre fin avant de commencer",
         ),
         (
             {"document": factories.agreement_document(b"<html>not a pdf</html>", "agreement.pdf")},
             "document",
-            "not a PDF",
+            "pas un PDF",
         ),
         ({"document": factories.agreement_document(b"", "empty.pdf")}, "document", ""),
         ({"purposes": ["not_a_need"]}, "purposes", ""),
@@ -187,7 +194,7 @@ def test_a_pdf_over_the_size_limit_is_refused(client, world, settings, private_f
     )
 
     assert response.status_code == 400
-    assert "too large" in " ".join(form_errors(response, world.referrals)["document"])
+    assert "trop volumineux" in " ".join(form_errors(response, world.referrals)["document"])
     assert not DataSharingAgreement.objects.exists()
     assert stored_files(private_files) == before
 

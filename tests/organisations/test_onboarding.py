@@ -125,8 +125,9 @@ def test_a_hub_brings_a_partner_from_nothing_to_receiving_its_referrals(client, 
     path = sent_link()
     [email] = mail.outbox
     assert email.to == [FIRST_ADMIN]
-    assert email.subject == "Passerelle: Emploi Nord le invita"
-    assert "Abra este enlace" in email.body and "Administrador/a de la organización" in email.body
+    # Sent by the hub, which the email names: the new organisation invites nobody yet.
+    assert email.subject == f"Passerelle: {hub.organisation.name} le invita a administrar Emploi Nord"
+    assert "Abra este enlace" in email.body and hub.organisation.name in email.body
 
     # Audited on both organisations' logs.
     logged = set(AuditEntry.objects.values_list("organisation_id", "action"))
@@ -245,7 +246,9 @@ def test_an_expired_first_admin_link_is_answered_clearly_and_the_hub_sends_anoth
         )
         assert response.status_code == 302
         second = sent_link()
-        assert mail.outbox[-1].subject == "Passerelle: Emploi Nord invites you"
+        assert (
+            mail.outbox[-1].subject == f"Passerelle: {hub.organisation.name} invites you to be the admin of Emploi Nord"
+        )
         account = create_account(second, "Zoé Autre")
         assert Membership.objects.get(user=account, organisation=partner).role == Role.ADMIN
         # Used once; the old link stays expired; the hub's right to invite has ended.
@@ -539,3 +542,21 @@ def test_two_hub_admins_inviting_the_first_admin_at_once_send_one_invitation():
     assert (len(sent), [error.code for error in refused]) == (1, ["admin_invited"]), outcomes
     assert MembershipInvitation.objects.pending().filter(organisation=partner, role=Role.ADMIN).count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_the_invitation_page_speaks_the_invitations_language_until_the_browser_chooses(client, hub):
+    services.invitation_create(
+        actor=hub[Role.ADMIN],
+        organisation=hub.organisation,
+        email="nueva@example.org",
+        role=Role.WORKER,
+        language="es-419",
+    )
+    path = sent_link()
+    # An English browser, no account: the page is in Spanish, as the email was.
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get(path)
+    assert page["Content-Language"] == "es-419"
+    # A browser that chose French with the language switcher keeps it.
+    chosen = Client(HTTP_ACCEPT_LANGUAGE="en")
+    chosen.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    assert chosen.get(path)["Content-Language"] == "fr-ca"

@@ -276,3 +276,54 @@ def test_the_page_follows_the_streams_its_counts_come_from(referral_world):
 
     liaison_page = today_page(factories.member(factories.organisation(kind=OrganisationKind.CITY), Role.LIAISON))
     assert "today-live" not in liaison_page and "js/today" not in liaison_page
+
+
+def partnership_items(client) -> dict[str, tuple[str, list[str]]]:
+    """The home page's partnership items: label → (count shown, rows listed)."""
+    sections = client.get(reverse("home")).context["sections"]
+    return {
+        item.label: (item.display, [entry.label for entry in item.entries])
+        for section in sections
+        if section.title == "Partnerships"
+        for item in section.items
+    }
+
+
+def test_a_partners_admin_learns_of_the_proposal_waiting_and_the_agreement_to_renew(client, network):
+    from datetime import timedelta
+
+    from django.utils import translation
+
+    from organisations import services as organisation_services
+    from organisations.choices import PartnershipScope
+
+    hub, partner = network.a, network.b
+    organisation_services.partnership_propose(
+        actor=hub[Role.ADMIN],
+        organisation=hub.organisation,
+        partner=partner.organisation,
+        scope=PartnershipScope.REFERRALS,
+    )
+    housing = factories.partnership(
+        hub.organisation, partner.organisation, PartnershipScope.HOUSING, with_agreement=False
+    )
+    factories.agreement(housing, reference="EPR-SOON", valid_until=timezone.localdate() + timedelta(days=12))
+    factories.agreement(housing, reference="EPR-LATER", valid_until=timezone.localdate() + timedelta(days=90))
+    for user in (hub[Role.ADMIN], partner[Role.ADMIN], partner[Role.WORKER]):
+        user.preferred_language = "en-ca"
+        user.save(update_fields=["preferred_language"])
+    login(client, partner[Role.ADMIN])
+    with translation.override("en-ca"):
+        summary = f"{hub.organisation.name} sends referrals to {partner.organisation.name}."
+    assert partnership_items(client) == {
+        "Proposals waiting for your answer": ("1", [summary]),
+        "Data-sharing agreements to renew within 30 days": ("1", ["EPR-SOON"]),
+    }
+    # The proposer does not answer its own proposal; both sides renew the agreement.
+    login(client, hub[Role.ADMIN])
+    items = partnership_items(client)
+    assert items["Proposals waiting for your answer"] == ("0", [])
+    assert items["Data-sharing agreements to renew within 30 days"] == ("1", ["EPR-SOON"])
+    # A worker manages no partnership: no such section.
+    login(client, partner[Role.WORKER])
+    assert partnership_items(client) == {}

@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -161,7 +162,8 @@ def test_an_admin_writes_a_service_in_three_languages_in_pages(client, network):
     set_language(admin, "en-ca")
     listing = client.get(reverse("organisations:services", args=[network.b.organisation.slug])).content.decode()
     # Missing: English in the name and the description, Spanish in the description.
-    assert "Not yet translated" in listing and "English, Spanish" in listing
+    assert "Not yet translated" in listing
+    assert "Name of the service: English" in listing and "What the service does: English, Spanish" in listing
     edit = client.get(reverse("organisations:service-edit", args=[service.pk])).content.decode()
     assert 'lang="es"' in edit and "Ayuda alimentaria" in edit
 
@@ -182,3 +184,41 @@ def test_another_organisations_admin_gets_not_found(client, network):
     assert client.post(edit, {"name_fr": "Après", "need_categories": ["food"], "languages": ["fr"]}).status_code == 404
     service.refresh_from_db()
     assert service.name_fr == "Avant"
+
+
+def services_file(*lines: str) -> SimpleUploadedFile:
+    header = "name_fr,name_es,description_fr,need_categories,languages"
+    return SimpleUploadedFile("services.csv", "\n".join([header, *lines]).encode("cp1252"), content_type="text/csv")
+
+
+def test_an_admin_imports_services_from_a_spreadsheet_after_checking_it(client, network):
+    organisation = network.b.organisation
+    login(client, network.b[Role.ADMIN])
+    page = reverse("organisations:services-import", args=[organisation.slug])
+    template = client.get(reverse("organisations:services-import-template", args=[organisation.slug]))
+    assert template.status_code == 200 and b"name_fr" in template.content
+    # A bad line: nothing is kept, the line is named.
+    checked = client.post(page, {"file": services_file("Dépannage,Ayuda,Paniers,food,fr;es", ",Sin nombre,,food,es")})
+    assert checked.status_code == 400
+    assert checked.context["result"].errors[0][0] == 3
+    assert not Service.objects.filter(organisation=organisation).exists()
+    # The fixed file (Latin-1, as Excel writes it): checked, then imported as checked.
+    checked = client.post(page, {"file": services_file("Dépannage,Ayuda,Paniers,food,fr;es")})
+    assert checked.status_code == 200 and not Service.objects.filter(organisation=organisation).exists()
+    imported = client.post(page, {"commit": checked.context["fingerprint"]})
+    assert imported.status_code == 302
+    service = Service.objects.get(organisation=organisation)
+    assert (service.name_fr, service.name_es, service.need_categories) == ("Dépannage", "Ayuda", ["food"])
+    # The same waiting file is not imported twice.
+    again = client.post(page, {"commit": checked.context["fingerprint"]})
+    assert again.status_code == 302 and Service.objects.filter(organisation=organisation).count() == 1
+
+
+@pytest.mark.parametrize("who", ["worker", "other_admin"])
+def test_the_services_import_is_the_organisations_admins(client, network, who):
+    user = network.b[Role.WORKER] if who == "worker" else network.a[Role.ADMIN]
+    login(client, user)
+    page = reverse("organisations:services-import", args=[network.b.organisation.slug])
+    assert client.get(page).status_code == 404
+    assert client.post(page, {"file": services_file("Dépannage,Ayuda,Paniers,food,fr")}).status_code == 404
+    assert not Service.objects.filter(organisation=network.b.organisation).exists()

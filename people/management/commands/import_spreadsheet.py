@@ -14,6 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.formats import number_format
 
 from organisations.errors import ApplicationError
 from organisations.models import Organisation, User
@@ -69,7 +70,10 @@ class Command(BaseCommand):
         for name in result.names:
             self.stdout.write(f"  {name}")
         if result.committed:
-            self.stdout.write(translation.gettext("Imported: %(rows)s rows.") % {"rows": f"{result.row_count:,}"})
+            self.stdout.write(
+                translation.gettext("Imported: %(rows)s rows.")
+                % {"rows": number_format(result.row_count, force_grouping=True)}
+            )
 
     def _run(self, stream, *, user, organisation, options):
         if options["kind"] == SERVICES:
@@ -105,7 +109,10 @@ class Command(BaseCommand):
         )
 
         def progress(done: int, total: int) -> None:
-            line = translation.gettext("%(done)s of %(total)s rows") % {"done": f"{done:,}", "total": f"{total:,}"}
+            line = translation.gettext("%(done)s of %(total)s rows") % {
+                "done": number_format(done, force_grouping=True),
+                "total": number_format(total, force_grouping=True),
+            }
             self.stdout.write(f"{line} ({time.monotonic() - started:.1f} s)")
             sys.stdout.flush()
 
@@ -121,4 +128,7 @@ class Command(BaseCommand):
         except ApplicationError as error:
             imports.batch_discard(actor=user, batch=batch)
             raise CommandError(str(error.message)) from None
-        self.stdout.write(translation.gettext("Imported: %(rows)s rows.") % {"rows": f"{batch.created_count:,}"})
+        self.stdout.write(
+            translation.gettext("Imported: %(rows)s rows.")
+            % {"rows": number_format(batch.created_count, force_grouping=True)}
+        )
