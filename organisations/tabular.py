@@ -97,13 +97,15 @@ def csv_encoding(stream: BinaryIO) -> str:
     return encoding
 
 
-def _csv_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    """Comma, semicolon (Excel in French) or tab, found from the header line."""
+def _csv_delimiter(sample: str) -> str:
+    """Comma, semicolon (Excel in French) or tab, found from the header line. Only the delimiter
+    is taken from the sniffer: the rest is Excel's dialect, where a quote inside a quoted cell is
+    written twice, which a header line cannot show the sniffer."""
     first_line = sample.splitlines()[0] if sample else ""
     try:
-        return csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        return ","
 
 
 class _Text(io.TextIOWrapper):
@@ -132,9 +134,9 @@ class Table:
         else:
             self.encoding = csv_encoding(stream)
             text = _Text(stream, encoding=self.encoding, newline="")
-            dialect = _csv_dialect(text.read(4096))
+            delimiter = _csv_delimiter(text.read(4096))
             text.seek(0)
-            self._raw_rows = csv.reader(text, dialect)
+            self._raw_rows = csv.reader(text, csv.excel, delimiter=delimiter)
         header = next(self._raw_rows, None)
         if header is None or not any(str(cell or "").strip() for cell in header):
             raise TabularError(_("The file is empty: its first line must name the columns."), code="empty_file")
@@ -240,8 +242,12 @@ def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple]:
         ) from error
 
     def rows():
+        sheet = workbook.worksheets[0]
+        # A sheet's stated size (its <dimension>) may be wrong, and read-only mode would stop
+        # there, dropping the rows beyond without a word: read to the last row actually stored.
+        sheet.reset_dimensions()
         try:
-            yield from workbook.worksheets[0].iter_rows(values_only=True)
+            yield from sheet.iter_rows(values_only=True)
         finally:
             workbook.close()
 

@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from organisations import permissions
@@ -162,7 +162,7 @@ def import_commit(request, token: str):
     else:
         messages.success(
             request,
-            _("Imported: %(rows)s rows of %(file)s.")
+            ngettext("Imported: %(rows)s row of %(file)s.", "Imported: %(rows)s rows of %(file)s.", batch.row_count)
             % {"rows": number_format(batch.row_count, force_grouping=True), "file": batch.file_name},
         )
     return redirect("people:import-batch", str(batch.token))

@@ -19,6 +19,8 @@ The error statuses follow from what the API's chokepoints do, not from each view
 
 A status a view declares itself (a 409 with the current state, a 503) keeps the view's body."""
 
+import re
+
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -117,12 +119,31 @@ class AutoSchema(SpectacularAutoSchema):
             schema.setdefault("minItems", 1)
         return schema
 
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        _drop_blank_branch(schema)
+
     def _get_paginator(self):
         # Only a viewset's list paginates; the list answers of its other actions (a person's
         # consents, a referral's thread, the preferences) are plain arrays.
         if getattr(self.view, "action", None) != "list":
             return None
         return super()._get_paginator()
+
+
+def _drop_blank_branch(schema: dict) -> None:
+    """A text that may be blank and whose pattern already accepts "" (``validate_name``'s, on a
+    name's English or Spanish text): drf-spectacular puts it in a ``oneOf`` beside a
+    ``maxLength: 0`` branch, which "" then matches twice, an answer invalid by the schema's own
+    rule. The pattern alone says it."""
+    branches = schema.get("oneOf")
+    if not branches or len(branches) != 2 or branches[1] != {"type": "string", "maxLength": 0}:
+        return
+    pattern = branches[0].get("pattern")
+    if pattern is None or re.fullmatch(pattern, "") is None:
+        return
+    del schema["oneOf"]
+    schema.update(branches[0])
 
 
 def _model_field(field):

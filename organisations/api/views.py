@@ -356,7 +356,7 @@ class HSDSDirectoryView(APIView):
     )
     def get(self, request):
         requested = request.query_params.get("language")
-        if requested is not None and requested not in LANGUAGE_CODES:
+        if requested and requested not in LANGUAGE_CODES:
             raise ValidationError({"language": [_("Choose fr, en or es.")]})
         language = requested or content_language(get_language())
         organisations = selectors.hsds_organisations(user=request.user)

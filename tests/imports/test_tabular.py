@@ -120,3 +120,30 @@ def test_a_line_the_csv_module_cannot_read_is_a_problem_of_the_file():
     with pytest.raises(TabularError) as raised:
         list(table(content).rows())
     assert raised.value.code == "unreadable_line" and "2" in str(raised.value.message)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_quote_inside_a_cell_is_read_as_excel_writes_it(delimiter):
+    # Excel doubles a quote inside a cell; the header line has none for a sniffer to see.
+    content = delimiter.join(["name", "notes"]) + '\r\n"Juan ""Pepe"""' + delimiter + '"Dijo ""hola"", y se fue"\r\n'
+    [row] = list(table(content.encode("cp1252")).rows())
+    assert (row.get("name"), row.get("notes")) == ('Juan "Pepe"', 'Dijo "hola", y se fue')
+
+
+def test_an_xlsx_whose_stated_size_is_wrong_is_read_to_its_last_row():
+    import re
+    import zipfile
+
+    rows = [{"name": f"Persona {number}"} for number in range(10)]
+    original = zipfile.ZipFile(io.BytesIO(write_xlsx(rows, ["name"])))
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(rewritten, "w") as archive:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                # The sheet says it holds two rows: read-only openpyxl would stop there.
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A2"', data)
+                assert b'<dimension ref="A1:A2"' in data
+            archive.writestr(item, data)
+    sheet = table(rewritten.getvalue(), name="f.xlsx")
+    assert [row.get("name") for row in sheet.rows()] == [f"Persona {number}" for number in range(10)]
