@@ -67,7 +67,9 @@ def file_format(head: bytes, file_name: str = "") -> str:
     """``xlsx`` or ``csv``, from the file's first bytes (not its name, which may lie)."""
     if head.startswith(_ZIP_SIGNATURE):
         return XLSX
-    if file_name.lower().endswith((".xls", ".ods", ".numbers")):
+    # Named as a spreadsheet but not one (an old .xls, another program's, a PDF renamed .xlsx):
+    # read as CSV it would give a column of nonsense.
+    if file_name.lower().endswith((".xls", ".xlsx", ".ods", ".numbers")):
         raise TabularError(_("Save the sheet as CSV or XLSX (Excel) and upload it again."), code="file_format")
     return CSV
 

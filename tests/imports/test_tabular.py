@@ -147,3 +147,9 @@ def test_an_xlsx_whose_stated_size_is_wrong_is_read_to_its_last_row():
             archive.writestr(item, data)
     sheet = table(rewritten.getvalue(), name="f.xlsx")
     assert [row.get("name") for row in sheet.rows()] == [f"Persona {number}" for number in range(10)]
+
+
+def test_a_file_named_xlsx_that_is_not_one_is_refused_as_such():
+    with pytest.raises(TabularError) as refused:
+        table(b"%PDF-1.4 this is not a spreadsheet\r\n", name="people.xlsx")
+    assert refused.value.code == "file_format"
