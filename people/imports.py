@@ -252,9 +252,14 @@ class Preview:
         return not self.file_error and not self.error_count and self.row_count > 0
 
     def add_error(self, problem: Problem) -> None:
+        self.add_row_errors([problem])
+
+    def add_row_errors(self, problems: list[Problem]) -> None:
+        """One row refused, each of its problems shown under its own column."""
         self.error_count += 1
-        if len(self.errors) < ERRORS_SHOWN:
-            self.errors.append(problem)
+        for problem in problems:
+            if len(self.errors) < ERRORS_SHOWN:
+                self.errors.append(problem)
 
     def summary(self) -> str:
         """One line for the command and the page: rows, errors, duplicates."""
@@ -588,6 +593,10 @@ def preview(
     ``file_error``; each row's problems are errors at its line."""
     permissions.require_import(actor, organisation)
     result = Preview(kind=kind)
+    # The same bytes imported before: said at once, not after the rows are checked.
+    if already := _already_imported(organisation, kind, fingerprint(stream)):
+        result.file_error = already
+        return result
     try:
         table = _open(stream, kind=kind, file_name=file_name, max_rows=max_rows)
         files = _Files(organisation)
@@ -610,7 +619,7 @@ def preview(
                 elif reference:
                     references[reference] = row.line
             if problems:
-                result.add_error(Problem(row.line, "; ".join(message for _column, message in problems), problems[0][0]))
+                result.add_row_errors([Problem(row.line, message, column) for column, message in problems])
                 continue
             if duplicates is not None:
                 found_files, lines = duplicates.check(record, row.line)
@@ -629,6 +638,8 @@ def preview(
         for problem in _household_problems(members, files, organisation):
             result.add_error(problem)
         audit_rows(actor=actor, rows=list(matched_files.values()), what="people.person.duplicates")
+        if result.row_count == 0:
+            result.file_error = str(_("The file has no rows under its header line: nothing to import."))
     except TabularError as error:
         result.file_error = str(error.message)
     return result
@@ -712,6 +723,18 @@ def _write_households(rows, *, organisation: Organisation, progress: Progress, t
     return len(households), sorted(member.person_id for member in members)
 
 
+def _already_imported(organisation: Organisation, kind: str, sha256: str) -> str:
+    """Why these bytes may not be imported again into ``organisation`` (they were), or ""."""
+    earlier = ImportBatch.objects.filter(
+        organisation=organisation, kind=kind, sha256=sha256, status=ImportStatus.COMMITTED
+    ).first()
+    if earlier is None:
+        return ""
+    return _("This file was already imported on %(day)s.") % {
+        "day": date_format(timezone.localdate(earlier.committed_at), "DATE_FORMAT")
+    }
+
+
 @transaction.atomic
 def commit(
     stream: BinaryIO,
@@ -731,15 +754,8 @@ def commit(
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportStatus.PREVIEWED:
         raise ConflictError(_("This file was already imported or discarded."), code="import_done")
-    earlier = ImportBatch.objects.filter(
-        organisation=organisation, kind=batch.kind, sha256=batch.sha256, status=ImportStatus.COMMITTED
-    ).first()
-    if earlier is not None:
-        raise ConflictError(
-            _("This file was already imported on %(day)s.")
-            % {"day": date_format(timezone.localdate(earlier.committed_at), "DATE_FORMAT")},
-            code="already_imported",
-        )
+    if already := _already_imported(organisation, batch.kind, batch.sha256):
+        raise ConflictError(already, code="already_imported")
     if batch.error_count:
         raise ImportRefused(_("Correct the rows with errors first, then upload the file again."))
     if batch.duplicate_count and not accept_duplicates:

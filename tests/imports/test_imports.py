@@ -153,6 +153,29 @@ def test_the_services_rules_apply_to_each_row(hub):
     ]
 
 
+def test_each_problem_of_a_row_is_shown_under_its_own_column_and_the_row_counted_once(hub):
+    rows = [
+        {
+            "given_names": "Ana",
+            "family_names": "Ríos",
+            "date_of_birth": "30/02/1990",
+            "first_intake_date": "13/13/2023",
+        },
+    ]
+    result = run_preview(hub, "people", write_csv(rows, PEOPLE_COLUMNS))
+    assert result.error_count == 1
+    assert sorted((problem.line, problem.column) for problem in result.errors) == [
+        (2, "date_of_birth"),
+        (2, "first_intake_date"),
+    ]
+
+
+def test_a_file_with_its_header_line_only_says_there_is_nothing_to_import(hub):
+    result = run_preview(hub, "people", write_csv([], PEOPLE_COLUMNS))
+    assert (result.row_count, result.error_count, result.can_commit) == (0, 0, False)
+    assert "no rows under its header line" in result.file_error
+
+
 def test_duplicates_within_the_file_and_against_the_files_must_be_confirmed(hub):
     factories.person(
         hub.organisation, given_names="María José", family_names="García López", date_of_birth=date(1990, 3, 25)
@@ -191,16 +214,39 @@ def test_duplicates_within_the_file_and_against_the_files_must_be_confirmed(hub)
 
 
 def test_a_reference_already_imported_and_the_same_file_twice_are_refused(hub):
-    content = write_csv(people_rows(3, start=the_year().start, days=3), PEOPLE_COLUMNS)
-    run_import(hub, "people", content)
-    result = run_preview(hub, "people", content)
+    rows = people_rows(3, start=the_year().start, days=3)
+    run_import(hub, "people", write_csv(rows, PEOPLE_COLUMNS))
+    # The same people in another file: each reference is taken.
+    result = run_preview(hub, "people", write_csv(list(reversed(rows)), PEOPLE_COLUMNS))
     assert result.error_count == 3 and result.errors[0].column == "reference"
     rows = [{"occurred_on": "2023-05-01", "type": "follow_up", "person_references": "P-00000"}]
     content = write_csv(rows, INTERVENTION_COLUMNS)
-    run_import(hub, "interventions", content)
+
+    # Two previews of one file, then both committed: the second is refused.
+    def previewed():
+        return imports.batch_create(
+            io.BytesIO(content),
+            actor=hub[Role.COORDINATOR],
+            organisation=hub.organisation,
+            kind="interventions",
+            file_name="f.csv",
+            preview_result=run_preview(hub, "interventions", content),
+            keep_file=False,
+        )
+
+    def commit(batch):
+        return imports.commit(
+            io.BytesIO(content), batch=batch, actor=hub[Role.COORDINATOR], max_rows=imports.COMMAND_MAX_ROWS
+        )
+
+    first, second = previewed(), previewed()
+    commit(first)
     with pytest.raises(ConflictError) as raised:
-        run_import(hub, "interventions", content)
+        commit(second)
     assert raised.value.code == "already_imported" and Intervention.objects.count() == 1
+    # Once imported, the same bytes are refused at the preview, before any row is checked.
+    again = run_preview(hub, "interventions", content)
+    assert "already imported" in again.file_error and not again.can_commit
 
 
 def test_people_of_another_hub_are_unknown_numbers(hub, other_hub):
