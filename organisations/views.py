@@ -19,6 +19,7 @@ from django.template import loader
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
@@ -299,9 +300,10 @@ def invitation(request, token: str):
     if found.status != InvitationStatus.PENDING:
         return render(request, "organisations/invitation.html", {"state": found.status}, status=410)
     user = request.user if request.user.is_authenticated else None
-    if user is None and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        # Someone without an account yet reads the page in the invitation's language, as the
-        # email was written, unless this browser chose one with the language switcher.
+    if user is None and not _browser_names_a_language(request):
+        # The person's browser says nothing we speak (nor did the language switcher): the page
+        # is in the invitation's language, as the email was. A browser that names one of ours
+        # wins over the admin's guess of the person's language.
         translation.activate(found.language)
         request.LANGUAGE_CODE = translation.get_language()
     if user is not None and user.email.lower() != found.email:
@@ -309,6 +311,16 @@ def invitation(request, token: str):
     if request.method == "POST":
         return _invitation_answer(request, found, user)
     return _invitation_page(request, found, user)
+
+
+def _browser_names_a_language(request) -> bool:
+    """Whether this browser chose one of the interface's languages: with the language switcher
+    (its cookie) or in its Accept-Language header."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return True
+    ours = {code.split("-")[0] for code, _name in settings.LANGUAGES}
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    return any(code.split("-")[0].lower() in ours for code, _quality in parse_accept_lang_header(header))
 
 
 def _invitation_page(request, invitation, user, *, form=None, error: str = "", status: int = 200):

@@ -544,7 +544,7 @@ def test_two_hub_admins_inviting_the_first_admin_at_once_send_one_invitation():
     assert connection.vendor == "postgresql"
 
 
-def test_the_invitation_page_speaks_the_invitations_language_until_the_browser_chooses(client, hub):
+def test_the_invitation_page_speaks_the_invitations_language_when_the_browser_names_none_of_ours(client, hub):
     services.invitation_create(
         actor=hub[Role.ADMIN],
         organisation=hub.organisation,
@@ -553,10 +553,11 @@ def test_the_invitation_page_speaks_the_invitations_language_until_the_browser_c
         language="es-419",
     )
     path = sent_link()
-    # An English browser, no account: the page is in Spanish, as the email was.
-    page = Client(HTTP_ACCEPT_LANGUAGE="en").get(path)
-    assert page["Content-Language"] == "es-419"
-    # A browser that chose French with the language switcher keeps it.
-    chosen = Client(HTTP_ACCEPT_LANGUAGE="en")
+    # A browser that asks for German, or for nothing: the page is in Spanish, as the email was.
+    assert Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").get(path)["Content-Language"] == "es-419"
+    assert Client().get(path)["Content-Language"] == "es-419"
+    # A browser that names one of ours, or chose one with the language switcher, keeps it.
+    assert Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(path)["Content-Language"] == "en-ca"
+    chosen = Client(HTTP_ACCEPT_LANGUAGE="de")
     chosen.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
     assert chosen.get(path)["Content-Language"] == "fr-ca"
