@@ -62,6 +62,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.support import (  # noqa: E402
+    agreement_for_bench,
     cpu_snapshot,
     database_urls,
     ensure_database,
@@ -110,15 +111,13 @@ def django_setup(database_url: str) -> None:
 def seed(clients: int) -> dict:
     """The bench world, created once (more workers and persons added if --clients grew; the
     family site and its households added to a world seeded before them)."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
 
     from accounts.models import ApiToken
     from housing import services as housing_services
     from housing.choices import RoomKind, SiteKind
     from housing.models import Bed, Room, Site
     from organisations import services as organisation_services
-    from organisations.choices import DataGroup, NeedCategory, OrganisationKind, PartnershipScope, Role
+    from organisations.choices import OrganisationKind, PartnershipScope, Role
     from organisations.models import Organisation, User
     from people import services as people_services
     from people.models import Household, Person
@@ -139,16 +138,7 @@ def seed(clients: int) -> dict:
             ),
         )
         # Holds need a data-sharing agreement in force on the partnership.
-        organisation_services.agreement_record(
-            actor=None,
-            partnership=partnership,
-            reference="BENCH-1",
-            purposes=list(NeedCategory.values),
-            data_groups=list(DataGroup.values),
-            valid_from=timezone.localdate(),
-            valid_until=timezone.localdate() + timedelta(days=365),
-            document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bench.pdf"),
-        )
+        agreement_for_bench(partnership)
         site = housing_services.site_create(
             actor=None, provider=provider, name="Bench site", address="1, rue du Banc", kind=SiteKind.SHORT_TERM
         )

@@ -258,3 +258,26 @@ def print_cpu(cpu_used: dict | None, requests: int) -> None:
         f"  CPU per request (ms): {parts}  total {total:.1f} -> at most ~{os.cpu_count() * 1000 / total:.0f} req/s"
         f" if {os.cpu_count()} CPUs did nothing else"
     )
+
+
+def agreement_for_bench(partnership) -> None:
+    """A data-sharing agreement in force for a year on ``partnership``, covering every need and
+    every group of information: referrals and holds rest on one."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from organisations import services
+    from organisations.choices import DataGroup, NeedCategory
+
+    services.agreement_record(
+        actor=None,
+        partnership=partnership,
+        reference="BENCH-1",
+        purposes=list(NeedCategory.values),
+        data_groups=list(DataGroup.values),
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=365),
+        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bench.pdf"),
+    )

@@ -69,7 +69,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.support import database_urls, ensure_database, free_port, log  # noqa: E402
+from bench.support import agreement_for_bench, database_urls, ensure_database, free_port, log  # noqa: E402
 
 BENCH_DATABASE = "passerelle_bench_ws"
 LAYERS = {
@@ -119,13 +119,11 @@ def configure(database_url: str, redis_url: str, layer: str) -> None:
 
 def seed(clients: int) -> dict:
     """The bench world, created once and reused; fresh sessions each run; no active hold."""
-    from datetime import timedelta
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
-    from django.core.files.base import ContentFile
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -134,7 +132,7 @@ def seed(clients: int) -> dict:
     from housing.choices import HoldStatus, RoomKind, SiteKind
     from housing.models import Hold, Site
     from organisations import services as organisation_services
-    from organisations.choices import DataGroup, NeedCategory, OrganisationKind, PartnershipScope, Role
+    from organisations.choices import OrganisationKind, PartnershipScope, Role
     from organisations.models import Organisation, User
     from people import services as people_services
     from people.models import Person
@@ -155,16 +153,7 @@ def seed(clients: int) -> dict:
             ),
         )
         # Holds need a data-sharing agreement in force on the partnership.
-        organisation_services.agreement_record(
-            actor=None,
-            partnership=partnership,
-            reference="BENCH-1",
-            purposes=list(NeedCategory.values),
-            data_groups=list(DataGroup.values),
-            valid_from=timezone.localdate(),
-            valid_until=timezone.localdate() + timedelta(days=365),
-            document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bench.pdf"),
-        )
+        agreement_for_bench(partnership)
         worker = User.objects.create_user(
             "bench-ws@example.org", None, full_name="Bench Worker", preferred_language="fr-ca"
         )
