@@ -8,10 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import SPOKEN_LANGUAGES, NeedCategory
 from organisations.models import Location, Service
-from organisations.texts import FALLBACK_LANGUAGE, LANGUAGE_CODES
-
-# Each content language named in itself, as a bilingual author looks for it.
-LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español"}
+from organisations.texts import FALLBACK_LANGUAGE, LANGUAGE_CODES, LANGUAGE_NAMES
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations import permissions, services
 from organisations.audit import audit_record
 from organisations.choices import NeedCategory
+from organisations.directory_forms import SERVICE_TEXTS, translated_field_names
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation, Service, User, language_code_validator
 from organisations.tabular import (
@@ -29,9 +30,8 @@ from organisations.tabular import (
     parse_list,
 )
 
-LANGUAGES = ("fr", "en", "es")
-TEXTS = ("name", "description", "eligibility", "how_to_refer")
-COLUMNS = [f"{text}_{language}" for text in TEXTS for language in LANGUAGES] + [
+TEXTS = tuple(SERVICE_TEXTS)
+COLUMNS = translated_field_names(*TEXTS) + [
     "email",
     "url",
     "need_categories",
@@ -104,7 +104,7 @@ def _row_fields(values: dict[str, str]) -> dict:
         problems.append(("languages", str(_("Give at least one language the service is offered in."))))
     if problems:
         raise _RowRefused(problems)
-    texts = {f"{text}_{language}": values.get(f"{text}_{language}", "") for text in TEXTS for language in LANGUAGES}
+    texts = {column: values.get(column, "") for column in translated_field_names(*TEXTS)}
     return {
         **texts,
         "email": values.get("email", ""),

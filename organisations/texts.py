@@ -21,6 +21,8 @@ from organisations.choices import SPOKEN_LANGUAGES
 # The content languages, French first: the reference every reader falls back to.
 LANGUAGE_CODES: list[str] = list(settings.MODELTRANSLATION_LANGUAGES)
 FALLBACK_LANGUAGE: str = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+# Each content language named in itself, as a bilingual author or a person choosing looks for it.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español"}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from organisations.texts import LANGUAGE_NAMES
+
 # The languages a person's document is written in, each named in itself.
-CONTENT_LANGUAGES = [("fr", "Français"), ("en", "English"), ("es", "Español")]
+CONTENT_LANGUAGES = list(LANGUAGE_NAMES.items())
 
 
 class TrajectoryStatus(models.TextChoices):
