@@ -19,13 +19,13 @@ from accounts import two_factor
 from accounts.models import ApiToken, PasswordResetRequest
 from accounts.notifications import notify_two_factor_reset, notify_two_factor_reset_by_staff
 from accounts.sessions import user_sessions_end
-from notifications.events import CLOSE_SESSION_ENDED, close_session_sockets_on_commit, close_user_sockets_on_commit
-from notifications.jobs import periodic_job
 from organisations import permissions
 from organisations.audit import audit_record
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Membership, User
 from organisations.permissions import Action
+from plumbing.events import CLOSE_SESSION_ENDED, close_session_sockets_on_commit, close_user_sockets_on_commit
+from plumbing.jobs import periodic_job
 
 
 class TwoFactorRequiredError(ApplicationError):

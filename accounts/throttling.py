@@ -21,7 +21,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
-from organisations.audit import client_ip_address
+from plumbing.client_address import client_ip_address
 
 
 def login_email(request, credentials: dict | None) -> str | None:

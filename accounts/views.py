@@ -22,10 +22,10 @@ from django_otp import login as otp_login
 from accounts import selectors, services, two_factor
 from accounts.forms import ApiTokenForm, LoginForm, TwoFactorDisableForm, TwoFactorSetupForm, TwoFactorVerifyForm
 from accounts.throttling import login_cool_off
-from organisations.audit import client_ip_address
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Membership
 from organisations.permissions import two_factor_required
+from plumbing.client_address import client_ip_address
 
 logger = logging.getLogger(__name__)
 

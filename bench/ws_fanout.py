@@ -25,7 +25,7 @@ What it does, with every process on 127.0.0.1 and every loop bounded in count an
    b. ``--rounds`` bed changes (a hold, then its release, alternately) through the housing
       services in this process, so that they publish through the configured layer; latency is
       measured per board from the moment the committed change is handed to the layer
-      (``notifications.events.send_to_group``) to the board's receipt of that delta;
+      (``plumbing.events.send_to_group``) to the board's receipt of that delta;
    c. Redis is restarted (``redis-cli shutdown nosave``, then ``redis-server`` again); a bed
       changes while it is down (that delta is lost); the time from Redis answering again to
       every board holding the current version is measured, then one more change must reach
@@ -114,7 +114,7 @@ def configure(database_url: str, redis_url: str, layer: str) -> None:
 
     django.setup()
     # The delta lost while Redis is down is logged with its traceback; one line of ours says it.
-    logging.getLogger("notifications.events").setLevel(logging.CRITICAL)
+    logging.getLogger("plumbing.events").setLevel(logging.CRITICAL)
 
 
 def seed(clients: int) -> dict:
@@ -213,7 +213,7 @@ def change_a_bed(world: dict, hold_id: int | None) -> int | None:
 
 
 def current_version(world: dict) -> int:
-    from notifications.events import current_version
+    from plumbing.events import current_version
 
     return current_version(STREAM, world["site"])
 
@@ -361,7 +361,7 @@ def serve_raw(port: int, redis_url: str) -> None:
 # --- Boards (the websocket clients) -----------------------------------------------------------------
 
 
-# The head of a delta as notifications.events.encode writes it: read without parsing 2 KB of JSON,
+# The head of a delta as plumbing.events.encode writes it: read without parsing 2 KB of JSON,
 # so that the client process (which shares the machine with the server) stays cheap per message.
 DELTA_HEAD = re.compile(r'^\{"type":"delta","stream":"[^"]*","key":"([^"]*)","version":(\d+),"prev_version":(\d+),')
 
@@ -585,7 +585,7 @@ def format_round(figures: dict) -> str:
 
 
 async def run_layer(args, layer: str, redis: PrivateRedis, world: dict) -> dict:
-    from notifications import events
+    from plumbing import events
 
     port = free_port()
     env = dict(os.environ, WS_HEARTBEAT_SECONDS=str(args.heartbeat))

@@ -17,6 +17,6 @@ from config.routing import websocket_application  # noqa: E402
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})
 
 if settings.WORKER_IN_PROCESS:
-    from notifications.worker import start_in_process
+    from plumbing.worker import start_in_process
 
     start_in_process()

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "channels",
+    "plumbing",
     "organisations",
     "notifications",
     "people",
@@ -240,7 +241,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # The default Redis layer, chosen by measurement (docs/benchmarks.md). Each web process is one
-    # member of a group and fans out to its own sockets (notifications.consumers.LocalGroups); with
+    # member of a group and fans out to its own sockets (plumbing.local_groups.LocalGroups); with
     # that, the pub/sub layer measured no faster, and only this layer raises when its Redis
     # connection is lost, which lets each process resynchronise its boards after a Redis restart.
     CHANNEL_LAYERS = {

@@ -15,7 +15,6 @@ class HousingConfig(AppConfig):
         for label, spec in PERSONAL_READS.items():
             register_personal_read(label, spec)
         from housing import profile
-        from notifications import streams
         from organisations import onboarding_views
         from organisations.choices import PartnershipScope
         from organisations.demo import register_demo_loader
@@ -23,6 +22,7 @@ class HousingConfig(AppConfig):
         from organisations.permissions import AnyOf, ObjectPermission, Partnered, register_policy
         from organisations.today import register_section
         from people import views as people_views
+        from plumbing import streams
 
         provider_staff = ObjectPermission("work_cases", "provider")
         housing_partner = Partnered(PartnershipScope.HOUSING, "provider")

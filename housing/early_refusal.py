@@ -26,9 +26,9 @@ from housing import eligibility
 from housing.availability import AVAILABILITY_STREAM
 from housing.choices import HoldStatus, RoomKind, StayStatus
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay
-from notifications.models import StreamVersion
 from organisations import permissions
 from people.models import Household, Person
+from plumbing.models import StreamVersion
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 
 from housing.choices import HoldStatus, StayStatus
 from housing.models import Hold, Stay
-from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
+from plumbing.jobs import for_each_row_locked, periodic_job
 
 HOLD_EXPIRING = "hold_expiring"
 HOLD_EXPIRED = "hold_expired"

@@ -30,9 +30,6 @@ from housing.availability import AVAILABILITY_STREAM, overlapping, site_availabi
 from housing.choices import AllocationKind, HoldStatus, RoomKind, SiteKind, StayStatus
 from housing.models import Bed, BedAllocation, BedMove, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.notifications import notify_hold_expired
-from notifications.events import normalise_key, publish_on_commit
-from notifications.jobs import periodic_job
-from notifications.models import StreamVersion
 from organisations import permissions
 from organisations.audit import audit_record
 from organisations.choices import NeedCategory, PartnershipScope
@@ -44,6 +41,9 @@ from people import services as people_services
 from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRelationship
 from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
 from people.models import Household, Person
+from plumbing.events import normalise_key, publish_on_commit
+from plumbing.jobs import periodic_job
+from plumbing.models import StreamVersion
 
 
 def _beds_taken_message(taken: int) -> str:
@@ -166,7 +166,7 @@ def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason=""
 
 
 def _version(site_id: int) -> int:
-    from notifications.events import current_version
+    from plumbing.events import current_version
 
     return current_version(AVAILABILITY_STREAM, site_id)
 

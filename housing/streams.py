@@ -4,9 +4,9 @@ from collections.abc import Iterable
 
 from housing.availability import AVAILABILITY_STREAM, site_availability
 from housing.models import Site
-from notifications.streams import Stream
 from organisations.permissions import Action
 from organisations.validators import parse_id
+from plumbing.streams import Stream
 
 
 class AvailabilityStream(Stream):

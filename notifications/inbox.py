@@ -1,6 +1,6 @@
 """The ``notifications.inbox`` live stream: one key per user, their own notifications."""
 
-from notifications.streams import Stream
+from plumbing.streams import Stream
 
 SNAPSHOT_SIZE = 10
 

@@ -2,9 +2,12 @@
 
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from notifications.models import Notification
+from organisations.errors import NotFoundError
+from organisations.permissions import Action, restrict_queryset
 
 
 def notification_list(*, user, unread: bool | None = None, kind: str | None = None) -> QuerySet[Notification]:
@@ -21,8 +24,6 @@ def notification_list(*, user, unread: bool | None = None, kind: str | None = No
 
 def notification_get(*, user, notification_id: int) -> Notification:
     """One of the user's notifications; anyone else's is not found."""
-    from organisations.errors import NotFoundError
-
     notification = Notification.objects.restrict(user, "view").filter(pk=notification_id).first()
     if notification is None:
         raise NotFoundError()
@@ -33,10 +34,6 @@ def notifications_mark_visibility(*, user, notifications: list[Notification]) ->
     """Flag the notifications whose object ``user`` may no longer open (a membership or a
     partnership ended since): their text and link are then withheld. One query per kind of object
     on the page, through the access policy."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from organisations.permissions import Action, restrict_queryset
-
     ids_by_type = defaultdict(set)
     for notification in notifications:
         ids_by_type[notification.content_type_id].add(notification.object_id)

@@ -17,11 +17,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 
-from notifications.events import publish_on_commit
-from notifications.jobs import periodic_job
 from notifications.kinds import get_kind
 from notifications.models import Delivery, Notification, NotificationPreference, OutgoingEmail
 from notifications.rendering import render_email
+from organisations.errors import ApplicationError
+from organisations.permissions import Action, can, require
+from plumbing.events import publish_on_commit
+from plumbing.jobs import periodic_job
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +74,6 @@ def notify(
     and occasion: the unique constraint makes a second run, or a second worker, create nothing.
     Returns the notifications created.
     """
-    from organisations.permissions import Action, can
-
     definition = get_kind(kind)
     if definition is None:
         raise ValueError(f"Unknown notification kind {kind!r}")
@@ -145,8 +145,6 @@ def _publish_count(user) -> None:
 @transaction.atomic
 def notification_mark_read(*, user, notification: Notification) -> Notification:
     """Mark one of the user's notifications read (another user's is not found)."""
-    from organisations.permissions import Action, require
-
     require(user, Action.CHANGE, notification)
     updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     notification.refresh_from_db()
@@ -170,8 +168,6 @@ def notification_mark_all_read(*, user, kind: str | None = None) -> int:
 @transaction.atomic
 def preferences_update(*, user, deliveries: dict[str, str]) -> None:
     """Save the user's delivery per kind; a locked kind cannot be switched off."""
-    from organisations.errors import ApplicationError
-
     for code, delivery in deliveries.items():
         kind = get_kind(code)
         if kind is None or delivery not in Delivery.values:

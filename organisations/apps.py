@@ -16,7 +16,6 @@ class OrganisationsConfig(AppConfig):
         from django.db.models import F, Q
         from django.db.models.signals import post_save
 
-        from notifications import streams
         from organisations import models
         from organisations.audit import record_admin_change
         from organisations.permissions import (
@@ -29,6 +28,7 @@ class OrganisationsConfig(AppConfig):
             register_policy,
         )
         from organisations.streams import MembershipStream
+        from plumbing import streams
 
         directory_editor = ObjectPermission("change_organisation", "organisation")
         register_policy(models.Organisation, view=NetworkMember(), change=ObjectPermission("change_organisation"))

@@ -5,8 +5,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from organisations.audit import client_ip_address, current_ip_address, flush_reads, pending_reads
+from organisations.audit import flush_reads, pending_reads
 from organisations.views import form_address_page, is_api_request, request_refused
+from plumbing.client_address import client_ip_address, current_ip_address
 
 
 class UserLanguageMiddleware:

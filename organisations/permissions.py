@@ -44,8 +44,17 @@ from guardian.shortcuts import assign_perm
 from guardian.utils import get_group_obj_perms_model
 from rest_framework import permissions as drf_permissions
 
-from organisations.choices import Role
+from organisations.choices import OrganisationKind, PartnershipStatus, Role
 from organisations.errors import NotFoundError
+from organisations.models import (
+    AuditEntry,
+    Membership,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    Partnership,
+    RoleGroup,
+    User,
+)
 
 
 class Action(StrEnum):
@@ -100,8 +109,6 @@ TWO_FACTOR_ROLES = frozenset(
 def two_factor_required(user) -> bool:
     """Whether ``user`` must pass a second factor to use Passerelle: staff and superusers (the
     admin site), and anyone holding an active role that reads person files or the audit log."""
-    from organisations.models import Membership
-
     if user.is_staff or user.is_superuser:
         return True
     return Membership.objects.filter(user=user, is_active=True, role__in=TWO_FACTOR_ROLES).exists()
@@ -165,8 +172,6 @@ def _organisation_grants(user, remembered: _RightsRead) -> dict[int, list[int]]:
     """Permission id → organisation ids, for every grant on an organisation to ``user``'s groups
     (a handful of rows: a few roles in a few organisations), read once per block."""
     if remembered.organisation_grants is None:
-        from organisations.models import OrganisationGroupObjectPermission
-
         grants: dict[int, list[int]] = {}
         # Through the user-group table rather than the group ids: a write checking only
         # organisation rights (a hold) then needs no query for the group ids.
@@ -231,8 +236,6 @@ class NetworkMember(Rule):
     """
 
     def q(self, user, model):
-        from organisations.models import Membership
-
         is_member = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).exists()
         return Q() if is_member else NOTHING
 
@@ -289,15 +292,11 @@ class Partnered(Rule):
     codename: str = "work_cases"
 
     def q(self, user, model):
-        from organisations.models import Partnership
-
         mine = ObjectPermission(self.codename, "organisation").q(user, Partnership)
         partners = Partnership.objects.active().filter(mine, scope=self.scope).values("partner_id")
         return Q(**{f"{self.path}__in": partners})
 
     def sql(self, user, model, columns):
-        from organisations.choices import PartnershipStatus
-        from organisations.models import Partnership
 
         if self.path not in columns:
             return None
@@ -320,8 +319,6 @@ class MemberOf(Rule):
     codename: str
 
     def q(self, user, model):
-        from organisations.models import Membership
-
         memberships = Membership.objects.filter(ObjectPermission(self.codename, "organisation").q(user, Membership))
         return Q(pk__in=memberships.values("user_id"))
 
@@ -434,8 +431,6 @@ def organisation_grant_sql(user, codename: str, column: str) -> tuple[str, list]
     """An SQL condition: one of ``user``'s role groups holds ``codename`` on the organisation
     whose id is in ``column``. Joins the user-group table: the grants on organisations are a few
     rows per group, so the plan is always an index lookup."""
-    from organisations.models import Organisation, OrganisationGroupObjectPermission
-
     permission = permission_id(Organisation, codename)
     if permission is None:
         return "1 = 0", []
@@ -496,8 +491,6 @@ IMPORT_RIGHTS = ("work_cases", "manage_partnerships")
 
 def import_organisation_ids(user) -> set[int]:
     """The ids of the active hubs whose files ``user`` may load from a spreadsheet."""
-    from organisations.choices import OrganisationKind
-    from organisations.models import Organisation
 
     ids = set.intersection(*(organisation_ids_with_permission(user, codename) for codename in IMPORT_RIGHTS))
     if not ids:
@@ -516,8 +509,6 @@ def require_import(user, organisation) -> None:
 def organisation_ids_with_permission(user, codename: str) -> set[int]:
     """The ids of the organisations where one of ``user``'s role groups holds ``codename``: no
     query inside ``rights_read_once()`` once the user's grants are read, one outside."""
-    from organisations.models import Organisation
-
     permission = permission_id(Organisation, codename)
     if user is None or not user.is_authenticated or permission is None:
         return set()
@@ -527,8 +518,6 @@ def organisation_ids_with_permission(user, codename: str) -> set[int]:
 
 def organisation_with_permission(user, codename: str, organisation) -> models.QuerySet:
     """``organisation`` if one of ``user``'s role groups holds ``codename`` on it, else nothing."""
-    from organisations.models import Organisation
-
     if user is None or not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
     rule = ObjectPermission(codename)
@@ -542,8 +531,6 @@ def onboarding_hub_ids(user) -> set[int]:
     """The hubs for which ``user`` may bring a new partner organisation into the network: the
     active welcome hubs (``OrganisationKind.HUB``) whose members they manage, i.e. their admins.
     Nobody else creates organisations, but the platform's staff in the Django admin."""
-    from organisations.choices import OrganisationKind
-    from organisations.models import Organisation
 
     managed = organisation_ids_with_permission(user, "manage_members")
     if not managed:
@@ -558,8 +545,6 @@ def first_admin_inviting_hub(user, organisation):
     audit entry of that act (``organisations.organisation.onboarded``, on the hub's log) is the
     record of which hub it was. Whether the organisation still waits for its first admin is the
     service's rule (``organisation_invite_first_admin``)."""
-    from organisations.models import AuditEntry, Organisation
-
     hubs = onboarding_hub_ids(user)
     if not hubs:
         return None
@@ -579,8 +564,6 @@ def role_groups_sync(organisation) -> None:
     """Create the organisation's role groups if missing and make each group's permissions on the
     organisation exactly those of ``ROLE_ORGANISATION_PERMISSIONS`` (run at creation and after
     every migration, so a change to the table reaches existing organisations)."""
-    from organisations.models import OrganisationGroupObjectPermission, RoleGroup
-
     for role in Role:
         role_group = RoleGroup.objects.filter(organisation=organisation, role=role).select_related("group").first()
         if role_group is None:
@@ -596,16 +579,12 @@ def role_groups_sync(organisation) -> None:
 
 def role_group_for(organisation, role: str) -> Group:
     """The group that stands for ``role`` in ``organisation``."""
-    from organisations.models import RoleGroup
-
     return RoleGroup.objects.select_related("group").get(organisation=organisation, role=role).group
 
 
 def users_with_organisation_permission(organisation, codename: str) -> models.QuerySet:
     """The active users whose role groups hold ``codename`` on ``organisation``: recipients of
     events and notifications are chosen here, never as "everyone in the organisation"."""
-    from organisations.models import OrganisationGroupObjectPermission, User
-
     groups = OrganisationGroupObjectPermission.objects.filter(
         content_object=organisation, permission__codename=codename
     ).values("group_id")

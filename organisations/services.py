@@ -20,16 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.events import (
-    CLOSE_ACCESS_CHANGED,
-    close_user_sockets_on_commit,
-    publish_access_changed_on_commit,
-    publish_on_commit,
-)
-from notifications.jobs import periodic_job
-from notifications.rendering import absolute
-from notifications.services import email_queue
-from organisations import permissions
+from organisations import permissions, signals
 from organisations.audit import audit_record
 from organisations.choices import (
     InvitationStatus,
@@ -52,7 +43,8 @@ from organisations.models import (
     ServiceNeedCategory,
     User,
 )
-from organisations.notifications import (
+from organisations.permissions import Action
+from organisations.signals import (
     AGREEMENT_ENDED,
     AGREEMENT_RECORDED,
     PARTNERSHIP_ACCEPTED,
@@ -60,11 +52,14 @@ from organisations.notifications import (
     PARTNERSHIP_ENDED,
     PARTNERSHIP_PROPOSED,
     PARTNERSHIP_WITHDRAWN,
-    notify_agreement_changed,
-    notify_membership_changed,
-    notify_partnership_changed,
 )
-from organisations.permissions import Action
+from plumbing.events import (
+    CLOSE_ACCESS_CHANGED,
+    close_user_sockets_on_commit,
+    publish_access_changed_on_commit,
+    publish_on_commit,
+)
+from plumbing.jobs import periodic_job
 
 MEMBERSHIP_STREAM = "organisations.membership"
 
@@ -337,7 +332,7 @@ def membership_grant(
         details=details,
     )
     _publish_membership(membership)
-    notify_membership_changed(membership=membership, actor=actor)
+    signals.membership_changed.send(sender=Membership, membership=membership, actor=actor)
     return membership
 
 
@@ -383,7 +378,7 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     )
     _publish_membership(membership)
     close_user_sockets_on_commit([membership.user_id], code=CLOSE_ACCESS_CHANGED)
-    notify_membership_changed(membership=membership, actor=actor)
+    signals.membership_changed.send(sender=Membership, membership=membership, actor=actor)
     return membership
 
 
@@ -427,8 +422,6 @@ def membership_expire_due(batch_size: int = 100) -> int:
 
 
 # --- Invitations ------------------------------------------------------------------------------
-
-INVITATION_EMAIL = "organisations/email/invitation"
 
 
 def _interface_language(language: str | None) -> str:
@@ -515,21 +508,13 @@ def _invitation_send(
         token_hash=MembershipInvitation.hash_token(token),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    # Worded now, in the invitee's language: the link is the only copy of the secret, and it is
-    # erased from the outbox once sent.
-    with translation.override(language):
-        email_queue(
-            address=email,
-            template=INVITATION_EMAIL,
-            language=language,
-            params={
-                "organisation": organisation.name,
-                "sent_by": sent_by.name if sent_by is not None else "",
-                "role": str(Role(role).label),
-                "link": absolute(reverse("organisations:invitation", args=[token])),
-                "expires_at": formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
-            },
-        )
+    # The link is the only copy of the secret: it goes to the email and nowhere else.
+    signals.invitation_created.send(
+        sender=MembershipInvitation,
+        invitation=invitation,
+        link=reverse("organisations:invitation", args=[token]),
+        sent_by=sent_by,
+    )
     return invitation
 
 
@@ -754,7 +739,9 @@ def partnership_propose(
         obj=partnership,
         details=_partnership_details(partnership),
     )
-    notify_partnership_changed(partnership=partnership, kind=PARTNERSHIP_PROPOSED, actor=actor, side=proposed_by)
+    signals.partnership_changed.send(
+        sender=Partnership, partnership=partnership, kind=PARTNERSHIP_PROPOSED, actor=actor, side=proposed_by
+    )
     return partnership
 
 
@@ -805,7 +792,7 @@ def _answer(*, actor: User | None, partnership: Partnership, status: str, action
     audit_record(
         actor=actor, organisation=side, action=action, obj=partnership, details=_partnership_details(partnership)
     )
-    notify_partnership_changed(partnership=partnership, kind=kind, actor=actor, side=side)
+    signals.partnership_changed.send(sender=Partnership, partnership=partnership, kind=kind, actor=actor, side=side)
     return partnership
 
 
@@ -851,7 +838,7 @@ def _close(
         obj=partnership,
         details=_partnership_details(partnership),
     )
-    notify_partnership_changed(partnership=partnership, kind=kind, actor=actor, side=side)
+    signals.partnership_changed.send(sender=Partnership, partnership=partnership, kind=kind, actor=actor, side=side)
     return partnership
 
 
@@ -977,7 +964,9 @@ def agreement_record(
             obj=agreement,
             details=_agreement_details(agreement),
         )
-        notify_agreement_changed(agreement=agreement, kind=AGREEMENT_RECORDED, actor=actor, side=side)
+        signals.agreement_changed.send(
+            sender=DataSharingAgreement, agreement=agreement, kind=AGREEMENT_RECORDED, actor=actor, side=side
+        )
     except BaseException:
         # The file was stored by save(); the transaction's rollback cannot take it back.
         agreement.document.storage.delete(agreement.document.name)
@@ -1009,7 +998,9 @@ def agreement_end(*, actor: User | None, agreement: DataSharingAgreement) -> Dat
         obj=agreement,
         details=_agreement_details(agreement),
     )
-    notify_agreement_changed(agreement=agreement, kind=AGREEMENT_ENDED, actor=actor, side=side)
+    signals.agreement_changed.send(
+        sender=DataSharingAgreement, agreement=agreement, kind=AGREEMENT_ENDED, actor=actor, side=side
+    )
     return agreement
 
 

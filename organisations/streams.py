@@ -1,7 +1,7 @@
 """The ``organisations.membership`` live stream: a user's own memberships."""
 
-from notifications.streams import Stream
 from organisations import selectors
+from plumbing.streams import Stream
 
 
 class MembershipStream(Stream):

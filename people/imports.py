@@ -36,7 +36,6 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.jobs import periodic_job
 from organisations import permissions
 from organisations.audit import audit_record, audit_rows
 from organisations.choices import NeedCategory
@@ -71,6 +70,7 @@ from people.choices import (
 )
 from people.models import Household, ImportBatch, Intervention, Person
 from people.names import names_match
+from plumbing.jobs import periodic_job
 
 # A page holds its request while it commits: up to this many rows, which commit in seconds.
 # Larger files go through ``manage.py import_spreadsheet``, which prints its progress.

@@ -14,7 +14,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
@@ -22,6 +21,7 @@ from organisations.choices import Role
 from organisations.permissions import Action, can, role_group_for
 from people.choices import MilestoneKind
 from people.models import Consent, DeadlineRule, Intervention, Milestone
+from plumbing.jobs import for_each_row_locked, periodic_job
 
 CONSENT_EXPIRING = "consent_expiring"
 CONSENT_WARNING_DAYS = 14

@@ -10,11 +10,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
 from organisations.permissions import users_with_organisation_permission
+from plumbing.jobs import for_each_row_locked, periodic_job
 from privacy.models import PrivacyRequest
 from privacy.selectors import requests_due
 

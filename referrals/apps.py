@@ -7,13 +7,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
-        from notifications import streams
         from organisations.demo import register_demo_loader
         from organisations.navigation import register_links
         from organisations.permissions import AnyOf, ObjectPermission, register_policy
         from organisations.today import register_section
         from people import services as people_services
         from people import views as people_views
+        from plumbing import streams
         from referrals import demo, models, services, today, views
         from referrals.streams import ReferralInboxStream
 

@@ -22,13 +22,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, choice_label, register_kind
 from notifications.models import Delivery
 from notifications.services import notify
 from organisations.choices import NeedCategory, Role
 from organisations.models import User
 from organisations.permissions import Action, can, role_group_for, users_with_organisation_permission
+from plumbing.jobs import for_each_row_locked, periodic_job
 from referrals import sharing
 from referrals.choices import DeclineReason, ReferralStatus
 from referrals.models import Referral, ReferralMessage

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
-from notifications.events import publish_on_commit
-from notifications.jobs import periodic_job
 from organisations import permissions
 from organisations.audit import audit_record
 from organisations.choices import PartnershipScope, Role
@@ -25,6 +23,8 @@ from organisations.permissions import Action
 from organisations.selectors import agreement_in_force
 from people.choices import NeedUrgency
 from people.models import Consent, Person
+from plumbing.events import publish_on_commit
+from plumbing.jobs import periodic_job
 from referrals.choices import CLOSED_STATUSES, DECLINE_SIDE, DeclineReason, ReferralEventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
 from referrals.notifications import notify_consent_withdrawn, notify_referral_message, notify_referral_transition

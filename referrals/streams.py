@@ -1,9 +1,9 @@
 """The ``referrals.inbox`` live stream: one key per organisation, its sent and received referrals."""
 
-from notifications.streams import Stream
 from organisations import permissions
 from organisations.models import Organisation
 from organisations.validators import parse_id
+from plumbing.streams import Stream
 
 
 class ReferralInboxStream(Stream):

@@ -7,9 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from notifications import streams
         from organisations.navigation import register_links
         from organisations.today import register_section
+        from plumbing import streams
         from reports import services, today, views  # noqa: F401 - services registers the rollup and live jobs
         from reports.streams import LiveCountersStream
 

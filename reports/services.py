@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from housing.choices import AllocationKind
 from housing.models import Bed, BedAllocation, Stay, UnmetHousingRequest
-from notifications.events import publish_on_commit
-from notifications.jobs import periodic_job
 from people.models import Intervention, Need, Person
+from plumbing.events import publish_on_commit
+from plumbing.jobs import periodic_job
 from referrals.models import Referral
 from reports import compute, selectors, suppression
 from reports.catalogue import SECTIONS

@@ -5,7 +5,7 @@ Two keys: ``hub`` (counts as they are, for the viewers who see unsuppressed figu
 key's counters when they change (``reports.services.live_counters_publish``).
 """
 
-from notifications.streams import Stream
+from plumbing.streams import Stream
 from reports import selectors
 from reports.services import LIVE_KEYS
 

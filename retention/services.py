@@ -29,13 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import BedAllocation, Hold, Stay
-from notifications.jobs import periodic_job
 from notifications.models import Notification
 from organisations.audit import audit_record
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import AuditEntry, Organisation
 from organisations.permissions import organisation_ids_with_permission
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from plumbing.jobs import periodic_job
 from privacy.models import ConfidentialityIncident, EmergencyCommunication, PrivacyRequest, Rectification
 from referrals.choices import CLOSED_STATUSES
 from referrals.models import Referral, ReferralEvent, ReferralGroupObjectPermission, ReferralMessage

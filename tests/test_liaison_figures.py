@@ -17,8 +17,8 @@ from django.test import Client
 
 from housing.choices import BedStatus
 from housing.models import Site
-from notifications import streams
 from organisations.models import Organisation
+from plumbing import streams
 from reports import selectors, services
 from reports.catalogue import SECTIONS
 from tests.auth import login

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.kinds import get_kind
+from notifications.organisation_notices import MEMBERSHIP_ENDED, MEMBERSHIP_GRANTED
 from organisations.choices import Role
-from organisations.notifications import MEMBERSHIP_ENDED, MEMBERSHIP_GRANTED
 from tests.auth import login
 
 

@@ -53,7 +53,6 @@ from housing.api.serializers import (
 from housing.availability import AVAILABILITY_STREAM, bed_statuses, site_availability
 from housing.choices import HoldStatus, StayStatus, UnmetReason
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
-from notifications.events import current_version
 from organisations.api import strict
 from organisations.api.base import RestrictedViewSetMixin
 from organisations.api.exceptions import RuleError
@@ -63,6 +62,7 @@ from organisations.errors import NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, ObjectPermission, RestrictedObjectPermission, rights_read_once
 from people import selectors as people_selectors
+from plumbing.events import current_version
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",

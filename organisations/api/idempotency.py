@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
 
-from notifications.jobs import periodic_job
 from organisations.errors import ApplicationError
 from organisations.models import IdempotencyRecord
+from plumbing.jobs import periodic_job
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEEP_FOR = timedelta(days=2)

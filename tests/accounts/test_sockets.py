@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import services
-from notifications.events import CLOSE_ACCESS_CHANGED, CLOSE_SESSION_ENDED
 from organisations import services as organisation_services
 from organisations.choices import Role
 from organisations.models import Membership
+from plumbing.events import CLOSE_ACCESS_CHANGED, CLOSE_SESSION_ENDED
 from tests import factories
 from tests.auth import login
 from tests.sockets import open_socket

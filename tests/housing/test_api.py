@@ -15,11 +15,11 @@ from rest_framework.test import APIClient
 from housing import services
 from housing.choices import AllocationKind, HoldStatus, RoomKind, SiteKind, StayStatus
 from housing.models import Bed, BedAllocation, Hold, Room, Site, Stay, UnmetHousingRequest
-from notifications.events import current_version
 from organisations import services as organisation_services
 from organisations.choices import OrganisationKind, Role
 from organisations.models import IdempotencyRecord
 from people import services as people_services
+from plumbing.events import current_version
 from tests import factories
 from tests.housing.world import build_housing_world
 

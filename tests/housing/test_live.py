@@ -14,10 +14,10 @@ from django.utils import timezone
 from housing import services
 from housing.choices import BedStatus
 from housing.streams import AvailabilityStream
-from notifications import events
-from notifications.events import current_version
 from organisations.choices import OrganisationKind, Role
 from people import services as people_services
+from plumbing import events
+from plumbing.events import current_version
 from tests import factories
 from tests.housing.world import build_housing_world
 from tests.sockets import open_socket

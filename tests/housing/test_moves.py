@@ -16,12 +16,12 @@ from housing.availability import bed_statuses
 from housing.choices import BedStatus, RoomKind, SiteKind
 from housing.models import Bed, BedAllocation, BedMove, Hold, Room, Site, Stay
 from housing.person_file import person_housing
-from notifications import events
 from organisations.choices import OrganisationKind, PartnershipScope, Role
 from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import AuditEntry
 from people.choices import GenderIdentity
 from people.models import Person
+from plumbing import events
 from tests import factories
 from tests.auth import login
 from tests.housing.world import build_housing_world

@@ -155,7 +155,7 @@ def test_a_hold_for_someone_else_s_person_is_refused(world):
 
 
 def test_every_change_publishes_the_site_availability(world, django_capture_on_commit_callbacks, monkeypatch):
-    from notifications import events
+    from plumbing import events
 
     sent = []
     monkeypatch.setattr(events, "send_to_group", lambda group, event: sent.append((group, event)))

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from notifications import services
 from notifications.models import Delivery, Notification, NotificationPreference, OutgoingEmail
 from organisations.choices import Role
-from tests.notifications.test_worker import run_in_threads
+from tests.plumbing.test_worker import run_in_threads
 from tests.notifications.world import build, referral_number
 
 LANGUAGES = {"fr-ca": "Emploi", "en-ca": "Employment", "es-419": "Empleo"}

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from notifications import events, services
+from notifications import services
 from notifications.models import Delivery, Notification, NotificationPreference
 from organisations.choices import Role
+from plumbing import events
 from tests.auth import login
 from tests.notifications.world import build, referral_number
 from tests.sockets import open_socket
@@ -79,7 +80,7 @@ def test_with_redis_unreachable_the_write_succeeds_and_the_notification_is_store
             "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:9", "socket_timeout": None}]},
         }
     }
-    with caplog.at_level(logging.ERROR, logger="notifications.events"):
+    with caplog.at_level(logging.ERROR, logger="plumbing.events"):
         referral = world.refer()
     assert "could not be sent" in caplog.text
     agent = agent_of(world)

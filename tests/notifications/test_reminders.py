@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from housing import services as housing_services
 from housing.notifications import hold_remind_expiring, stay_remind_ending
-from notifications import jobs
 from notifications.models import Notification
 from organisations.choices import Role
 from people.notifications import consent_remind_expiring
+from plumbing import jobs
 from referrals import services as referral_services
 from referrals.notifications import referral_remind_half_time
 from tests.housing.world import build_housing_world
-from tests.notifications.test_worker import run_in_threads
+from tests.plumbing.test_worker import run_in_threads
 from tests.notifications.world import build
 
 CASE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.WORKER)

@@ -16,11 +16,11 @@ from django.utils.formats import date_format
 from housing import services as housing_services
 from notifications.kinds import get_kind
 from notifications.models import Notification
+from notifications.organisation_notices import AGREEMENT_LAPSING, agreement_notify_lapsing
 from organisations import services
 from organisations.choices import DataGroup, NeedCategory, OrganisationKind, PartnershipScope, Role
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import AuditEntry, DataSharingAgreement
-from organisations.notifications import AGREEMENT_LAPSING, agreement_notify_lapsing
 from people.choices import NeedUrgency
 from referrals import services as referral_services
 from tests import factories

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from housing.models import Hold, Stay
-from notifications.streams import get_stream
 from organisations.audit import people_text
 from organisations.models import AuditEntry, Membership, Organisation
 from organisations.permissions import Action
 from people.models import Consent, Household, Intervention, Milestone, Need, Person
+from plumbing.streams import get_stream
 from referrals.models import Referral
 from tests import factories
 from tests.auth import login

@@ -5,9 +5,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from organisations.audit import client_ip_address, scope_client_address
 from organisations.choices import Role
 from organisations.models import AuditEntry
+from plumbing.client_address import client_ip_address, scope_client_address
 from tests import factories
 from tests.auth import login
 

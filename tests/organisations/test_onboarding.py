@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications import organisation_notices
 from notifications import services as notification_services
 from organisations import services
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, PartnershipStatus, Role
@@ -324,7 +325,8 @@ def test_a_failure_after_the_organisation_is_saved_leaves_nothing_behind(hub, mo
     def refuse(**kwargs):
         raise RuntimeError("the outbox is unavailable")
 
-    monkeypatch.setattr(services, "email_queue", refuse)
+    # The email is queued by the receiver of the invitation's signal, inside the same transaction.
+    monkeypatch.setattr(organisation_notices, "email_queue", refuse)
     entries = AuditEntry.objects.count()
     with pytest.raises(RuntimeError):
         services.organisation_onboard(

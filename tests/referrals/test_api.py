@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import ApiToken
-from notifications import events
 from organisations import services as organisation_services
 from organisations.choices import NeedCategory, PartnershipScope, Role
 from organisations.models import AuditEntry, IdempotencyRecord, Partnership
 from people import services as people_services
 from people.choices import DataGroup, NeedUrgency
 from people.models import Consent
+from plumbing import events
 from referrals import services
 from referrals.api.filters import ReferralFilter
 from referrals.api.serializers import ReferralListSerializer

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from notifications import events
 from organisations.choices import Role
 from organisations.models import AuditEntry
+from plumbing import events
 from referrals import services
 from referrals.choices import DECLINE_SIDE, DeclineReason, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage

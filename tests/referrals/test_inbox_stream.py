@@ -7,7 +7,7 @@ from django.urls import reverse
 from people import services as people_services
 from tests.auth import login
 from tests.casework import build_world
-from tests.notifications.test_consumer import open_socket
+from tests.plumbing.test_consumer import open_socket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from housing.models import UnmetHousingRequest
-from notifications import streams
-from notifications.events import current_version
 from organisations.choices import OrganisationKind, Role
 from people.models import Intervention
+from plumbing import streams
+from plumbing.events import current_version
 from reports import services
 from reports.catalogue import SECTIONS
 from reports.periods import fiscal_year_of, this_month

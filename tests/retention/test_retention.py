@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from housing.models import Hold
-from notifications.jobs import registered_jobs
 from notifications.models import Notification
 from organisations.models import AuditEntry
 from people.models import Intervention, Need, Person
+from plumbing.jobs import registered_jobs
 from referrals.models import Referral, ReferralGroupObjectPermission, ReferralMessage
 from reports.compute import all_figures
 from reports.models import RollupFigure

@@ -14,7 +14,7 @@ from people.models import DeadlineRule
 from people.notifications import CLAIM_DEADLINE_DUE, claim_deadline_remind, worker_in_charge
 from tests import factories
 from tests.casework import build_world
-from tests.notifications.test_worker import run_in_threads
+from tests.plumbing.test_worker import run_in_threads
 
 
 def at(day) -> datetime:

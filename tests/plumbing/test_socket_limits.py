@@ -1,17 +1,17 @@
 """What a websocket client may send: each limit closes the socket with its own code, after an
-``error`` message that repeats nothing the client wrote (notifications/websocket_limits.py)."""
+``error`` message that repeats nothing the client wrote (plumbing/websocket_limits.py)."""
 
 import logging
 
 import pytest
 
-from notifications.websocket_limits import (
+from plumbing.websocket_limits import (
     CLOSE_BAD_MESSAGE,
     CLOSE_MESSAGE_TOO_LARGE,
     CLOSE_TOO_MANY_MESSAGES,
     CLOSE_TOO_MANY_SOCKETS,
 )
-from tests.notifications.test_consumer import make_member, open_socket
+from tests.plumbing.test_consumer import make_member, open_socket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -1,7 +1,7 @@
 """What a websocket client may send, and from where: the origin check, the size, rate and shape of
 messages and the number of sockets per user (docs/security.md, "Websockets").
 
-The consumer (``notifications/consumers.py``) asks this module and closes the socket with one of
+The consumer (``plumbing/consumer.py``) asks this module and closes the socket with one of
 the close codes below; ``static/js/live.js`` does not reconnect after a close in the 4400–4499
 range (nor after 1009, Daphne's own "message too big"), since the same page would be refused
 again. The limits are settings (``WS_*`` in config/settings.py).
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
-from notifications.events import KEY_PATTERN
+from plumbing.events import KEY_PATTERN
 
 # Close codes after the handshake was accepted: the 4000–4999 range is the application's own
 # (RFC 6455, 7.4.2); each mirrors the HTTP status of the same meaning.

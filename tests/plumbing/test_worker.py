@@ -7,11 +7,11 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
-from notifications import jobs
-from notifications.models import ScheduledJob
 from organisations import services
 from organisations.choices import Role
 from organisations.models import AuditEntry, Membership
+from plumbing import jobs
+from plumbing.models import ScheduledJob
 from tests import factories
 
 

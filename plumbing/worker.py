@@ -7,7 +7,7 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections
 
-from notifications.jobs import run_due_jobs
+from plumbing.jobs import run_due_jobs
 
 logger = logging.getLogger(__name__)
 

@@ -1,36 +1,55 @@
-"""Notifications of the organisations app: one's own memberships (a role granted or ended),
-partnerships (proposed, accepted, declined, withdrawn, ended) and their data-sharing agreements
-(recorded, ended, lapsing within 30 days).
+"""What the organisations app's changes tell people: one's own memberships (a role granted or
+ended), partnerships (proposed, accepted, declined, withdrawn, ended), their data-sharing
+agreements (recorded, ended, lapsing within 30 days) and the email of an invitation.
 
-Registered from this side (``notifications`` imports no other app at import time). A membership
-tells the member only, and never when they changed their own membership; a partnership tells the
-partnership managers (admins and coordinators) of the side that did not act, who answer proposals
-and may end it. An agreement about to lapse tells both sides' partnership managers, once: either
-side may record the renewed one.
+The organisations app stands below this one and announces its changes by signals
+(``organisations.signals``), sent inside the transaction of the change; the receivers here
+write the notifications and emails in that same transaction.
+
+A membership tells the member only, and never when they changed their own membership; a
+partnership tells the partnership managers (admins and coordinators) of the side that did not act,
+who answer proposals and may end it. An agreement about to lapse tells both sides' partnership
+managers, once: either side may record the renewed one.
 """
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notifications.jobs import for_each_row_locked, periodic_job
 from notifications.kinds import NotificationKind, choice_label, register_kind
 from notifications.models import Delivery
-from notifications.services import notify
+from notifications.rendering import absolute
+from notifications.services import email_queue, notify
 from organisations.choices import OrganisationKind, PartnershipScope, PartnershipStatus, Role
 from organisations.models import (
     DataSharingAgreement,
     Membership,
+    MembershipInvitation,
     Organisation,
     Partnership,
     User,
     partnership_summary,
 )
 from organisations.permissions import users_with_organisation_permission
+from organisations.signals import (
+    AGREEMENT_ENDED,
+    AGREEMENT_RECORDED,
+    PARTNERSHIP_ACCEPTED,
+    PARTNERSHIP_DECLINED,
+    PARTNERSHIP_ENDED,
+    PARTNERSHIP_PROPOSED,
+    PARTNERSHIP_WITHDRAWN,
+    agreement_changed,
+    invitation_created,
+    membership_changed,
+    partnership_changed,
+)
+from plumbing.jobs import for_each_row_locked, periodic_job
 
 MEMBERSHIP_GRANTED = "membership_granted"
 MEMBERSHIP_ENDED = "membership_ended"
@@ -66,8 +85,9 @@ register_kind(
 )
 
 
-def notify_membership_changed(*, membership: Membership, actor: User | None) -> None:
-    """Called by ``membership_grant`` and ``membership_end`` inside their transaction."""
+@receiver(membership_changed, dispatch_uid="notify-membership-changed")
+def notify_membership_changed(sender, *, membership: Membership, actor: User | None, **kwargs) -> None:
+    """Sent by ``membership_grant`` and ``membership_end`` inside their transaction."""
     notify(
         kind=MEMBERSHIP_GRANTED if membership.is_active else MEMBERSHIP_ENDED,
         subject=membership,
@@ -79,12 +99,6 @@ def notify_membership_changed(*, membership: Membership, actor: User | None) -> 
 
 
 # --- Partnerships ------------------------------------------------------------------------------
-
-PARTNERSHIP_PROPOSED = "partnership_proposed"
-PARTNERSHIP_ACCEPTED = "partnership_accepted"
-PARTNERSHIP_DECLINED = "partnership_declined"
-PARTNERSHIP_WITHDRAWN = "partnership_withdrawn"
-PARTNERSHIP_ENDED = "partnership_ended"
 
 
 def _partnerships_url(notification) -> str:
@@ -164,10 +178,11 @@ _partnership_kind(
 )
 
 
+@receiver(partnership_changed, dispatch_uid="notify-partnership-changed")
 def notify_partnership_changed(
-    *, partnership: Partnership, kind: str, actor: User | None, side: Organisation | None
+    sender, *, partnership: Partnership, kind: str, actor: User | None, side: Organisation | None, **kwargs
 ) -> None:
-    """Called by the partnership services inside their transaction, for what ``actor`` did for
+    """Sent by the partnership services inside their transaction, for what ``actor`` did for
     ``side``. The other side's partnership managers are told: they are the ones who answer a
     proposal or may end the partnership. The platform's own acts (``actor=None``, no side: the
     demo seed setting up agreements made outside Passerelle) tell nobody."""
@@ -196,8 +211,6 @@ def notify_partnership_changed(
 
 # --- Data-sharing agreements ----------------------------------------------------------------------
 
-AGREEMENT_RECORDED = "agreement_recorded"
-AGREEMENT_ENDED = "agreement_ended"
 AGREEMENT_LAPSING = "agreement_lapsing"
 AGREEMENT_LAPSE_WARNING_DAYS = DataSharingAgreement.LAPSE_WARNING_DAYS
 
@@ -275,10 +288,11 @@ def _managers(organisation: Organisation):
     return users_with_organisation_permission(organisation, "manage_partnerships")
 
 
+@receiver(agreement_changed, dispatch_uid="notify-agreement-changed")
 def notify_agreement_changed(
-    *, agreement: DataSharingAgreement, kind: str, actor: User | None, side: Organisation
+    sender, *, agreement: DataSharingAgreement, kind: str, actor: User | None, side: Organisation, **kwargs
 ) -> None:
-    """Called by ``agreement_record`` and ``agreement_end`` inside their transaction: the other
+    """Sent by ``agreement_record`` and ``agreement_end`` inside their transaction: the other
     side's partnership managers are told what ``side`` did (theirs knew it). The platform's own
     records (``actor=None``: the demo seed) tell nobody."""
     if actor is None:
@@ -335,3 +349,27 @@ def agreement_notify_lapsing(batch_size: int = 100, now: datetime | None = None)
     return for_each_row_locked(
         due.select_related("partnership__organisation", "partnership__partner"), announce, batch_size
     )
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+INVITATION_EMAIL = "organisations/email/invitation"
+
+
+@receiver(invitation_created, dispatch_uid="email-invitation")
+def email_invitation(sender, *, invitation: MembershipInvitation, link: str, sent_by: Organisation | None, **kwargs):
+    """Put the invitation's email in the outbox, worded now in the invitee's language: the link
+    is the only copy of the secret, and the outbox erases it once the email is sent."""
+    with translation.override(invitation.language):
+        email_queue(
+            address=invitation.email,
+            template=INVITATION_EMAIL,
+            language=invitation.language,
+            params={
+                "organisation": invitation.organisation.name,
+                "sent_by": sent_by.name if sent_by is not None else "",
+                "role": str(Role(invitation.role).label),
+                "link": absolute(link),
+                "expires_at": formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
+            },
+        )

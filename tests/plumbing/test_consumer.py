@@ -11,10 +11,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
 
-from notifications import events, streams
 from organisations import permissions, services
 from organisations.choices import Role
 from organisations.models import Membership, Organisation
+from plumbing import events, streams
 from tests import factories
 from tests.sockets import open_socket
 
@@ -323,7 +323,7 @@ async def test_each_socket_of_a_batch_gets_its_own_answer(organisation_stream):
 
 
 async def test_heartbeats_fall_on_the_process_ticks(settings):
-    from notifications.consumers import next_heartbeat_delay
+    from plumbing.consumer import next_heartbeat_delay
 
     settings.WS_HEARTBEAT_SECONDS = 20
     # Two sockets due 0.3 s apart within one tick are checked at the same moment.

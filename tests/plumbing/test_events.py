@@ -5,11 +5,11 @@ import logging
 import pytest
 from django.db import transaction
 
-from notifications import events
-from notifications.models import StreamVersion
 from organisations import services
 from organisations.choices import Role
 from organisations.models import Membership
+from plumbing import events
+from plumbing.models import StreamVersion
 from tests import factories
 
 
@@ -51,7 +51,7 @@ def test_a_delta_that_cannot_be_built_after_the_commit_is_logged_and_never_fails
         raise RuntimeError("the database went away")
 
     with (
-        caplog.at_level(logging.ERROR, logger="notifications.events"),
+        caplog.at_level(logging.ERROR, logger="plumbing.events"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         version = events.publish_on_commit("tests.stream", "7", broken)
@@ -76,7 +76,7 @@ def test_a_membership_change_publishes_the_rest_serializer_payload(db, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         membership = services.membership_grant(actor=None, organisation=organisation, user=user, role=Role.WORKER)
     groups = [group for group, _event in sent]
-    # The member's notification inbox hears of it too (notifications.inbox, organisations.notifications).
+    # The member's notification inbox hears of it too (notifications.inbox, notifications.organisation_notices).
     assert groups == [
         f"stream.organisations.membership.{user.pk}",
         f"user.{user.pk}",
@@ -97,7 +97,7 @@ def test_a_write_succeeds_when_redis_is_unreachable(settings, caplog):
     }
     organisation = factories.organisation()
     user = factories.user()
-    with caplog.at_level(logging.ERROR, logger="notifications.events"):
+    with caplog.at_level(logging.ERROR, logger="plumbing.events"):
         membership = services.membership_grant(actor=None, organisation=organisation, user=user, role=Role.WORKER)
     assert Membership.objects.filter(pk=membership.pk, is_active=True).exists()
     assert StreamVersion.objects.get(stream="organisations.membership", key=str(user.pk)).version == 1

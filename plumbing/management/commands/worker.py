@@ -5,8 +5,8 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from notifications.jobs import registered_jobs, run_due_jobs
-from notifications.worker import run_forever
+from plumbing.jobs import registered_jobs, run_due_jobs
+from plumbing.worker import run_forever
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from notifications.models import StreamVersion
+from plumbing.models import StreamVersion
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def send_to_group(group: str, event: dict) -> None:
     """Send now. Never raises: the write this follows has already committed.
 
     The group's name travels in the event: each web process receives it once and relays it to
-    its own sockets in that group (``notifications.consumers.LocalGroups``)."""
+    its own sockets in that group (``plumbing.local_groups.LocalGroups``)."""
     try:
         async_to_sync(get_channel_layer().group_send)(group, {**event, "group": group})
     except Exception:

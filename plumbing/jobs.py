@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.models import ScheduledJob
+from plumbing.models import ScheduledJob
 
 logger = logging.getLogger(__name__)
 
