@@ -7,9 +7,10 @@ class HousingConfig(AppConfig):
     verbose_name = _("Housing")
 
     def ready(self):
-        from housing import demo, models, person_file, services, today, views  # noqa: F401 - services registers the hold expiry job
+        from housing import demo, models, person_file, services, today  # noqa: F401 - services registers the hold expiry job
         from housing.selectors import PERSONAL_READS
         from housing.streams import AvailabilityStream
+        from housing.views.navigation import navigation_links
         from organisations.audit import register_personal_read
 
         for label, spec in PERSONAL_READS.items():
@@ -42,7 +43,7 @@ class HousingConfig(AppConfig):
         register_policy(models.UnmetHousingRequest, view=ObjectPermission("work_cases", "organisation"))
         streams.register(AvailabilityStream())
         register_demo_loader("demo housing sites", demo.load_demo_sites)
-        register_links(views.navigation_links)
+        register_links(navigation_links)
         register_section(today.today_sections, order=10)
         people_views.person_file_sections.append(person_file.person_file_housing)
         onboarding_views.organisation_profile_sections.append(profile.organisation_sites_section)

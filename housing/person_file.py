@@ -16,7 +16,9 @@ from django.utils.translation import pgettext
 from housing.choices import HoldStatus, StayStatus
 from housing.models import BedAllocation, BedMove
 from housing.selectors import hold_list, stay_list
+from housing.views.drawing import live_labels
 from people.models import Person
+from people.views import FileSection
 
 HISTORY_LIMIT = 20
 
@@ -129,9 +131,6 @@ def person_housing(*, user, person: Person) -> list[HousingRow]:
 
 def person_file_housing(request, person: Person):
     """The housing part of the person file (a ``people.views.person_file_sections`` provider)."""
-    from housing.views import live_labels
-    from people.views import FileSection
-
     rows = person_housing(user=request.user, person=person)
     find_a_bed = f"{reverse('housing:board')}?{urlencode({'person': person.pk})}"
     return FileSection(

@@ -66,6 +66,27 @@ def board(
     return [{"site": site, "counts": counts[site.pk]} for site in sites]
 
 
+def site_summary(availability: dict) -> dict:
+    """Counts a site's card shows, from its availability payload: free family units (every bed of
+    the unit free), free shared-room beds, and beds by status. housing.js computes the same from
+    each live update."""
+    units: dict[str, list[str]] = {}
+    shared_total = shared_free = 0
+    for bed in availability["beds"]:
+        if bed["room_kind"] == RoomKind.FAMILY_UNIT:
+            units.setdefault(bed["room"], []).append(bed["status"])
+        else:
+            shared_total += 1
+            shared_free += bed["status"] == BedStatus.AVAILABLE
+    return {
+        "family_units_total": len(units),
+        "family_units_free": sum(all(status == BedStatus.AVAILABLE for status in beds) for beds in units.values()),
+        "shared_beds_total": shared_total,
+        "shared_beds_free": shared_free,
+        **availability["counts"],
+    }
+
+
 def _placed_people(row) -> list:
     """The people a hold or a stay names: its household's members (prefetched) or its person."""
     household = loaded(row, "household")
@@ -193,6 +214,15 @@ def with_occupants(*, user, rows):
                 what=f"housing.{row._meta.model_name}.identity",
             )
     return rows
+
+
+def move_sites(*, user, record: Hold | Stay) -> list[Site]:
+    """Where ``user`` may move the people of ``record``: for the placing hub, every site it may
+    hold beds at; for the hosting provider, the record's own site (``services.move`` refuses the
+    others)."""
+    if permissions.has_organisation_permission(user, "work_cases", record.organisation):
+        return list(site_list(user=user, action="hold").order_by("name"))
+    return [record.site]
 
 
 def family_units(*, site: Site) -> list[tuple[int, int, str]]:

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from housing import early_refusal, eligibility
-from housing.availability import AVAILABILITY_STREAM, overlapping, site_availability
-from housing.choices import AllocationKind, HoldStatus, RoomKind, SiteKind, StayStatus
+from housing.availability import AVAILABILITY_STREAM, bed_statuses, overlapping, site_availability
+from housing.choices import AllocationKind, BedStatus, HoldStatus, RoomKind, SiteKind, StayStatus
 from housing.models import Bed, BedAllocation, BedMove, Hold, Room, Site, Stay, UnmetHousingRequest
 from housing.notifications import notify_hold_expired
 from organisations import permissions
@@ -41,7 +41,7 @@ from people import services as people_services
 from people.choices import ConsentGivenBy, ConsentMethod, DataGroup, HouseholdRelationship
 from people.composition import ADULT_AGE, CHILD_CONSENT_AGE, composition_of
 from people.models import Household, Person
-from plumbing.events import normalise_key, publish_on_commit
+from plumbing.events import current_version, normalise_key, publish_on_commit
 from plumbing.jobs import periodic_job
 from plumbing.models import StreamVersion
 
@@ -166,8 +166,6 @@ def _allocate(beds, *, kind, starts_at, ends_at, hold=None, stay=None, reason=""
 
 
 def _version(site_id: int) -> int:
-    from plumbing.events import current_version
-
     return current_version(AVAILABILITY_STREAM, site_id)
 
 
@@ -522,8 +520,6 @@ def beds_for_household(
     it stays as together as it can. Read without locks: ``hold_create`` checks them under their
     locks and takes all or none."""
     size = composition_of(household=household, person=person).size
-    from housing.availability import bed_statuses
-    from housing.choices import BedStatus
 
     beds = Bed.objects.filter(site=site, is_active=True).select_related("room").order_by("room__name", "label")
     if room_id is not None:

@@ -14,8 +14,8 @@ from housing.availability import AVAILABILITY_STREAM
 from housing.choices import HoldStatus, StayStatus
 from organisations.choices import OrganisationKind
 from organisations.permissions import Action
+from organisations.selectors import case_organisations
 from organisations.today import TodaySection, counted
-from people.views import case_organisations
 
 # A hold "expiring" on the today page: it lapses within this delay unless extended.
 EXPIRING_WITHIN = timedelta(hours=2)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from organisations import permissions
 from organisations.audit import audit_read, audit_record, people_text
-from organisations.choices import DataGroup, NeedCategory, PartnershipStatus, Role
+from organisations.choices import DataGroup, NeedCategory, PartnershipScope, PartnershipStatus, Role
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import (
     AuditEntry,
@@ -21,7 +21,7 @@ from organisations.models import (
     Service,
     User,
 )
-from organisations.permissions import Action
+from organisations.permissions import Action, ObjectPermission
 from organisations.texts import in_any_language
 
 
@@ -368,3 +368,20 @@ def account_exists(*, email: str) -> bool:
     and only its holder, who owns the address, sees the answer; nothing an admin or anyone
     else reads depends on it."""
     return User.objects.filter(email=email.lower()).exists()
+
+
+def case_organisations(user):
+    """The active organisations whose cases ``user`` works (the ``work_cases`` right of a role)."""
+    return organisation_list(user=user).filter(ObjectPermission("work_cases").q(user, Organisation), is_active=True)
+
+
+def referral_partners(*, user, organisation: Organisation):
+    """The active organisations ``organisation`` sends referrals to (its referral partnerships
+    the partner accepted and nobody ended)."""
+    partner_ids = (
+        partnership_list(user=user)
+        .active()
+        .filter(organisation=organisation, scope=PartnershipScope.REFERRALS, partner__is_active=True)
+        .values("partner_id")
+    )
+    return organisation_list(user=user).filter(pk__in=partner_ids).order_by("name")

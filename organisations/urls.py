@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations import agreement_views, directory_views, onboarding_views, views
+from organisations import agreement_views, audit_log_views, directory_views, member_views, onboarding_views, views
 
 app_name = "organisations"
 
@@ -14,9 +14,9 @@ urlpatterns = [
     path("partnerships/<int:pk>/agreements/", agreement_views.agreement_record, name="agreement-record"),
     path("agreements/<int:pk>/end/", agreement_views.agreement_end, name="agreement-end"),
     path("agreements/<int:pk>/document.pdf", agreement_views.agreement_document, name="agreement-document"),
-    path("members/", views.members, name="members"),
-    path("members/invite/", views.member_invite, name="member-invite"),
-    path("members/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("members/", member_views.members, name="members"),
+    path("members/invite/", member_views.member_invite, name="member-invite"),
+    path("members/invitations/<int:pk>/revoke/", member_views.invitation_revoke, name="invitation-revoke"),
     path("members/<int:membership_id>/end/", onboarding_views.membership_end, name="membership-end"),
     path("organisations/new/", onboarding_views.organisation_new, name="organisation-new"),
     path("directory/<slug:slug>/edit/", onboarding_views.organisation_edit, name="organisation-edit"),
@@ -30,7 +30,7 @@ urlpatterns = [
         name="services-import-template",
     ),
     path("directory/services/<int:service_id>/", directory_views.service_edit, name="service-edit"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
-    path("audit-log/", views.audit_log, name="audit-log"),
-    path("audit-log/export.csv", views.audit_log_export, name="audit-log-export"),
+    path("invitations/<str:token>/", member_views.invitation, name="invitation"),
+    path("audit-log/", audit_log_views.audit_log, name="audit-log"),
+    path("audit-log/export.csv", audit_log_views.audit_log_export, name="audit-log-export"),
 ]

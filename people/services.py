@@ -275,6 +275,13 @@ def household_remove_member(*, actor: User, household: Household, person: Person
 # --- Consent ----------------------------------------------------------------------------------
 
 
+def consent_needs_guardian(*, person: Person, on: date) -> bool:
+    """Whether a consent ``person`` gives on ``on`` comes from a parent or guardian: under
+    ``CHILD_CONSENT_AGE`` that day. A file without a birth date is not taken for a child's."""
+    age = person.age_on(on)
+    return age is not None and age < CHILD_CONSENT_AGE
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -314,8 +321,7 @@ def consent_record(
         raise ApplicationError(
             _("Sensitive information can only be shared with express consent."), code="express_consent_required"
         )
-    age = person.age_on(valid_from)
-    if age is not None and age < CHILD_CONSENT_AGE and given_by != ConsentGivenBy.PARENT_GUARDIAN:
+    if consent_needs_guardian(person=person, on=valid_from) and given_by != ConsentGivenBy.PARENT_GUARDIAN:
         raise ApplicationError(_("Under 14, a parent or guardian gives consent."), code="parent_consent_required")
     if given_by == ConsentGivenBy.PARENT_GUARDIAN and not given_by_name.strip():
         raise ApplicationError(_("Give the name of the parent or guardian."), code="guardian_name_required")
@@ -537,6 +543,15 @@ def intervention_build(
     if validate:
         intervention.full_clean(exclude=["recorded_by", "organisation"])
     return intervention
+
+
+def intervention_people(*, people: list[Person], household: Household | None) -> list[Person]:
+    """Who an intervention is with: the people named or, when nobody is, everyone in the household
+    named, as the household is when the intervention is logged (someone who joins it later was not
+    there). An empty list when neither names anyone: the caller refuses that."""
+    if people:
+        return list(people)
+    return list(household.members.all()) if household is not None else []
 
 
 @transaction.atomic

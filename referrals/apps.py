@@ -14,8 +14,9 @@ class ReferralsConfig(AppConfig):
         from people import services as people_services
         from people import views as people_views
         from plumbing import streams
-        from referrals import demo, models, services, today, views
+        from referrals import demo, models, services, today
         from referrals.streams import ReferralInboxStream
+        from referrals.views import contributions
 
         sender_side = ObjectPermission("work_cases", "sender")
         recipient_side = ObjectPermission("view_referral")  # granted to the recipient's groups on send
@@ -30,8 +31,8 @@ class ReferralsConfig(AppConfig):
         people_services.consent_change_listeners.append(services.on_consent_withdrawn)
         register_demo_loader("demo people and referrals", demo.load_demo_referrals)
         # The person file shows the person's referrals (people.views imports nothing from here).
-        people_views.person_file_sections.append(views.person_file_referrals)
-        register_links(views.navigation_links)
+        people_views.person_file_sections.append(contributions.person_file_referrals)
+        register_links(contributions.navigation_links)
         register_section(today.today_sections, order=20)
         from organisations.audit import register_personal_read
         from referrals.selectors import PERSONAL_READS

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from notifications.kinds import NotificationKind, choice_label, register_kind
-from notifications.models import Delivery
+from notifications.models import Delivery, Notification
 from notifications.services import notify
 from organisations.choices import NeedCategory, Role
 from organisations.models import User
@@ -298,8 +298,6 @@ def referral_remind_half_time(batch_size: int = 100, now: datetime | None = None
     SKIP LOCKED, so two workers share the work; a worker that was down sends the reminders still
     due (not those of referrals that expired meanwhile).
     """
-    from notifications.models import Notification
-
     now = now or timezone.now()
     reminded = Notification.objects.filter(kind=HALF_TIME, occasion="half_time").values("object_id")
     due = (

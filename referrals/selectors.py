@@ -1,13 +1,17 @@
 """Reads of referrals: restricted querysets for each side, and the audited detail read."""
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from organisations import selectors as organisation_selectors
 from organisations.audit import PersonalRead, audit_read, audited, case_side, value
 from organisations.errors import NotFoundError
-from organisations.models import RoleGroup
+from organisations.models import Organisation, RoleGroup, Service
 from organisations.permissions import Action
 from people import selectors as people_selectors
+from people.models import Consent, Person
 from referrals import sharing
 from referrals.choices import CLOSED_STATUSES, OPEN_STATUSES, WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.models import Referral, ReferralEvent, ReferralMessage
@@ -166,3 +170,60 @@ def reading_organisation_id(*, user, referral: Referral) -> int:
     if Referral.objects.restrict(user, Action.CHANGE).filter(pk=referral.pk).exists():
         return referral.sender_id
     return referral.recipient_id
+
+
+# --- Whom a person may be referred to, and under which consent --------------------------------------
+
+
+def partner_services(
+    *, user, partners: QuerySet[Organisation], need_category: str, language: str
+) -> tuple[list[Service], bool]:
+    """Active services of ``partners`` (the sender's referral partners) that answer the need, by
+    organisation and name; only those offered in the person's ``language`` when there are any.
+    The boolean says which list it is (True: in the person's language)."""
+    offered = list(
+        organisation_selectors.directory_services(user=user, need_category=need_category)
+        .filter(organisation__in=partners)
+        .distinct()
+        .order_by("organisation__name", "name")
+    )
+    in_language = [service for service in offered if language in service.languages]
+    return (in_language, True) if in_language else (offered, False)
+
+
+def consenting_recipient_ids(*, user, person: Person, need_category: str) -> set[int]:
+    """The organisations the person has a consent in force with for this need (whatever it lets
+    them share)."""
+    consents = people_selectors.consent_list(user=user, person=person).active()
+    return {consent.recipient_id for consent in consents if need_category in consent.purposes}
+
+
+def covering_consents(*, user, person: Person, recipient_id: int, need_category: str) -> list[Consent]:
+    """The person's consents in force for this partner and this purpose, newest first."""
+    consents = people_selectors.consent_list(user=user, person=person).active().filter(recipient_id=recipient_id)
+    return [consent for consent in consents if need_category in consent.purposes]
+
+
+def consent_covering(consents: Iterable[Consent], data_groups: Iterable[str]) -> Consent | None:
+    """The first of ``consents`` that on its own covers every one of ``data_groups``: a referral
+    rests on one consent, never on several added together."""
+    groups = set(data_groups)
+    return next((consent for consent in consents if groups <= set(consent.data_groups)), None)
+
+
+def rerefer_partners(*, user, referral: Referral, partners: QuerySet[Organisation]) -> tuple[list[Organisation], bool]:
+    """Of ``partners`` (the sender's referral partners), those other than the referral's recipient
+    that hold a consent covering its need and everything it shared; and whether some lack one."""
+    others = list(partners.exclude(pk=referral.recipient_id))
+    covered = [
+        partner
+        for partner in others
+        if consent_covering(
+            covering_consents(
+                user=user, person=referral.person, recipient_id=partner.pk, need_category=referral.need_category
+            ),
+            referral.shared_groups,
+        )
+        is not None
+    ]
+    return covered, len(covered) < len(others)

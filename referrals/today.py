@@ -11,8 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from organisations.choices import OrganisationKind
+from organisations.selectors import case_organisations
 from organisations.today import TodayEntry, TodaySection, counted
-from people.views import case_organisations
 from referrals import selectors, sharing
 from referrals.choices import WAITING_FOR_RECIPIENT, ReferralStatus
 from referrals.streams import ReferralInboxStream

@@ -13,7 +13,7 @@ class TrajectoryConfig(AppConfig):
         from organisations.permissions import ObjectPermission, register_policy
         from organisations.today import register_section
         from people import views as people_views
-        from referrals import views as referral_views
+        from referrals.views import referral as referral_views
         from trajectory import casework_views, demo, design_views, models, selectors, today, views
 
         # The design is the hub's coordinators' (``manage_trajectory``); a person's path is read

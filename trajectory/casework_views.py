@@ -16,10 +16,11 @@ from organisations.choices import SPOKEN_LANGUAGES, OrganisationKind
 from organisations.errors import ApplicationError, NotFoundError
 from organisations.models import Organisation
 from organisations.permissions import Action, can, organisation_ids_with_permission
+from organisations.selectors import case_organisations
 from people import selectors as people_selectors
 from people.forms import add_application_error
 from people.models import Person
-from people.views import FileSection, add_validation_error, case_organisations
+from people.views import FileSection, add_validation_error
 from trajectory import selectors, services
 from trajectory.choices import Vulnerability
 from trajectory.forms import AssessmentForm, EnrolForm, InterpreterRequestForm, OutcomeForm, ProgrammeForm

@@ -27,6 +27,7 @@ from organisations.validators import (
     validate_name,
     working_date_validator,
 )
+from people import services
 from people.choices import (
     ConsentGivenBy,
     ConsentMethod,
@@ -404,9 +405,9 @@ class InterventionSerializer(strict.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
     def validate(self, attrs):
-        if not attrs.get("people"):
-            household = attrs.get("household")
-            attrs["people"] = list(household.members.all()) if household is not None else []
+        attrs["people"] = services.intervention_people(
+            people=attrs.get("people") or [], household=attrs.get("household")
+        )
         if not attrs["people"]:
             raise RuleError({"people": _("Choose at least one person or a household.")})
         if attrs.get("organisation") is None:

@@ -21,7 +21,7 @@ function readLabels() {
 
 const labels = readLabels();
 
-/** The numbers the page shows; the server computes the same in housing.views.summarise. */
+/** The numbers the page shows; the server computes the same in housing.selectors.site_summary. */
 function summarise(data) {
   const units = new Map();
   let sharedTotal = 0;
