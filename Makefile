@@ -1,6 +1,8 @@
 # Passerelle: two commands on a fresh machine with Python 3.11.
-#   make run   — install, migrate, load the demo data and serve on http://127.0.0.1:8000/
-#   make test  — the whole test suite (browser tests in their own pytest run, after the rest)
+#   make run   — install what runs, migrate, load the demo data and serve on http://127.0.0.1:8000/
+#                (another port: make run PORT=8001)
+#   make test  — install the tools too and run the whole test suite: in parallel on every core,
+#                then the browser tests in their own pytest run
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -10,10 +12,15 @@ PORT ?= 8000
 
 .PHONY: run test lint format messages
 
+# What runs (make run) and, on top of it, the tests and tooling (make test, make lint).
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 run: $(BIN)/.installed
@@ -22,6 +29,7 @@ run: $(BIN)/.installed
 	@echo ""
 	$(BIN)/python manage.py demo_totp_code --key
 	@echo ""
+	@echo "Emails (invitations, notifications) are written to files in var/emails/."
 	@echo "Passerelle is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/daphne --websocket_connect_timeout 30 --websocket-max-message-size 65536 --bind $(HOST) --port $(PORT) config.asgi:application
 
@@ -30,15 +38,17 @@ node_modules/axe-core/axe.min.js: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: $(BIN)/.installed node_modules/axe-core/axe.min.js
-	$(BIN)/pytest -m "not browser"
+# Every core: each pytest-xdist worker has its own test database and Redis database
+# (tests/conftest.py). The browser tests share one Chromium and one Daphne per module: one process.
+test: $(BIN)/.installed-dev node_modules/axe-core/axe.min.js
+	$(BIN)/pytest -m "not browser" -n auto
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed
+format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 

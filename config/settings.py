@@ -1,7 +1,8 @@
 """Passerelle settings: the one place that reads the environment.
 
 With nothing set, the *embedded default* runs: SQLite (WAL, IMMEDIATE write transactions), the
-in-memory channel layer, the console email backend and the worker inside the web process.
+in-memory channel layer, emails written to files in ``var/emails/`` and the worker inside the web
+process.
 Setting ``DATABASE_URL`` and ``REDIS_URL`` switches to PostgreSQL and channels_redis; setting
 ``HTTPS=true`` (with ``DEBUG=false``, ``SECRET_KEY`` and ``ALLOWED_HOSTS``) gives production
 settings that pass ``manage.py check --deploy``.
@@ -434,7 +435,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not HTTPS
 # Uploaded documents that name people or organisations' commitments (signed data-sharing
 # agreements) are kept outside any served folder, with no URL: only a view that checks permission
-# streams them (organisations.views.agreement_document). Back this folder up with the database.
+# streams them (organisations.agreement_views.agreement_document). Back this folder up with the database.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 AGREEMENT_DOCUMENT_MAX_BYTES = int(os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", 10 * 2**20))
 STORAGES = {
@@ -454,8 +455,11 @@ STORAGES = {
 
 # --- Email ---------------------------------------------------------------------------------------------
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", SMTP_BACKEND if os.environ.get("EMAIL_HOST") else CONSOLE_BACKEND)
+# Without an SMTP server (the embedded default), each sending writes its emails to a file of
+# EMAIL_FILE_PATH (``var/emails/``) rather than to the terminal, where they buried the URL.
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", SMTP_BACKEND if os.environ.get("EMAIL_HOST") else FILE_BACKEND)
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "emails"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -3,9 +3,14 @@
 Tests marked ``postgres`` or ``redis`` need those servers; on the embedded default (no
 DATABASE_URL / REDIS_URL) they are skipped. CI sets PASSERELLE_REQUIRE_SERVICES=1: then a missing
 server is an error and any skipped test fails the run.
+
+Run in parallel (pytest-xdist, ``make test``), each worker has its own test database
+(pytest-django's suffix) and its own Redis database (``pytest_configure`` below), so that one
+worker's channel layer and audit counters never meet another's.
 """
 
 import os
+import urllib.parse
 
 import pytest
 from channels.layers import channel_layers
@@ -17,6 +22,27 @@ from rest_framework.test import APIClient
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("PASSERELLE_REQUIRE_SERVICES") == "1"
+# As given to the run, before a worker points it at its own database.
+GIVEN_REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """``url`` pointed at the Redis database after the given one by the worker's number plus one
+    (``gw0`` of ``…/0`` uses ``…/1``)."""
+    parts = urllib.parse.urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{base + 1 + int(worker.removeprefix('gw'))}").geturl()
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not settings.REDIS_URL:
+        return
+    # The settings were read before any test ran and no layer or cache exists yet: pointing them
+    # (and the Daphne servers the tests start, through the environment) at the worker's database.
+    url = os.environ["REDIS_URL"] = settings.REDIS_URL = worker_redis_url(settings.REDIS_URL, worker)
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = url
+    settings.CACHES["audit"]["LOCATION"] = url
 
 
 def pytest_collection_modifyitems(config, items):
