@@ -24,8 +24,12 @@ What it does, with every process on 127.0.0.1 (Daphne on ports 18100–18199):
    thread of this process reads ``pg_stat_activity`` every 20 ms: the peak number of Daphne's
    connections to the bench database (those of the application role), and the number left 3 s
    after the last burst.
+   Then, as the reference of the latency, as many bare requests (``GET /healthz``, one
+   ``SELECT 1``, no session) released at once on the same Daphne.
 3. Prints, per mode, the peak next to the bound, the connections left, failed requests and
-   handshakes, p50 / p99 of the requests and the ratio of each to the reference's (``persistent``).
+   handshakes, p50 / p99 of the requests and the ratio of each to ``persistent``'s (the settings
+   before the pool). The last lines: each mode's p50 against its bare requests' p50, and each
+   mode's peak connections against ``persistent``'s, with the ratios.
 
 Figures are from one run on 2 shared cores: this process (1,000 sockets, 200 client threads),
 Daphne, Redis and PostgreSQL compete for the same CPUs.
@@ -46,7 +50,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.support import database_urls, ensure_database, log, percentile  # noqa: E402
+from bench.support import database_urls, ensure_database, log, percentile, print_references  # noqa: E402
 from bench.ws_fanout import (  # noqa: E402
     close_boards,
     configure,
@@ -71,6 +75,11 @@ REQUEST_PATH = "/api/v1/people/"
 # --- Database and roles -------------------------------------------------------------------------
 
 
+def database_name(url: str) -> str:
+    """The bench database's name: ``BENCH_DATABASE``, or the one the environment gives instead."""
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
 def prepare(owner_url: str, maintenance_url: str, connection_limit: int) -> str:
     """Create the application role (a fresh password each run) and the bench database, migrate it
     as the owner (which grants the role), limit its connections. Returns the application's URL."""
@@ -86,7 +95,7 @@ def prepare(owner_url: str, maintenance_url: str, connection_limit: int) -> str:
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("ALTER DATABASE {} CONNECTION LIMIT {}").format(
-                sql.Identifier(BENCH_DATABASE), sql.Literal(connection_limit)
+                sql.Identifier(database_name(owner_url)), sql.Literal(connection_limit)
             )
         )
     parts = urllib.parse.urlsplit(owner_url)
@@ -98,9 +107,10 @@ class ConnectionSampler(threading.Thread):
     """Counts Daphne's connections to the bench database every 20 ms: those of the application
     role (this process's own connect as the owner)."""
 
-    def __init__(self, maintenance_url: str):
+    def __init__(self, maintenance_url: str, database: str):
         super().__init__(daemon=True)
         self.maintenance_url = maintenance_url
+        self.database = database
         self.peak = 0
         self.current = 0
         self.running = True
@@ -112,7 +122,7 @@ class ConnectionSampler(threading.Thread):
             while self.running:
                 self.current = conn.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
-                    [BENCH_DATABASE, APP_ROLE],
+                    [self.database, APP_ROLE],
                 ).fetchone()[0]
                 self.peak = max(self.peak, self.current)
                 time.sleep(0.02)
@@ -139,14 +149,15 @@ def get(port: int, path: str, cookie: str | None) -> tuple[int, float]:
         conn.close()
 
 
-def burst(port: int, cookies: list[str], requests: int) -> list[tuple[int, float]]:
-    """``requests`` GETs released at the same moment, each from a thread of its own."""
+def burst(port: int, cookies: list[str], requests: int, path: str = REQUEST_PATH) -> list[tuple[int, float]]:
+    """``requests`` GETs of ``path`` released at the same moment, each from a thread of its own
+    (with a board's session, or none when ``cookies`` is empty)."""
     barrier = threading.Barrier(requests)
 
     def one(index: int) -> tuple[int, float]:
         barrier.wait()
         try:
-            return get(port, REQUEST_PATH, cookies[index % len(cookies)])
+            return get(port, path, cookies[index % len(cookies)] if cookies else None)
         except OSError:
             return 0, float("nan")
 
@@ -187,6 +198,10 @@ async def run_mode(args, mode: str, port: int, app_url: str, world: dict, sample
         await asyncio.sleep(3)
         left = sampler.current
         latencies = [seconds * 1000 for status, seconds in results if status == 200]
+        # The reference: as many bare requests (/healthz, one SELECT 1) at once on the same Daphne.
+        bare = await asyncio.to_thread(burst, port, [], args.requests, "/healthz")
+        bare_latencies = [seconds * 1000 for status, seconds in bare if status == 200]
+        log(f"{mode}: reference burst of /healthz: {sum(status != 200 for status, _seconds in bare)} failed")
         figures = {
             "mode": mode,
             "peak": sampler.peak,
@@ -196,6 +211,8 @@ async def run_mode(args, mode: str, port: int, app_url: str, world: dict, sample
             "requests": len(results),
             "p50": percentile(latencies, 0.5),
             "p99": percentile(latencies, 0.99),
+            "bare_p50": percentile(bare_latencies, 0.5),
+            "bare_failed": sum(status != 200 for status, _seconds in bare),
             "subscribed": subscribed,
             "closes": sum(board.closes for board in boards),
         }
@@ -219,7 +236,7 @@ async def main(args) -> None:
     from django.conf import settings
 
     bound = settings.DATABASE_POOL_MAX_SIZE
-    sampler = ConnectionSampler(maintenance_url)
+    sampler = ConnectionSampler(maintenance_url, database_name(owner_url))
     sampler.start()
     results = []
     try:
@@ -243,6 +260,22 @@ async def main(args) -> None:
         )
         if r["failed"]:
             print(f"{'':<12} statuses seen: {r['statuses']}")
+    bare_label = f"{args.requests} bare requests /healthz at once, same Daphne"
+    lines = [
+        (
+            f"{r['mode']}: p50",
+            r["p50"],
+            bare_label + (f", {r['bare_failed']} failed" if r["bare_failed"] else ""),
+            r["bare_p50"],
+        )
+        for r in results
+    ]
+    lines += [
+        (f"{r['mode']}: peak connections", r["peak"], f"{reference['mode']}, same run", reference["peak"], "")
+        for r in results
+        if r is not reference
+    ]
+    print_references(lines)
 
 
 def parse_args(argv=None):

@@ -36,7 +36,8 @@ against its floor.
    threads): the figure to compare runs by on a shared machine, where latency follows the
    neighbours' load. Then the API's figures as ratios to the floor's in the same case (absolute
    times differ 2x between machines; the ratio does not). Goal (issue 14): a refused hold's p99
-   at most 4x the floor's.
+   at most 4x the floor's. The last lines: each case's refused p99 and CPU per request against
+   the floor's (the reference), and the ratios.
 5. Stops both gunicorns.
 
 Figures are from one run: on 2 shared cores the client threads, the gunicorn workers and
@@ -72,6 +73,7 @@ from bench.support import (  # noqa: E402
     log,
     percentile,
     print_cpu,
+    print_references,
     stop_gunicorn,
     wait_for_healthz,
 )
@@ -489,6 +491,18 @@ def print_report(results: list[list[dict]], args, load_at_start: float) -> None:
         for r in summaries:
             print(f"{r['case']} ({r['server']}):")
             print_cpu(r["cpu"], r["requests"])
+    if all(len(summaries) == 2 for summaries in results):
+        floor_label = "floor_app.py, same run"
+        print_references(
+            [
+                line
+                for api, floor in results
+                for line in (
+                    (f"{api['case']}: refused p99", api["409"][1], floor_label, floor["409"][1]),
+                    (f"{api['case']}: CPU per request", api["cpu_ms"], floor_label, floor["cpu_ms"]),
+                )
+            ]
+        )
 
 
 def main(args) -> None:

@@ -10,10 +10,17 @@ Django's test client with each worker's API token, so the middleware, DRF and th
 handler all run, but no gunicorn and no HTTP parsing. Two kinds of refusal: a person asking for a
 bed already held (the "1 bed" case), a household asking for a family unit already held (the
 "families" case). One process, one refusal after the other: no contention.
+
+The reference, in the same run and process: the same refusals answered by ``floor_app.py`` (the
+floor of ``hold_contention.py``: token, occupant, then the beds locked and checked, with psycopg
+and no Django), called as a WSGI application without a server. The last lines print the API's
+CPU per refusal against the floor's, and the ratio (issue 14's goal is on the p99 under
+contention, ``hold_contention.py``; this is the cost of one refusal alone).
 """
 
 import argparse
 import cProfile
+import io
 import json
 import logging
 import os
@@ -21,12 +28,20 @@ import pstats
 import sys
 import time
 from pathlib import Path
+from wsgiref.util import setup_testing_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench import floor_app  # noqa: E402
 from bench.hold_contention import BENCH_DATABASE, HOUSEHOLDS, prepare, release_holds, reset, seed  # noqa: E402
-from bench.support import database_urls, django_setup_in_process, ensure_database, log  # noqa: E402
+from bench.support import (  # noqa: E402
+    database_urls,
+    django_setup_in_process,
+    ensure_database,
+    log,
+    print_references,
+)
 
 # (label, function's file ending, function name): cumulative time of each, per refusal.
 PARTS = [
@@ -62,7 +77,38 @@ def refusals(client_for, requests, count: int) -> list[tuple[int, str]]:
     return answers
 
 
-def measure(name: str, requests, count: int) -> None:
+def floor_refusals(requests, count: int) -> list[tuple[int, str]]:
+    """The same refused holds answered by the floor's WSGI application, called in this process."""
+    answers = []
+    for index in range(count):
+        token, body = requests[index % len(requests)]
+        data = json.dumps(body).encode()
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/api/v1/housing/holds/",
+            "CONTENT_LENGTH": str(len(data)),
+            "CONTENT_TYPE": "application/json",
+            "HTTP_AUTHORIZATION": f"Token {token}",
+            "wsgi.input": io.BytesIO(data),
+        }
+        setup_testing_defaults(environ)
+        started: list[str] = []
+        payload = b"".join(floor_app.application(environ, lambda line, _headers, seen=started: seen.append(line)))
+        answers.append((int(started[0].split()[0]), json.loads(payload).get("code", "")))
+    return answers
+
+
+def measure_floor(requests, count: int) -> float:
+    """CPU per refusal of the floor, in ms (after a warm-up that opens its connection)."""
+    floor_refusals(requests, min(count, 50))
+    cpu_started = time.process_time()
+    answers = floor_refusals(requests, count)
+    cpu = (time.process_time() - cpu_started) * 1000 / count
+    print(f"  reference, floor_app.py in-process: answers {sorted(set(answers))}, {cpu:.2f} ms CPU per refusal")
+    return cpu
+
+
+def measure(name: str, requests, count: int) -> float:
     from django.db import connection
     from django.test import Client
 
@@ -109,6 +155,7 @@ def measure(name: str, requests, count: int) -> None:
         )
         ms = seconds * 1000 / count
         print(f"    {label:<52} {ms:7.2f} ms  {ms / total * 100:5.1f} %")
+    return cpu
 
 
 def main(args) -> None:
@@ -119,21 +166,25 @@ def main(args) -> None:
     logging.getLogger("django.request").setLevel(logging.ERROR)
     ensure_database(database_url, maintenance_url)
     world = seed(HOUSEHOLDS * 4)
+    floor_label = "floor_app.py in-process, same refusals"
     try:
         # One bed, held by client 0: every other client's request for it is refused.
         _site, requests = prepare(world, "1", 1)
         log("holding the bench site's last bed for client 0")
         winner = _post(*requests[0])
         assert winner == 201, winner
-        measure("a person asking for a bed already held (1 bed)", requests[1:], args.refusals)
+        api = measure("a person asking for a bed already held (1 bed)", requests[1:], args.refusals)
+        lines = [("1 bed: CPU per refusal", api, floor_label, measure_floor(requests[1:], args.refusals))]
         # The three family units, held by households 0-2: every other household is refused.
         _site, requests = prepare(world, "families", 3)
         for request in requests[:3]:
             assert _post(*request) == 201
-        measure("a household asking for a family unit already held (families)", requests[3:], args.refusals)
+        api = measure("a household asking for a family unit already held (families)", requests[3:], args.refusals)
+        lines.append(("families: CPU per refusal", api, floor_label, measure_floor(requests[3:], args.refusals)))
     finally:
         reset(world, 50)
         release_holds(world["family_site"])
+    print_references(lines)
 
 
 def _post(token, body) -> int:

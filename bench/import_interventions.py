@@ -14,7 +14,7 @@
 4. The import as ``manage.py import_spreadsheet --commit`` runs it: the preview (every row checked
    with the services' rules), then the commit (checked again, written in batches, one
    transaction). Prints the time of each, the resident memory (VmRSS) when 10,000, 50,000 and
-   100,000 rows are done, the peak (``ru_maxrss``), and the ratios to the references.
+   100,000 rows are done, the peak (``ru_maxrss``), and, last, the ratios to the references.
    ``--tracemalloc`` also traces Python's allocations (slower: for the memory figures only).
 
 Figures are from one run on a shared two-core machine.
@@ -35,7 +35,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.support import database_create, database_settings, django_setup_in_process, log  # noqa: E402
+from bench.support import (  # noqa: E402
+    database_create,
+    database_settings,
+    django_setup_in_process,
+    log,
+    print_references,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench_imports"
 SAMPLED_AT = (10_000, 50_000, 100_000)
@@ -246,6 +252,12 @@ def main() -> None:
         log(f"  Python allocations peak: {tracemalloc.get_traced_memory()[1] / 1e6:.1f} MB")
     log(f"peak resident memory of the process (ru_maxrss): {peak_rss_mb():.0f} MB")
     log(f"load average: {os.getloadavg()[0]:.1f}")
+    print_references(
+        [
+            ("import, preview + commit", total, f"psycopg COPY of the same {options.rows:,} rows", copy, "s"),
+            ("import, preview + commit", total, "csv parse of the same file", parse, "s"),
+        ]
+    )
 
 
 if __name__ == "__main__":

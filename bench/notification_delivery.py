@@ -17,6 +17,12 @@ server, and how long a reminder pass takes with one and two workers.
    worker, one with two (on fresh rows), then an idle pass (everything already reminded): seconds
    each, and exactly one reminder per recipient and referral.
 
+References, measured in the same run: the referral sent without the hook; the same number of
+emails sent by Django's SMTP backend straight into the same sink over one connection (no outbox);
+the same number of notifications as the reminder pass writes, inserted in one ``bulk_create``
+(no rule, no lock, no outbox row). The last lines print each figure against its reference and the
+ratio.
+
 Figures are from one run on a shared machine; the load average is printed with them.
 """
 
@@ -32,7 +38,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.support import database_urls, ensure_database, free_port, log, percentile  # noqa: E402
+from bench.support import database_urls, ensure_database, free_port, log, percentile, print_references  # noqa: E402
 
 BENCH_DATABASE = "passerelle_bench_notifications"
 
@@ -105,7 +111,7 @@ def refer(world):
     )
 
 
-def bench_referral_send(world, count: int) -> None:
+def bench_referral_send(world, count: int) -> tuple:
     from referrals import services
 
     hook = services.notify_referral_transition
@@ -122,6 +128,7 @@ def bench_referral_send(world, count: int) -> None:
         summary = f"median {medians[variant]:.1f} ms, p95 {percentile(values, 0.95):.1f} ms"
         log(f"referral send {variant} notifications: {summary}")
     log(f"referral send: ratio with/without {medians['with'] / medians['without']:.2f} (5 recipients)")
+    return ("referral sent, median", medians["with"], "the same without the notification hook", medians["without"])
 
 
 class Sink:
@@ -156,7 +163,23 @@ def run_workers(count: int, function) -> list:
     return results
 
 
-def bench_outbox(world, count: int) -> None:
+def bare_send(notification, count: int) -> float:
+    """Seconds to send ``count`` emails with Django's SMTP backend over one connection: no outbox."""
+    from django.core.mail import EmailMessage, get_connection
+
+    messages = [
+        EmailMessage(f"Bench {index}", "A referral was received.", to=[notification.recipient.email])
+        for index in range(count)
+    ]
+    started = time.perf_counter()
+    with get_connection() as connection:
+        sent = connection.send_messages(messages)
+    elapsed = time.perf_counter() - started
+    assert sent == count, sent
+    return elapsed
+
+
+def bench_outbox(world, count: int) -> list[tuple]:
     from aiosmtpd.controller import Controller
     from django.conf import settings
 
@@ -169,7 +192,11 @@ def bench_outbox(world, count: int) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", controller.port, False
     notification = Notification.objects.filter(kind="referral_received").first()
+    lines = []
     try:
+        bare = bare_send(notification, count)
+        assert len(sink.received) == count, len(sink.received)
+        log(f"reference, {count} emails sent straight to the sink over one connection: {bare:.2f} s")
         for workers in (1, 2):
             OutgoingEmail.objects.all().delete()
             sink.received.clear()
@@ -197,11 +224,49 @@ def bench_outbox(world, count: int) -> None:
             assert sent == count and len(sink.received) == count, (sent, len(sink.received))
             assert not OutgoingEmail.objects.exclude(status="sent").exists()
             log(f"outbox, {workers} worker(s): {count} emails in {elapsed:.2f} s, {count / elapsed:.0f}/s, each once")
+            lines.append(
+                (
+                    f"outbox, {workers} worker(s), {count} emails",
+                    elapsed,
+                    "sent straight to the sink, one connection",
+                    bare,
+                    "s",
+                )
+            )
     finally:
         controller.stop()
+    return lines
 
 
-def bench_reminders(world, count: int) -> None:
+def bare_insert(world, rows: int) -> float:
+    """Seconds to insert ``rows`` half-time notifications in one ``bulk_create`` (then delete them)."""
+    from django.db import transaction
+
+    from notifications.models import Notification
+    from referrals.notifications import HALF_TIME
+
+    template = Notification.objects.filter(kind="referral_received").first()
+    started = time.perf_counter()
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=template.recipient,
+                    organisation=template.organisation,
+                    kind=HALF_TIME,
+                    content_type=template.content_type,
+                    object_id=template.object_id,
+                    params=template.params,
+                )
+                for _ in range(rows)
+            ]
+        )
+    elapsed = time.perf_counter() - started
+    Notification.objects.filter(kind=HALF_TIME).delete()
+    return elapsed
+
+
+def bench_reminders(world, count: int) -> list[tuple]:
     from django.db.models import Count
     from django.utils import timezone
 
@@ -211,6 +276,9 @@ def bench_reminders(world, count: int) -> None:
     from referrals.notifications import HALF_TIME, referral_remind_half_time
     from referrals.services import notify_referral_transition
 
+    lines = []
+    bare = bare_insert(world, count * 5)
+    log(f"reference, {count * 5} notifications inserted in one bulk_create: {bare:.2f} s")
     services.notify_referral_transition = lambda **kwargs: None  # seeding: no "received" noise
     try:
         for workers in (1, 2):
@@ -232,6 +300,15 @@ def bench_reminders(world, count: int) -> None:
             )
             assert duplicates == 0 and reminded == count * 5, (duplicates, reminded)
             log(f"half-time reminders, {workers} worker(s): {reminded} for {count} referrals in {elapsed:.2f} s")
+            lines.append(
+                (
+                    f"half-time reminders, {workers} worker(s), {reminded}",
+                    elapsed,
+                    "one bulk INSERT of as many",
+                    bare,
+                    "s",
+                )
+            )
             started = time.perf_counter()
             assert referral_remind_half_time(now=later) == 0
             log(
@@ -240,6 +317,7 @@ def bench_reminders(world, count: int) -> None:
             Notification.objects.filter(kind=HALF_TIME).delete()
     finally:
         services.notify_referral_transition = notify_referral_transition
+    return lines
 
 
 def main() -> None:
@@ -253,10 +331,11 @@ def main() -> None:
     ensure_database(database_url, maintenance_url)
     world = seed()
     log(f"load average before: {load_average()}")
-    bench_referral_send(world, options.referrals)
-    bench_outbox(world, options.emails)
-    bench_reminders(world, options.reminders)
+    lines = [bench_referral_send(world, options.referrals)]
+    lines += bench_outbox(world, options.emails)
+    lines += bench_reminders(world, options.reminders)
     log(f"load average after: {load_average()}")
+    print_references(lines)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@
    ``--follow`` ``next`` cursors, again and again, for ``--duration`` seconds after a warm-up
    (closed loop; ``--rate`` paces the clients instead). Prints p50/p95/p99 latency, requests per
    second, errors, the CPU per request of gunicorn, PostgreSQL and the load generator (read from
-   /proc, robust to a busy machine), and first a 5 s /healthz calibration of the machine.
+   /proc, robust to a busy machine).
+   The reference, measured first on the same server: the same clients (closed loop, or paced
+   alike) on ``GET /healthz`` (one ``SELECT 1``) for 5 s, a bare request; the last lines print
+   the inbox's p50, p95 and requests per second against it, and the ratios.
 4. In-process (Django test client on the bench database): the query count of that request for page
    sizes 10/50/100, for the partner with ~1k and ~20k referrals, first page and a later cursor
    page, and EXPLAIN (ANALYZE, BUFFERS) of the main list query.
@@ -54,8 +57,10 @@ from bench.support import (  # noqa: E402
     free_port,
     gunicorn_env,
     gunicorn_executable,
+    load_average,
     log,
     print_cpu,
+    print_references,
     stop_gunicorn,
     wait_for_healthz,
 )
@@ -221,7 +226,8 @@ def seed_bulk(url: str, orgs: dict) -> dict:
                 gender_identity, gender_self_described, trans_experience, preferred_language,
                 other_languages, french_level, interpreter_needed, phone, email, address, arrival_date,
                 first_intake_date, intake_channel, claim_pathway, household_relationship, notes,
-                created_at, updated_at, created_by_id, household_id, owner_id)
+                created_at, updated_at, created_by_id, household_id, owner_id, needs_wheelchair_access,
+                phone_digits, sound_key)
             SELECT p,
                    g.given, f.family || ' ' || f2.family,
                    lower(g.given || ' ' || f.family || ' ' || f2.family),
@@ -233,7 +239,9 @@ def seed_bulk(url: str, orgs: dict) -> dict:
                    'walk_in', 'unknown', '', '',
                    now() - interval '400 days' + p * interval '2 minutes',
                    now() - interval '400 days' + p * interval '2 minutes',
-                   h.worker_id, NULL, h.org_id
+                   h.worker_id, NULL, h.org_id, false, '',
+                   -- the duplicate search's key: unused by the inbox, the name key stands in
+                   lower(g.given || ' ' || f.family || ' ' || f2.family)
             FROM generate_series(1, {PEOPLE}) AS p
             JOIN bench_hub h ON h.k = p % {HUBS}
             CROSS JOIN LATERAL (SELECT (ARRAY['María José','Jean-Baptiste','Fatima','Ngozi','Hélène','Luis',
@@ -275,11 +283,12 @@ def seed_bulk(url: str, orgs: dict) -> dict:
             INSERT INTO people_consent (
                 id, purposes, data_groups, express, method, language, interpreter_assisted, given_by,
                 given_by_name, valid_from, valid_until, withdrawn_at, created_at, recipient_id,
-                recorded_by_id, person_id)
+                recorded_by_id, person_id, withdrawal_language, withdrawal_method)
             SELECT n, jsonb_build_array(need_category), '["contact", "identity"]'::jsonb, false, 'signed', 'es',
                    false, 'person', '', (created_at - interval '1 day')::date, current_date + 365,
                    CASE WHEN n % 50 = 0 THEN created_at + interval '2 days' END,
-                   created_at - interval '1 day', recipient_id, sender_worker_id, person_id
+                   created_at - interval '1 day', recipient_id, sender_worker_id, person_id,
+                   CASE WHEN n % 50 = 0 THEN 'es' ELSE '' END, CASE WHEN n % 50 = 0 THEN 'signed' ELSE '' END
             FROM bench_referral
             """
         )
@@ -537,11 +546,6 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
-def load_average() -> str:
-    one, five, _fifteen = os.getloadavg()
-    return f"load average {one:.1f} (1 min) {five:.1f} (5 min) on {os.cpu_count()} CPUs"
-
-
 def print_load(latencies, by_page, errors, duration: float, clients: str) -> dict:
     ms = 1000
     count = len(latencies)
@@ -724,10 +728,12 @@ def main() -> None:
         probe.conn.close()
         if status != 200:
             sys.exit(f"the inbox answered {status}: {body[:300]!r}")
-        # The same clients on /healthz (one SELECT 1): what this machine gives a trivial request
-        # right now, to read the inbox figures against.
-        log(f"calibration: {args.clients} clients on /healthz for 5 s; {load_average()}")
-        calibration = run_load(port, "", clients=args.clients, duration=5, warmup=1, follow=0, first_page="/healthz")[0]
+        # The reference: the same clients, closed loop or paced alike, on /healthz of the same
+        # server (one SELECT 1): what this machine gives a bare request right now.
+        log(f"reference: {args.clients} clients on /healthz for 5 s; {load_average()}")
+        calibration = run_load(
+            port, "", clients=args.clients, duration=5, warmup=1, follow=0, first_page="/healthz", rate=args.rate
+        )[0]
 
         def cpu():
             return cpu_snapshot(process.pid, urllib.parse.urlsplit(url).path.lstrip("/"))
@@ -748,13 +754,21 @@ def main() -> None:
         stop_gunicorn(process)
     print()
     print(
-        f"Calibration, /healthz with {args.clients} clients: {len(calibration) / 5:.0f} req/s,"
+        f"Reference, /healthz with the same {args.clients} clients: {len(calibration) / 5:.0f} req/s,"
         f" p50 {percentile(calibration, 0.5) * 1000:.1f} ms, p95 {percentile(calibration, 0.95) * 1000:.1f} ms"
     )
     mode = f"paced at {args.rate:g} req/s" if args.rate else "closed loop, no think time"
-    print_load(latencies, by_page, errors, args.duration, f"{args.clients} clients ({mode})")
+    figures = print_load(latencies, by_page, errors, args.duration, f"{args.clients} clients ({mode})")
     print_cpu(cpu_used, len(latencies))
     print(f"  server: gunicorn {args.worker_class} x{args.workers}; after the run: {load_average()}")
+    bare = f"bare request /healthz, same server and {args.clients} clients"
+    print_references(
+        [
+            ("inbox p50", figures["p50"], bare, percentile(calibration, 0.5) * 1000),
+            ("inbox p95", figures["p95"], bare, percentile(calibration, 0.95) * 1000),
+            ("inbox req/s", figures["rps"], bare, len(calibration) / 5, ""),
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,12 @@
    the five sections, the time series, the live counters, the occupancy now; then, as the
    coordinator, the five sections for a one-year custom range (computed from the domain tables,
    ``--custom-repeat`` times each). Prints p50/p95 per endpoint and the load average.
+4. The references, in the same run and process: plain SQL counts over the same rows (the hub's
+   interventions of the period, and the distinct people of those interventions), timed as many
+   times as the endpoints. The endpoints do more (every breakdown, the comparison with the
+   period before, suppression), so the ratio says what the dashboard costs over one count; for
+   the stored figures of a preset period it is below 1. The last lines print the interventions
+   and people sections' p50, fiscal year and custom range, against those counts.
 
 Figures are from one run on a shared two-core machine.
 """
@@ -43,6 +49,7 @@ from bench.support import (  # noqa: E402
     database_settings,
     django_setup_in_process,
     log,
+    print_references,
 )
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench_reports"
@@ -130,7 +137,7 @@ def seed_bulk(url: str, orgs: dict) -> None:
             f"""INSERT INTO people_person (id, owner_id, given_names, family_names, name_key, date_of_birth,
                 date_of_birth_is_approximate, gender_identity, gender_self_described, trans_experience,
                 preferred_language, other_languages, french_level, interpreter_needed, needs_wheelchair_access,
-                phone, email, address,
+                phone, phone_digits, email, address, sound_key,
                 first_intake_date, intake_channel, claim_pathway, household_relationship, notes, created_by_id,
                 created_at, updated_at)
             SELECT p, %(hub)s, 'P' || p, 'Bench', 'p' || p || ' bench', DATE '1960-01-01' + (p * 37 % 20000), false,
@@ -139,7 +146,7 @@ def seed_bulk(url: str, orgs: dict) -> None:
                      ELSE 'not_asked' END, '',
                 CASE WHEN p % 50 = 0 THEN 'yes' WHEN p % 7 = 0 THEN 'not_asked' ELSE 'no' END,
                 CASE WHEN p % 10 < 9 THEN 'es' ELSE (ARRAY['fr','ar','pt','ht','fa'])[p % 5 + 1] END,
-                '[]'::jsonb, '', false, false, '', '', '', %(start)s::date + (p * 7 % {DAYS}),
+                '[]'::jsonb, '', false, false, '', '', '', '', 'p' || p || ' bench', %(start)s::date + (p * 7 % {DAYS}),
                 (ARRAY['walk_in','phone','email_web','text_messaging','partner_referral','outreach_field_agent',
                        'government_transfer','other'])[p % 8 + 1],
                 (ARRAY['port_of_entry_air','port_of_entry_land','inland_online_portal','inland_office_in_person',
@@ -193,9 +200,10 @@ def seed_bulk(url: str, orgs: dict) -> None:
         (
             "one consent for the referrals to point at",
             """INSERT INTO people_consent (person_id, recipient_id, purposes, data_groups, express, method, language,
-                interpreter_assisted, given_by, given_by_name, valid_from, valid_until, recorded_by_id, created_at)
+                interpreter_assisted, given_by, given_by_name, valid_from, valid_until, recorded_by_id, created_at,
+                withdrawal_language, withdrawal_method)
             VALUES (1, (%(partners)s)[1], '["food"]', '["identity"]', false, 'signed', 'es', false, 'person', '',
-                %(start)s, %(start)s::date + 1000, %(worker)s, now())""",
+                %(start)s, %(start)s::date + 1000, %(worker)s, now(), '', '')""",
         ),
         (
             f"{REFERRALS:,} referrals",
@@ -228,10 +236,10 @@ def seed_bulk(url: str, orgs: dict) -> None:
         (
             f"{SITES} sites, their rooms and {SITES * BEDS_PER_SITE} beds",
             f"""WITH sites AS (
-                INSERT INTO housing_site (provider_id, name, address, kind, women_only, men_only, families,
+                INSERT INTO housing_site (provider_id, name, description, address, kind, women_only, men_only, families,
                     minors_accompanied, pets, wheelchair_access, max_stay_days, staff_languages, meals, check_in_hours,
                     hold_grace, hold_horizon, is_active)
-                SELECT %(provider)s, 'Site ' || s, s || ' rue Bench',
+                SELECT %(provider)s, 'Site ' || s, '', s || ' rue Bench',
                     (ARRAY['emergency','short_term','transitional'])[s % 3 + 1],
                     false, false, true, false, false, false, 30, '["es","fr"]', '', '', interval '2 hours',
                     interval '24 hours', true
@@ -334,14 +342,38 @@ def time_endpoint(client, url: str, query: dict, repeat: int) -> list[float]:
     return samples
 
 
+def direct_count(statement: str, params: list, repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` runs of a plain SQL count, on Django's connection."""
+    from django.db import connection
+
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            began = time.perf_counter()
+            cursor.execute(statement, params)
+            cursor.fetchone()
+            samples.append(time.perf_counter() - began)
+    return samples
+
+
+INTERVENTIONS_COUNT = (
+    "SELECT count(*) FROM people_intervention WHERE organisation_id = %s AND occurred_on BETWEEN %s AND %s"
+)
+PEOPLE_COUNT = (
+    "SELECT count(DISTINCT link.person_id) FROM people_intervention_people AS link "
+    "JOIN people_intervention AS i ON i.id = link.intervention_id "
+    "WHERE i.organisation_id = %s AND i.occurred_on BETWEEN %s AND %s"
+)
+
+
 def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
     from django.utils import timezone
     from rest_framework.test import APIClient
 
-    from organisations.models import User
+    from organisations.models import Organisation, User
     from reports import services
     from reports.catalogue import SECTIONS
-    from reports.periods import fiscal_year_of
+    from reports.periods import custom_period, fiscal_year_of
 
     began = time.monotonic()
     periods = services.rollups_refresh(full=True)
@@ -354,9 +386,12 @@ def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
     )
     # The hour's snapshot of the figures of the moment, as the live counters' job keeps it.
     services.now_snapshot_store()
-    year = fiscal_year_of(timezone.localdate()).query()
+    fiscal_year = fiscal_year_of(timezone.localdate())
+    year = fiscal_year.query()
     today = timezone.localdate()
-    custom = {"period": "custom", "start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
+    custom_range = custom_period(today - timedelta(days=364), today)
+    custom = custom_range.query()
+    p50 = {}  # (role, section, "year" or "custom") -> seconds
     print(f"\nload average before measuring: {os.getloadavg()}")
     for role in ("coordinator", "liaison"):
         client = APIClient()
@@ -364,6 +399,7 @@ def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
         print(f"\n{role}: current fiscal year {year}")
         for section in SECTIONS:
             samples = time_endpoint(client, f"/api/v1/reports/{section}/", year, repeat)
+            p50[(role, section, "year")] = statistics.median(samples)
             print(f"  /api/v1/reports/{section + '/':16} {percentiles(samples)}")
         for name in ("timeseries", "live"):
             samples = time_endpoint(client, f"/api/v1/reports/{name}/", year, repeat)
@@ -375,10 +411,31 @@ def measure(orgs: dict, repeat: int, custom_repeat: int) -> None:
     print(f"\ncoordinator: one-year custom range {custom['start']} – {custom['end']} (5 s statement timeout)")
     for section in SECTIONS:
         samples = time_endpoint(client, f"/api/v1/reports/{section}/", custom, custom_repeat)
+        p50[("coordinator", section, "custom")] = statistics.median(samples)
         print(f"  /api/v1/reports/{section + '/':16} {percentiles(samples)}")
     samples = time_endpoint(client, "/api/v1/reports/timeseries/", custom, repeat)
     print(f"  /api/v1/reports/{'timeseries/':16} {percentiles(samples)}")
+    hub = Organisation.objects.get(slug="bench-hub").pk
+    print("\nreferences: plain SQL counts over the same rows (the hub's interventions of the period)")
+    lines = []
+    for kind, period, count in (("year", fiscal_year, repeat), ("custom", custom_range, custom_repeat)):
+        for section, statement, what in (
+            ("interventions", INTERVENTIONS_COUNT, "count(*) of its interventions"),
+            ("people", PEOPLE_COUNT, "count(DISTINCT person) of its interventions"),
+        ):
+            samples = direct_count(statement, [hub, period.start, period.end], count)
+            print(f"  {section}, {kind}: {what:44} {percentiles(samples)}")
+            label = "fiscal year (stored)" if kind == "year" else "one-year custom range"
+            lines.append(
+                (
+                    f"coordinator, {section} section, {label}, p50",
+                    p50[("coordinator", section, kind)] * 1000,
+                    f"plain SQL {what}, same rows",
+                    statistics.median(samples) * 1000,
+                )
+            )
     print(f"\nload average after measuring: {os.getloadavg()}")
+    print_references(lines)
 
 
 def main() -> None:

@@ -281,3 +281,43 @@ def agreement_for_bench(partnership) -> None:
         valid_until=timezone.localdate() + timedelta(days=365),
         document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bench.pdf"),
     )
+
+
+# --- The figure against its reference ----------------------------------------------------------------
+
+
+def load_average() -> str:
+    """The load averages of 1, 5 and 15 minutes, and the CPUs they are shared by."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def _number(value: float) -> str:
+    if abs(value) >= 1000 or (isinstance(value, int) and value == value):
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2f}"
+
+
+def reference_line(label: str, value: float, reference_label: str, reference: float, unit: str = "ms") -> str:
+    """``inbox p50 42.1 ms · reference (bare request, same server) 3.2 ms · ratio 13.2×``."""
+    if reference and reference == reference and value == value:  # neither zero nor NaN
+        ratio = value / reference
+        ratio_text = f"{ratio:.1f}×" if ratio >= 10 else f"{ratio:.2f}×"
+    else:
+        ratio_text = "-"
+    suffix = f" {unit}" if unit else ""
+    return (
+        f"{label} {_number(value)}{suffix} · reference ({reference_label}) {_number(reference)}{suffix}"
+        f" · ratio {ratio_text}"
+    )
+
+
+def print_references(lines: list[tuple]) -> None:
+    """A benchmark's last lines: each figure next to the reference it is judged against, measured
+    in the same run, and their ratio (the figure to compare runs by: absolute times follow the
+    machine and its neighbours, the ratio much less). Each line is ``reference_line``'s arguments."""
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print()
+    print(f"Against the same run's references ({stamp}, {load_average()}):")
+    for line in lines:
+        print("  " + reference_line(*line))

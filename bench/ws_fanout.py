@@ -35,7 +35,8 @@ What it does, with every process on 127.0.0.1 and every loop bounded in count an
       (target 0, STACK.md trap 1), and the boards retry until they are in.
 5. Prints p50 / p99 / time-to-last per layer (medians over the rounds), the ratio of each layer's
    p99 to the raw baseline's (target: p99 <= 3x raw and under 200 ms), the failed handshakes of the
-   storm and the time to consistency after the restart.
+   storm and the time to consistency after the restart. The last lines: each layer's p50 and p99
+   against the raw server's of the same run (the reference), and the ratios.
 
 The boards behave like static/js/live.js: they keep the version per key, resubscribe on a gap or
 when a heartbeat shows a newer version, and reconnect with live.js's backoff when the socket closes.
@@ -69,7 +70,14 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.support import agreement_for_bench, database_urls, ensure_database, free_port, log  # noqa: E402
+from bench.support import (  # noqa: E402
+    agreement_for_bench,
+    database_urls,
+    ensure_database,
+    free_port,
+    log,
+    print_references,
+)
 
 BENCH_DATABASE = "passerelle_bench_ws"
 LAYERS = {
@@ -748,6 +756,17 @@ async def main(args) -> None:
                 f"{r['layer']:<10} {r['p50']:7.1f} {r['p99']:7.1f} {r['last']:7.1f} {r['p99'] / raw['p99']:8.2f} "
                 f"{r.get('failed_handshakes', '-'):>10} {recovery:>9}"
             )
+        raw_label = f"raw websockets, same Redis and {args.clients} boards"
+        print_references(
+            [
+                line
+                for r in results
+                for line in (
+                    (f"fan-out p50, {r['layer']} layer", r["p50"], raw_label, raw["p50"]),
+                    (f"fan-out p99, {r['layer']} layer", r["p99"], raw_label, raw["p99"]),
+                )
+            ]
+        )
     finally:
         redis.stop()
 
