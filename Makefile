@@ -23,6 +23,8 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Links in emails point where this server listens, unless PASSERELLE_BASE_URL says otherwise.
+run: export PASSERELLE_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

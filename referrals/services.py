@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +23,7 @@ from organisations.errors import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Organisation, Partnership, Service, User
 from organisations.permissions import Action
 from organisations.selectors import agreement_in_force
+from organisations.validators import validate_text
 from people.choices import NeedUrgency
 from people.models import Consent, Person
 from plumbing.events import publish_on_commit
@@ -373,12 +376,27 @@ def referral_assign(*, actor: User, referral: Referral, assignee_id: int | None,
     return referral
 
 
+# As long as any other note of a referral (referrals.forms): a message is read on a phone.
+MESSAGE_MAX_LENGTH = 4000
+
+
+def _check_message(body: str) -> None:
+    """The page's form and the API both end here: no control characters (which a page or an
+    export would show back raw), at most ``MESSAGE_MAX_LENGTH`` characters."""
+    try:
+        validate_text(body)
+        MaxLengthValidator(MESSAGE_MAX_LENGTH)(body.strip())
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], code="invalid_message") from None
+
+
 @transaction.atomic
 def referral_message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessage:
     """A message in the thread, from whichever side the actor works for."""
     permissions.require(actor, Action.VIEW, referral)
     if not body.strip():
         raise ApplicationError(_("Write a message."), code="message_required")
+    _check_message(body)
     organisation = referral.sender if permissions.can(actor, Action.CHANGE, referral) else referral.recipient
     if referral.status == ReferralStatus.DRAFT:
         raise ConflictError(_("Send the referral before writing to the partner."), code="illegal_transition")

@@ -269,7 +269,7 @@ def referral_message(request, referral_id: int):
         except NotFoundError:
             raise Http404 from None
         except ApplicationError as error:
-            add_application_error(form, error, {"message_required": "body"})
+            add_application_error(form, error, {"message_required": "body", "invalid_message": "body"})
         else:
             messages.success(request, _("Message sent."))
             return redirect(f"{reverse('referrals:detail', args=[referral_id])}#thread")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organisations import services as organisation_services
 from organisations.choices import NeedCategory, OrganisationKind, PartnershipScope, Role
+from organisations.errors import ApplicationError
 from organisations.models import AuditEntry, Organisation, Service, User
 from people import services as people_services
 from people.choices import ConsentMethod, DataGroup, NeedUrgency
@@ -427,6 +428,26 @@ def test_an_action_from_the_wrong_side_is_refused_without_a_trace(client, world)
     assert client.post(reverse("referrals:action", args=[referral.pk, "expire"]), {"version": 1}).status_code == 404
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
+
+
+@pytest.mark.parametrize("body", ["Llamaremos\x01 el lunes.", "x" * 4001])
+def test_a_message_with_a_control_character_or_too_long_is_refused_on_its_field(client, world, body):
+    """The form and the API end in the same service: the page shows the refusal on the field."""
+    referral = send_referral(world)
+    login(client, world.agent)
+    response = client.post(reverse("referrals:message", args=[referral.pk]), {"body": body})
+    assert response.status_code == 200
+    assert response.context["message_form"].errors["body"]
+    assert not referral.messages.exists()
+
+
+@pytest.mark.parametrize("body", ["Llamaremos\x01 el lunes.", "x" * 4001])
+def test_the_message_service_refuses_control_characters_and_length(world, body):
+    referral = send_referral(world)
+    with pytest.raises(ApplicationError) as refused:
+        referral_services.referral_message_post(actor=world.agent, referral=referral, body=body)
+    assert refused.value.code == "invalid_message"
+    assert not referral.messages.exists()
 
 
 def test_messages_and_assignment(client, world):
