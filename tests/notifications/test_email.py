@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from notifications import services
 from notifications.models import Delivery, Notification, NotificationPreference, OutgoingEmail
 from organisations.choices import Role
-from tests.plumbing.test_worker import run_in_threads
 from tests.notifications.world import build, referral_number
+from tests.plumbing.test_worker import run_in_threads
 
 LANGUAGES = {"fr-ca": "Emploi", "en-ca": "Employment", "es-419": "Empleo"}
 

@@ -15,8 +15,8 @@ from plumbing import jobs
 from referrals import services as referral_services
 from referrals.notifications import referral_remind_half_time
 from tests.housing.world import build_housing_world
-from tests.plumbing.test_worker import run_in_threads
 from tests.notifications.world import build
+from tests.plumbing.test_worker import run_in_threads
 
 CASE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.WORKER)
 
